@@ -1,0 +1,395 @@
+//! Customers: only the fields the privacy policy names, validated before anything is stored.
+
+use crate::audit::{self, Action};
+use crate::error::{Error, Result};
+use crate::search;
+use crate::shop::Language;
+use crate::validation::{self, Country, Rejection};
+use crate::vault::Vault;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CustomerKind {
+    Private,
+    Business,
+}
+
+impl CustomerKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            CustomerKind::Private => "private",
+            CustomerKind::Business => "business",
+        }
+    }
+}
+
+/// What the counter types in; the same shape for create and update.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerInput {
+    pub name: String,
+    #[serde(default)]
+    pub street: String,
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub city: String,
+    pub country: Country,
+    #[serde(default)]
+    pub mobile: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub birth_date: Option<NaiveDate>,
+    pub kind: CustomerKind,
+    #[serde(default)]
+    pub org_number: String,
+    pub language: Language,
+    /// Consent to information letters; turning it off records a withdrawal.
+    #[serde(default)]
+    pub newsletter: bool,
+    /// How consent was given (counter, e-mail, web); required when `newsletter` turns on.
+    #[serde(default)]
+    pub consent_channel: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    pub purpose: String,
+    pub channel: String,
+    pub given_at: String,
+    pub withdrawn_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: i64,
+    pub name: String,
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+    pub country: Country,
+    pub mobile: String,
+    pub email: String,
+    pub birth_date: Option<NaiveDate>,
+    pub kind: CustomerKind,
+    pub org_number: String,
+    pub language: Language,
+    pub notes: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub newsletter: bool,
+    /// Every consent given and withdrawn, newest first.
+    pub consents: Vec<Consent>,
+}
+
+/// One search result row: enough to recognise the person at the counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerSummary {
+    pub id: i64,
+    pub name: String,
+    pub mobile: String,
+    pub email: String,
+    pub postcode: String,
+    pub city: String,
+    pub kind: CustomerKind,
+}
+
+/// Longest values we accept: a pasted document is never a name.
+const MAX_NAME: usize = 120;
+const MAX_LINE: usize = 120;
+const MAX_NOTES: usize = 2000;
+
+impl CustomerInput {
+    /// Every rule at once, so nothing is stored unless everything is acceptable.
+    pub fn validated(&self, today: NaiveDate) -> Result<CustomerInput> {
+        let line = |field: &'static str, v: &str, max: usize| {
+            validation::check_text(v, max, false).map_err(|r| Error::invalid(field, r))
+        };
+        let name = line("name", &self.name, MAX_NAME)?;
+        if name.is_empty() {
+            return Err(Error::invalid("name", Rejection::Required));
+        }
+        let street = line("street", &self.street, MAX_LINE)?;
+        let city = line("city", &self.city, 80)?;
+        let postcode = if self.postcode.trim().is_empty() {
+            String::new()
+        } else {
+            validation::normalise_postcode(&self.postcode, self.country).map_err(|r| Error::invalid("postcode", r))?
+        };
+        let mobile = if self.mobile.trim().is_empty() {
+            String::new()
+        } else {
+            validation::normalise_mobile(&self.mobile, self.country).map_err(|r| Error::invalid("mobile", r))?
+        };
+        let email = if self.email.trim().is_empty() {
+            String::new()
+        } else {
+            if let Some(r) = validation::find_sensitive_number(&self.email) {
+                return Err(Error::invalid("email", r));
+            }
+            validation::normalise_email(&self.email).map_err(|r| Error::invalid("email", r))?
+        };
+        if mobile.is_empty() && email.is_empty() {
+            return Err(Error::invalid("mobile", Rejection::ContactRequired));
+        }
+        if let Some(birth) = self.birth_date {
+            validation::check_birth_date(birth, today).map_err(|r| Error::invalid("birth_date", r))?;
+        }
+        let org_number = match self.kind {
+            CustomerKind::Business => validation::normalise_org_number(&self.org_number, self.country)
+                .map_err(|r| Error::invalid("org_number", r))?,
+            CustomerKind::Private if self.org_number.trim().is_empty() => String::new(),
+            CustomerKind::Private => return Err(Error::invalid("org_number", Rejection::NotForPrivate)),
+        };
+        let consent_channel = line("consent_channel", &self.consent_channel, 40)?;
+        if self.newsletter && consent_channel.is_empty() {
+            return Err(Error::invalid("consent_channel", Rejection::Required));
+        }
+        let notes = validation::check_text(&self.notes, MAX_NOTES, true).map_err(|r| Error::invalid("notes", r))?;
+        Ok(CustomerInput {
+            name,
+            street,
+            postcode,
+            city,
+            country: self.country,
+            mobile,
+            email,
+            birth_date: self.birth_date,
+            kind: self.kind,
+            org_number,
+            language: self.language,
+            newsletter: self.newsletter,
+            consent_channel,
+            notes,
+        })
+    }
+}
+
+const CUSTOMER_COLUMNS: &str = "id, name, street, postcode, city, country, mobile, email, birth_date,
+    kind, org_number, language, notes, created_at, updated_at";
+
+fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
+    let country: String = r.get(5)?;
+    let kind: String = r.get(9)?;
+    let language: String = r.get(11)?;
+    Ok(Customer {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        street: r.get(2)?,
+        postcode: r.get(3)?,
+        city: r.get(4)?,
+        country: if country == "SE" { Country::Se } else { Country::No },
+        mobile: r.get(6)?,
+        email: r.get(7)?,
+        birth_date: r.get(8)?,
+        kind: if kind == "business" {
+            CustomerKind::Business
+        } else {
+            CustomerKind::Private
+        },
+        org_number: r.get(10)?,
+        language: Language::parse(&language).unwrap_or(Language::Nb),
+        notes: r.get(12)?,
+        created_at: r.get(13)?,
+        updated_at: r.get(14)?,
+        newsletter: false,
+        consents: Vec::new(),
+    })
+}
+
+pub(crate) fn load(conn: &Connection, id: i64) -> Result<Customer> {
+    let mut c = conn
+        .query_row(&format!("SELECT {CUSTOMER_COLUMNS} FROM customer WHERE id = ?1"), [id], customer_from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("customer", id))?;
+    let mut stmt = conn.prepare(
+        "SELECT purpose, channel, given_at, withdrawn_at FROM consent WHERE customer_id = ?1 ORDER BY id DESC",
+    )?;
+    c.consents = stmt
+        .query_map([id], |r| {
+            Ok(Consent {
+                purpose: r.get(0)?,
+                channel: r.get(1)?,
+                given_at: r.get(2)?,
+                withdrawn_at: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    c.newsletter = c.consents.iter().any(|k| k.withdrawn_at.is_none());
+    Ok(c)
+}
+
+pub(crate) fn country_code(c: Country) -> &'static str {
+    match c {
+        Country::No => "NO",
+        Country::Se => "SE",
+    }
+}
+
+/// Records a consent change; returns the audit action it amounts to, if any.
+fn apply_consent(conn: &Connection, id: i64, want: bool, channel: &str, now: &str) -> Result<Option<Action>> {
+    let active: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM consent WHERE customer_id = ?1 AND withdrawn_at IS NULL",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match (want, active) {
+        (true, None) => {
+            conn.execute(
+                "INSERT INTO consent(customer_id, purpose, channel, given_at) VALUES (?1, 'newsletter', ?2, ?3)",
+                params![id, channel, now],
+            )?;
+            Ok(Some(Action::ConsentGiven))
+        }
+        (false, Some(consent)) => {
+            conn.execute("UPDATE consent SET withdrawn_at = ?1 WHERE id = ?2", params![now, consent])?;
+            Ok(Some(Action::ConsentWithdrawn))
+        }
+        _ => Ok(None),
+    }
+}
+
+fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Inserts one validated customer with its index rows, log event and consent, inside the
+/// caller's transaction; the single and the batch path share it.
+pub(crate) fn insert(tx: &Connection, c: &CustomerInput, at: DateTime<Utc>, actor: Option<i64>) -> Result<i64> {
+    let now = timestamp(at);
+    tx.execute(
+        "INSERT INTO customer(name, street, postcode, city, country, mobile, email, birth_date, kind,
+             org_number, language, notes, created_at, updated_at, search_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13,
+             (SELECT coalesce(max(search_key), 0) + 1 FROM customer))",
+        params![
+            c.name,
+            c.street,
+            c.postcode,
+            c.city,
+            country_code(c.country),
+            c.mobile,
+            c.email,
+            c.birth_date,
+            c.kind.as_str(),
+            c.org_number,
+            c.language.as_str(),
+            c.notes,
+            now
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    search::reindex(tx, id)?;
+    audit::append(tx, at, actor, Action::CustomerCreated, Some(id), None, None)?;
+    if let Some(action) = apply_consent(tx, id, c.newsletter, &c.consent_channel, &now)? {
+        audit::append(tx, at, actor, action, Some(id), None, None)?;
+    }
+    Ok(id)
+}
+
+impl Vault {
+    pub fn add_customer(&mut self, input: &CustomerInput) -> Result<Customer> {
+        let clock = self.clock().clone();
+        let c = input.validated(clock.today())?;
+        let session = self.session()?;
+        let actor = session.actor;
+        let tx = session.conn.transaction()?;
+        let id = insert(&tx, &c, clock.now(), actor)?;
+        let customer = load(&tx, id)?;
+        tx.commit()?;
+        Ok(customer)
+    }
+
+    /// Adds many customers in one transaction: all of them, or (on any error) none.
+    /// Inputs must already have passed [`CustomerInput::validated`]; they are checked again.
+    pub fn add_customers(&mut self, inputs: &[CustomerInput]) -> Result<Vec<i64>> {
+        let clock = self.clock().clone();
+        let today = clock.today();
+        let valid = inputs.iter().map(|i| i.validated(today)).collect::<Result<Vec<_>>>()?;
+        let session = self.session()?;
+        let actor = session.actor;
+        let tx = session.conn.transaction()?;
+        let mut ids = Vec::with_capacity(valid.len());
+        for c in &valid {
+            ids.push(insert(&tx, c, clock.now(), actor)?);
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Replaces the stored values; the old ones are not kept anywhere.
+    pub fn update_customer(&mut self, id: i64, input: &CustomerInput) -> Result<Customer> {
+        let clock = self.clock().clone();
+        let c = input.validated(clock.today())?;
+        let now = timestamp(clock.now());
+        let session = self.session()?;
+        let actor = session.actor;
+        let tx = session.conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE customer SET name = ?1, street = ?2, postcode = ?3, city = ?4, country = ?5, mobile = ?6,
+                 email = ?7, birth_date = ?8, kind = ?9, org_number = ?10, language = ?11, notes = ?12,
+                 updated_at = ?13 WHERE id = ?14",
+            params![
+                c.name,
+                c.street,
+                c.postcode,
+                c.city,
+                country_code(c.country),
+                c.mobile,
+                c.email,
+                c.birth_date,
+                c.kind.as_str(),
+                c.org_number,
+                c.language.as_str(),
+                c.notes,
+                now,
+                id
+            ],
+        )?;
+        if n == 0 {
+            return Err(Error::not_found("customer", id));
+        }
+        search::reindex(&tx, id)?;
+        audit::append(&tx, clock.now(), actor, Action::CustomerUpdated, Some(id), None, None)?;
+        if let Some(action) = apply_consent(&tx, id, c.newsletter, &c.consent_channel, &now)? {
+            audit::append(&tx, clock.now(), actor, action, Some(id), None, None)?;
+        }
+        let customer = load(&tx, id)?;
+        tx.commit()?;
+        Ok(customer)
+    }
+
+    /// Opens a customer's details; every view is logged.
+    pub fn customer(&mut self, id: i64) -> Result<Customer> {
+        let now = self.clock().now();
+        let session = self.session()?;
+        let actor = session.actor;
+        let tx = session.conn.transaction()?;
+        let customer = load(&tx, id)?;
+        audit::append(&tx, now, actor, Action::CustomerViewed, Some(id), None, None)?;
+        tx.commit()?;
+        Ok(customer)
+    }
+
+    /// Existing customers with the same mobile or e-mail, to stop double registration.
+    pub fn customers_with_contact(&mut self, mobile: &str, email: &str) -> Result<Vec<CustomerSummary>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(
+            "SELECT id, name, mobile, email, postcode, city, kind FROM customer
+             WHERE (?1 <> '' AND mobile = ?1) OR (?2 <> '' AND email = ?2) ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![mobile, email.to_lowercase()], search::summary_from_row)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from)
+    }
+
+    pub fn customer_count(&mut self) -> Result<i64> {
+        Ok(self.conn()?.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?)
+    }
+}
