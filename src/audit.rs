@@ -137,9 +137,11 @@ pub(crate) fn append(
     detail: Option<&str>,
 ) -> Result<()> {
     let last: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     let (seq, prev) = last.map_or((1, GENESIS.to_string()), |(s, h)| (s + 1, h));
     let at = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
@@ -147,7 +149,17 @@ pub(crate) fn append(
     conn.execute(
         "INSERT INTO audit_event(seq, at, staff_id, action, subject_id, record, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![seq, at, staff, action.as_str(), subject, record, detail, prev, hash],
+        params![
+            seq,
+            at,
+            staff,
+            action.as_str(),
+            subject,
+            record,
+            detail,
+            prev,
+            hash
+        ],
     )?;
     Ok(())
 }
@@ -185,7 +197,16 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
         if prev_hash != prev {
             return Ok(broken("link to the previous event does not match"));
         }
-        let recomputed = event_hash(&prev, seq, &at, staff, &action, subject, record.as_deref(), detail.as_deref());
+        let recomputed = event_hash(
+            &prev,
+            seq,
+            &at,
+            staff,
+            &action,
+            subject,
+            record.as_deref(),
+            detail.as_deref(),
+        );
         if recomputed != hash {
             return Ok(broken("content does not match its hash"));
         }
@@ -253,7 +274,16 @@ mod tests {
         )
         .unwrap();
         for i in 0..n {
-            append(&conn, Utc::now(), Some(1), Action::CustomerViewed, Some(i), None, None).unwrap();
+            append(
+                &conn,
+                Utc::now(),
+                Some(1),
+                Action::CustomerViewed,
+                Some(i),
+                None,
+                None,
+            )
+            .unwrap();
         }
         conn
     }
@@ -269,19 +299,32 @@ mod tests {
     fn stored_names_match_serde_names() {
         for a in Action::ALL {
             let json = serde_json::to_value(a).unwrap();
-            assert_eq!(json.as_str(), Some(a.as_str()), "one spelling for storage and JSON");
+            assert_eq!(
+                json.as_str(),
+                Some(a.as_str()),
+                "one spelling for storage and JSON"
+            );
         }
     }
 
     #[test]
     fn edit_delete_insert_and_reorder_are_detected() {
         let conn = chain(5);
-        conn.execute("UPDATE audit_event SET subject_id = 99 WHERE seq = 3", []).unwrap();
-        assert_eq!(verify(&conn).unwrap().first_broken, Some(3), "an edited event fails its own hash");
+        conn.execute("UPDATE audit_event SET subject_id = 99 WHERE seq = 3", [])
+            .unwrap();
+        assert_eq!(
+            verify(&conn).unwrap().first_broken,
+            Some(3),
+            "an edited event fails its own hash"
+        );
 
         let conn = chain(5);
         conn.execute("DELETE FROM audit_event WHERE seq = 2", []).unwrap();
-        assert_eq!(verify(&conn).unwrap().first_broken, Some(3), "a deletion breaks the next event");
+        assert_eq!(
+            verify(&conn).unwrap().first_broken,
+            Some(3),
+            "a deletion breaks the next event"
+        );
 
         let conn = chain(5);
         conn.execute(
@@ -290,7 +333,11 @@ mod tests {
             [],
         )
         .unwrap();
-        assert_eq!(verify(&conn).unwrap().first_broken, Some(10), "an inserted copy breaks the chain");
+        assert_eq!(
+            verify(&conn).unwrap().first_broken,
+            Some(10),
+            "an inserted copy breaks the chain"
+        );
 
         let conn = chain(5);
         conn.execute_batch(
@@ -298,6 +345,9 @@ mod tests {
              UPDATE audit_event SET seq = 3 WHERE seq = 100;",
         )
         .unwrap();
-        assert!(verify(&conn).unwrap().first_broken.is_some(), "swapping two events is detected");
+        assert!(
+            verify(&conn).unwrap().first_broken.is_some(),
+            "swapping two events is detected"
+        );
     }
 }

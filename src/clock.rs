@@ -84,6 +84,10 @@ mod tests {
         assert!(!t.expired(clock.now()), "activity restarts the idle period");
         clock.advance(Duration::minutes(1));
         assert!(t.expired(clock.now()), "10 idle minutes must lock");
-        assert_eq!(t.remaining(clock.now()), Duration::zero(), "nothing remains once expired");
+        assert_eq!(
+            t.remaining(clock.now()),
+            Duration::zero(),
+            "nothing remains once expired"
+        );
     }
 }

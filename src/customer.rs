@@ -108,7 +108,7 @@ impl CustomerInput {
     /// Every rule at once, so nothing is stored unless everything is acceptable.
     pub fn validated(&self, today: NaiveDate) -> Result<CustomerInput> {
         let line = |field: &'static str, v: &str, max: usize| {
-            validation::check_text(v, max, false).map_err(|r| Error::invalid(field, r))
+            validation::check_optional(v, max, false).map_err(|r| Error::invalid(field, r))
         };
         let name = line("name", &self.name, MAX_NAME)?;
         if name.is_empty() {
@@ -119,12 +119,14 @@ impl CustomerInput {
         let postcode = if self.postcode.trim().is_empty() {
             String::new()
         } else {
-            validation::normalise_postcode(&self.postcode, self.country).map_err(|r| Error::invalid("postcode", r))?
+            validation::normalise_postcode(&self.postcode, self.country)
+                .map_err(|r| Error::invalid("postcode", r))?
         };
         let mobile = if self.mobile.trim().is_empty() {
             String::new()
         } else {
-            validation::normalise_mobile(&self.mobile, self.country).map_err(|r| Error::invalid("mobile", r))?
+            validation::normalise_mobile(&self.mobile, self.country)
+                .map_err(|r| Error::invalid("mobile", r))?
         };
         let email = if self.email.trim().is_empty() {
             String::new()
@@ -150,7 +152,8 @@ impl CustomerInput {
         if self.newsletter && consent_channel.is_empty() {
             return Err(Error::invalid("consent_channel", Rejection::Required));
         }
-        let notes = validation::check_text(&self.notes, MAX_NOTES, true).map_err(|r| Error::invalid("notes", r))?;
+        let notes = validation::check_optional(&self.notes, MAX_NOTES, true)
+            .map_err(|r| Error::invalid("notes", r))?;
         Ok(CustomerInput {
             name,
             street,
@@ -204,7 +207,11 @@ fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
 
 pub(crate) fn load(conn: &Connection, id: i64) -> Result<Customer> {
     let mut c = conn
-        .query_row(&format!("SELECT {CUSTOMER_COLUMNS} FROM customer WHERE id = ?1"), [id], customer_from_row)
+        .query_row(
+            &format!("SELECT {CUSTOMER_COLUMNS} FROM customer WHERE id = ?1"),
+            [id],
+            customer_from_row,
+        )
         .optional()?
         .ok_or_else(|| Error::not_found("customer", id))?;
     let mut stmt = conn.prepare(
@@ -249,7 +256,10 @@ fn apply_consent(conn: &Connection, id: i64, want: bool, channel: &str, now: &st
             Ok(Some(Action::ConsentGiven))
         }
         (false, Some(consent)) => {
-            conn.execute("UPDATE consent SET withdrawn_at = ?1 WHERE id = ?2", params![now, consent])?;
+            conn.execute(
+                "UPDATE consent SET withdrawn_at = ?1 WHERE id = ?2",
+                params![now, consent],
+            )?;
             Ok(Some(Action::ConsentWithdrawn))
         }
         _ => Ok(None),
@@ -262,7 +272,12 @@ fn timestamp(t: DateTime<Utc>) -> String {
 
 /// Inserts one validated customer with its index rows, log event and consent, inside the
 /// caller's transaction; the single and the batch path share it.
-pub(crate) fn insert(tx: &Connection, c: &CustomerInput, at: DateTime<Utc>, actor: Option<i64>) -> Result<i64> {
+pub(crate) fn insert(
+    tx: &Connection,
+    c: &CustomerInput,
+    at: DateTime<Utc>,
+    actor: Option<i64>,
+) -> Result<i64> {
     let now = timestamp(at);
     tx.execute(
         "INSERT INTO customer(name, street, postcode, city, country, mobile, email, birth_date, kind,
@@ -312,7 +327,10 @@ impl Vault {
     pub fn add_customers(&mut self, inputs: &[CustomerInput]) -> Result<Vec<i64>> {
         let clock = self.clock().clone();
         let today = clock.today();
-        let valid = inputs.iter().map(|i| i.validated(today)).collect::<Result<Vec<_>>>()?;
+        let valid = inputs
+            .iter()
+            .map(|i| i.validated(today))
+            .collect::<Result<Vec<_>>>()?;
         let session = self.session()?;
         let actor = session.actor;
         let tx = session.conn.transaction()?;
@@ -357,7 +375,15 @@ impl Vault {
             return Err(Error::not_found("customer", id));
         }
         search::reindex(&tx, id)?;
-        audit::append(&tx, clock.now(), actor, Action::CustomerUpdated, Some(id), None, None)?;
+        audit::append(
+            &tx,
+            clock.now(),
+            actor,
+            Action::CustomerUpdated,
+            Some(id),
+            None,
+            None,
+        )?;
         if let Some(action) = apply_consent(&tx, id, c.newsletter, &c.consent_channel, &now)? {
             audit::append(&tx, clock.now(), actor, action, Some(id), None, None)?;
         }
@@ -389,7 +415,18 @@ impl Vault {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from)
     }
 
+    /// Whether a customer id exists, without opening (and logging a view of) their details.
+    pub fn customer_exists(&mut self, id: i64) -> Result<bool> {
+        Ok(self
+            .conn()?
+            .query_row("SELECT 1 FROM customer WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
     pub fn customer_count(&mut self) -> Result<i64> {
-        Ok(self.conn()?.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?)
+        Ok(self
+            .conn()?
+            .query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?)
     }
 }

@@ -23,25 +23,81 @@ use std::sync::Arc;
 pub const DEMO_PASSPHRASE: &str = "demo-skranke-2026";
 
 pub const NO_FIRST: &[&str] = &[
-    "Kari", "Ola", "Ingrid", "Hans", "Anne", "Per", "Liv", "Knut", "Sigrid", "Lars", "Astrid", "Bjørn", "Marit",
-    "Erik", "Solveig", "Jon", "Hilde", "Tor", "Ragnhild", "Ørjan", "Åse", "Trond", "Gunnhild", "Nils", "Hanne",
-    "Jørgen", "Synnøve", "Håkon", "Tone", "Sindre", "Maja", "Johan",
+    "Kari", "Ola", "Ingrid", "Hans", "Anne", "Per", "Liv", "Knut", "Sigrid", "Lars", "Astrid", "Bjørn",
+    "Marit", "Erik", "Solveig", "Jon", "Hilde", "Tor", "Ragnhild", "Ørjan", "Åse", "Trond", "Gunnhild",
+    "Nils", "Hanne", "Jørgen", "Synnøve", "Håkon", "Tone", "Sindre", "Maja", "Johan",
 ];
 pub const NO_LAST: &[&str] = &[
-    "Nordmann", "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen",
-    "Jensen", "Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen", "Johannessen", "Dahl",
-    "Jørgensen", "Halvorsen", "Henriksen", "Lund", "Sørensen", "Moen", "Gundersen", "Iversen", "Strand",
-    "Solberg", "Svendsen", "Eide", "Knutsen", "Bakken", "Lie", "Nygård", "Sæther", "Ødegård", "Haugland",
-    "Næss", "Rønning", "Hagerup", "Ørjasæter",
+    "Nordmann",
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Johnsen",
+    "Pettersen",
+    "Eriksen",
+    "Berg",
+    "Haugen",
+    "Hagen",
+    "Johannessen",
+    "Dahl",
+    "Jørgensen",
+    "Halvorsen",
+    "Henriksen",
+    "Lund",
+    "Sørensen",
+    "Moen",
+    "Gundersen",
+    "Iversen",
+    "Strand",
+    "Solberg",
+    "Svendsen",
+    "Eide",
+    "Knutsen",
+    "Bakken",
+    "Lie",
+    "Nygård",
+    "Sæther",
+    "Ødegård",
+    "Haugland",
+    "Næss",
+    "Rønning",
+    "Hagerup",
+    "Ørjasæter",
 ];
 pub const SE_FIRST: &[&str] = &[
-    "Anna", "Erik", "Lars", "Karl", "Maria", "Eva", "Johan", "Kerstin", "Lena", "Mikael", "Emma", "Sara", "Oskar",
-    "Elsa", "Sven", "Märta", "Åsa", "Björn", "Ingrid", "Göran",
+    "Anna", "Erik", "Lars", "Karl", "Maria", "Eva", "Johan", "Kerstin", "Lena", "Mikael", "Emma", "Sara",
+    "Oskar", "Elsa", "Sven", "Märta", "Åsa", "Björn", "Ingrid", "Göran",
 ];
 pub const SE_LAST: &[&str] = &[
-    "Svensson", "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
-    "Gustafsson", "Pettersson", "Jonsson", "Hansson", "Bengtsson", "Jönsson", "Lindberg", "Lindström",
-    "Lindqvist", "Sjöberg", "Håkansson", "Söderberg", "Mårtensson",
+    "Svensson",
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Hansson",
+    "Bengtsson",
+    "Jönsson",
+    "Lindberg",
+    "Lindström",
+    "Lindqvist",
+    "Sjöberg",
+    "Håkansson",
+    "Söderberg",
+    "Mårtensson",
 ];
 const NO_PLACES: &[(&str, &str)] = &[
     ("0150", "Oslo"),
@@ -62,10 +118,28 @@ const SE_PLACES: &[(&str, &str)] = &[
     ("452 30", "Strömstad"),
     ("652 24", "Karlstad"),
 ];
-const NO_STREETS: &[&str] = &["Storgata", "Kirkeveien", "Skolegata", "Parkveien", "Bjørkeveien", "Fjellveien", "Sjøgata"];
-const SE_STREETS: &[&str] = &["Storgatan", "Kyrkogatan", "Drottninggatan", "Skolgatan", "Björkvägen"];
+const NO_STREETS: &[&str] = &[
+    "Storgata",
+    "Kirkeveien",
+    "Skolegata",
+    "Parkveien",
+    "Bjørkeveien",
+    "Fjellveien",
+    "Sjøgata",
+];
+const SE_STREETS: &[&str] = &[
+    "Storgatan",
+    "Kyrkogatan",
+    "Drottninggatan",
+    "Skolgatan",
+    "Björkvägen",
+];
 const DEVICES: &[(DeviceType, &str, &[&str])] = &[
-    (DeviceType::Laptop, "Lenovo", &["ThinkPad T14", "IdeaPad 5", "Yoga 7"]),
+    (
+        DeviceType::Laptop,
+        "Lenovo",
+        &["ThinkPad T14", "IdeaPad 5", "Yoga 7"],
+    ),
     (DeviceType::Laptop, "Apple", &["MacBook Air M2", "MacBook Pro 14"]),
     (DeviceType::Laptop, "HP", &["EliteBook 840", "Pavilion 15"]),
     (DeviceType::Desktop, "Dell", &["OptiPlex 7010", "XPS 8960"]),
@@ -74,7 +148,11 @@ const DEVICES: &[(DeviceType, &str, &[&str])] = &[
     (DeviceType::Tablet, "Apple", &["iPad Air"]),
     (DeviceType::Hdd, "Seagate", &["Barracuda 2TB", "IronWolf 4TB"]),
     (DeviceType::Ssd, "Samsung", &["870 EVO 1TB", "990 PRO 2TB"]),
-    (DeviceType::UsbOrMemoryCard, "SanDisk", &["Ultra 64GB", "Extreme SD 128GB"]),
+    (
+        DeviceType::UsbOrMemoryCard,
+        "SanDisk",
+        &["Ultra 64GB", "Extreme SD 128GB"],
+    ),
 ];
 const FAULTS: &[&str] = &[
     "Maskinen starter ikke, lyser bare oransje.",
@@ -120,9 +198,17 @@ impl Generator {
         let street = format!("{} {}", self.pick(streets), self.rng.gen_range(1..120));
         let business = self.rng.gen_bool(0.1);
         let mobile = if swedish {
-            format!("07{}{:07}", self.rng.gen_range(0..4), self.rng.gen_range(0..10_000_000))
+            format!(
+                "07{}{:07}",
+                self.rng.gen_range(0..4),
+                self.rng.gen_range(0..10_000_000)
+            )
         } else {
-            format!("{}{:07}", if self.rng.gen_bool(0.5) { 4 } else { 9 }, self.rng.gen_range(0..10_000_000))
+            format!(
+                "{}{:07}",
+                if self.rng.gen_bool(0.5) { 4 } else { 9 },
+                self.rng.gen_range(0..10_000_000)
+            )
         };
         let n = self.rng.gen_range(1..1000);
         let ascii = |s: &str| {
@@ -131,10 +217,19 @@ impl Generator {
                 .replace(['ø', 'ö'], "o")
                 .replace(['å', 'ä'], "a")
         };
-        let email = format!("{}.{}{}@example.{}", ascii(first), ascii(last), n, if swedish { "net" } else { "com" });
+        let email = format!(
+            "{}.{}{}@example.{}",
+            ascii(first),
+            ascii(last),
+            n,
+            if swedish { "net" } else { "com" }
+        );
         let (name, org_number) = if business {
             let org = if swedish { "556036-0793" } else { "123456785" };
-            (format!("{last} {}", if swedish { "AB" } else { "AS" }), org.to_string())
+            (
+                format!("{last} {}", if swedish { "AB" } else { "AS" }),
+                org.to_string(),
+            )
         } else {
             (format!("{first} {last}"), String::new())
         };
@@ -156,7 +251,11 @@ impl Generator {
             org_number,
             language: if swedish { Language::Sv } else { Language::Nb },
             newsletter,
-            consent_channel: if newsletter { "counter".into() } else { String::new() },
+            consent_channel: if newsletter {
+                "counter".into()
+            } else {
+                String::new()
+            },
             notes: String::new(),
         }
     }
@@ -167,13 +266,21 @@ impl Generator {
         let model = *self.pick(models);
         self.serial += 1;
         let prefix: String = make.chars().take(2).collect::<String>().to_uppercase();
-        let serial = format!("{prefix}{:06X}{:04}", self.rng.gen_range(0..0xFF_FFFFu32), self.serial % 10_000);
+        let serial = format!(
+            "{prefix}{:06X}{:04}",
+            self.rng.gen_range(0..0xFF_FFFFu32),
+            self.serial % 10_000
+        );
         let storage = matches!(
             device_type,
             DeviceType::Hdd | DeviceType::Ssd | DeviceType::UsbOrMemoryCard
         );
         let service = if storage {
-            *self.pick(&[ServiceKind::Destruction, ServiceKind::DataRecovery, ServiceKind::Destruction])
+            *self.pick(&[
+                ServiceKind::Destruction,
+                ServiceKind::DataRecovery,
+                ServiceKind::Destruction,
+            ])
         } else {
             *self.pick(&[
                 ServiceKind::Repair,
@@ -269,7 +376,10 @@ pub fn create(dir: &Path, days: i64, seed: u64) -> Result<RecoveryKey> {
             let customer = *g.pick(&customers);
             vault.set_actor(if g.rng.gen_bool(0.5) { 1 } else { 2 })?;
             let intake = vault.add_intake(&g.intake(customer))?;
-            if matches!(intake.service, ServiceKind::DataRecovery | ServiceKind::BackupCopy) {
+            if matches!(
+                intake.service,
+                ServiceKind::DataRecovery | ServiceKind::BackupCopy
+            ) {
                 vault.add_copy(
                     intake.id,
                     &CopyInput {
@@ -318,7 +428,9 @@ fn advance_open_intakes(vault: &mut Vault, g: &mut Generator, open: &mut Vec<i64
     for &id in open.iter() {
         let intake = vault.intake(id)?;
         let next = match intake.status {
-            Status::Received if intake.service == ServiceKind::Destruction => Some(Status::HeldForDestruction),
+            Status::Received if intake.service == ServiceKind::Destruction => {
+                Some(Status::HeldForDestruction)
+            }
             Status::Received if g.rng.gen_bool(0.5) => Some(Status::InProgress),
             Status::InProgress if g.rng.gen_bool(0.3) => Some(Status::Ready),
             Status::Ready if g.rng.gen_bool(0.25) => Some(Status::HandedOver),

@@ -291,7 +291,7 @@ fn date_of(ts: &str) -> Option<NaiveDate> {
 impl IntakeInput {
     pub(crate) fn validated(&self) -> Result<IntakeInput> {
         let text = |field: &'static str, v: &str, max: usize, multiline: bool| {
-            validation::check_text(v, max, multiline).map_err(|r| Error::invalid(field, r))
+            validation::check_optional(v, max, multiline).map_err(|r| Error::invalid(field, r))
         };
         Ok(IntakeInput {
             customer_id: self.customer_id,
@@ -310,12 +310,17 @@ impl IntakeInput {
     }
 }
 
-const SUMMARY_SQL: &str = "SELECT i.id, i.number, i.customer_id, c.name, i.received_at, i.device_type, i.make,
+const SUMMARY_SQL: &str =
+    "SELECT i.id, i.number, i.customer_id, c.name, i.received_at, i.device_type, i.make,
     i.model, i.service, i.status, i.status_changed_at FROM intake i JOIN customer c ON c.id = i.customer_id";
 
 fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<IntakeSummary> {
     let bad = |i: usize, v: &str| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("unknown value {v}").into())
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("unknown value {v}").into(),
+        )
     };
     let device: String = r.get(5)?;
     let service: String = r.get(8)?;
@@ -495,7 +500,15 @@ pub(crate) fn insert(
     )?;
     let id = tx.last_insert_rowid();
     let record = format!("intake:{id}");
-    audit::append(tx, now, Some(actor), Action::IntakeCreated, Some(i.customer_id), Some(&record), None)?;
+    audit::append(
+        tx,
+        now,
+        Some(actor),
+        Action::IntakeCreated,
+        Some(i.customer_id),
+        Some(&record),
+        None,
+    )?;
     Ok(id)
 }
 
@@ -507,7 +520,9 @@ impl Vault {
         let now = clock.now();
         let today = clock.today();
         let session = self.session()?;
-        let actor = session.actor.ok_or_else(|| Error::invalid("received_by", Rejection::Required))?;
+        let actor = session
+            .actor
+            .ok_or_else(|| Error::invalid("received_by", Rejection::Required))?;
         let tx = session.conn.transaction()?;
         crate::customer::load(&tx, i.customer_id)?;
         let id = insert(&tx, &i, now, today, actor)?;
@@ -523,7 +538,15 @@ impl Vault {
         let actor = session.actor;
         let tx = session.conn.transaction()?;
         let intake = load(&tx, id)?;
-        audit::append(&tx, now, actor, Action::IntakeViewed, Some(intake.customer_id), Some(&format!("intake:{id}")), None)?;
+        audit::append(
+            &tx,
+            now,
+            actor,
+            Action::IntakeViewed,
+            Some(intake.customer_id),
+            Some(&format!("intake:{id}")),
+            None,
+        )?;
         tx.commit()?;
         Ok(intake)
     }
@@ -531,7 +554,9 @@ impl Vault {
     pub fn intake_by_number(&mut self, number: &str) -> Result<Intake> {
         let id: i64 = self
             .conn()?
-            .query_row("SELECT id FROM intake WHERE number = ?1", [number.trim()], |r| r.get(0))
+            .query_row("SELECT id FROM intake WHERE number = ?1", [number.trim()], |r| {
+                r.get(0)
+            })
             .optional()?
             .ok_or_else(|| Error::not_found("intake", number))?;
         self.intake(id)
@@ -539,7 +564,9 @@ impl Vault {
 
     pub fn intakes_for_customer(&mut self, customer_id: i64) -> Result<Vec<IntakeSummary>> {
         let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached(&format!("{SUMMARY_SQL} WHERE i.customer_id = ?1 ORDER BY i.id DESC"))?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "{SUMMARY_SQL} WHERE i.customer_id = ?1 ORDER BY i.id DESC"
+        ))?;
         let rows = stmt.query_map([customer_id], summary_from_row)?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from)
     }
@@ -573,7 +600,10 @@ impl Vault {
         let (retention, holding) = holding_days(&tx)?;
         match to {
             Status::HandedOver => {
-                tx.execute("UPDATE intake SET handed_over_at = ?1 WHERE id = ?2", params![ts, id])?;
+                tx.execute(
+                    "UPDATE intake SET handed_over_at = ?1 WHERE id = ?2",
+                    params![ts, id],
+                )?;
                 tx.execute(
                     "UPDATE data_copy SET handed_over_at = ?1, delete_due = ?2
                      WHERE intake_id = ?3 AND deleted_at IS NULL AND handed_over_at IS NULL",
@@ -594,7 +624,15 @@ impl Vault {
             _ => {}
         }
         let detail = format!("{}>{}", from.as_str(), to.as_str());
-        audit::append(&tx, now, actor, Action::StatusChanged, Some(intake.customer_id), Some(&format!("intake:{id}")), Some(&detail))?;
+        audit::append(
+            &tx,
+            now,
+            actor,
+            Action::StatusChanged,
+            Some(intake.customer_id),
+            Some(&format!("intake:{id}")),
+            Some(&detail),
+        )?;
         let updated = load(&tx, id)?;
         tx.commit()?;
         Ok(updated)
@@ -606,14 +644,21 @@ impl Vault {
         let now = clock.now();
         let today = clock.today();
         if !(1..=7).contains(&input.din_level) {
-            return Err(Error::invalid("din_level", Rejection::OutOfRange { min: 1, max: 7 }));
+            return Err(Error::invalid(
+                "din_level",
+                Rejection::OutOfRange { min: 1, max: 7 },
+            ));
         }
-        let tool = validation::check_text(&input.tool, 120, false).map_err(|r| Error::invalid("tool", r))?;
-        let verification =
-            validation::check_text(&input.verification, 200, false).map_err(|r| Error::invalid("verification", r))?;
-        let witness = validation::check_text(&input.witness, 80, false).map_err(|r| Error::invalid("witness", r))?;
+        let tool =
+            validation::check_optional(&input.tool, 120, false).map_err(|r| Error::invalid("tool", r))?;
+        let verification = validation::check_optional(&input.verification, 200, false)
+            .map_err(|r| Error::invalid("verification", r))?;
+        let witness = validation::check_optional(&input.witness, 80, false)
+            .map_err(|r| Error::invalid("witness", r))?;
         let session = self.session()?;
-        let actor = session.actor.ok_or_else(|| Error::invalid("destroyed_by", Rejection::Required))?;
+        let actor = session
+            .actor
+            .ok_or_else(|| Error::invalid("destroyed_by", Rejection::Required))?;
         let tx = session.conn.transaction()?;
         let intake = load(&tx, id)?;
         if intake.status != Status::HeldForDestruction {
@@ -644,7 +689,15 @@ impl Vault {
                 id
             ],
         )?;
-        audit::append(&tx, now, Some(actor), Action::DeviceDestroyed, Some(intake.customer_id), Some(&format!("intake:{id}")), None)?;
+        audit::append(
+            &tx,
+            now,
+            Some(actor),
+            Action::DeviceDestroyed,
+            Some(intake.customer_id),
+            Some(&format!("intake:{id}")),
+            None,
+        )?;
         let updated = load(&tx, id)?;
         tx.commit()?;
         Ok(updated)
@@ -652,8 +705,10 @@ impl Vault {
 
     /// Registers a backup or recovery copy made while the device is in the shop.
     pub fn add_copy(&mut self, intake_id: i64, input: &CopyInput) -> Result<DataCopy> {
-        let label = validation::check_text(&input.label, 120, false).map_err(|r| Error::invalid("label", r))?;
-        let location = validation::check_text(&input.location, 120, false).map_err(|r| Error::invalid("location", r))?;
+        let label =
+            validation::check_optional(&input.label, 120, false).map_err(|r| Error::invalid("label", r))?;
+        let location = validation::check_optional(&input.location, 120, false)
+            .map_err(|r| Error::invalid("location", r))?;
         if label.is_empty() {
             return Err(Error::invalid("label", Rejection::Required));
         }
@@ -673,7 +728,15 @@ impl Vault {
             params![intake_id, label, location, timestamp(now)],
         )?;
         let copy_id = tx.last_insert_rowid();
-        audit::append(&tx, now, actor, Action::CopyCreated, Some(intake.customer_id), Some(&format!("copy:{copy_id}")), None)?;
+        audit::append(
+            &tx,
+            now,
+            actor,
+            Action::CopyCreated,
+            Some(intake.customer_id),
+            Some(&format!("copy:{copy_id}")),
+            None,
+        )?;
         let copy = copies(&tx, intake_id)?
             .into_iter()
             .find(|c| c.id == copy_id)
@@ -684,7 +747,8 @@ impl Vault {
 
     /// Records that a data copy was deleted, by whom and how.
     pub fn mark_copy_deleted(&mut self, copy_id: i64, method: &str) -> Result<DataCopy> {
-        let method = validation::check_text(method, 120, false).map_err(|r| Error::invalid("deletion_method", r))?;
+        let method = validation::check_optional(method, 120, false)
+            .map_err(|r| Error::invalid("deletion_method", r))?;
         if method.is_empty() {
             return Err(Error::invalid("deletion_method", Rejection::Required));
         }
@@ -708,7 +772,15 @@ impl Vault {
             "UPDATE data_copy SET deleted_at = ?1, deleted_by = ?2, deletion_method = ?3 WHERE id = ?4",
             params![timestamp(now), actor, method, copy_id],
         )?;
-        audit::append(&tx, now, actor, Action::CopyDeleted, Some(customer_id), Some(&format!("copy:{copy_id}")), None)?;
+        audit::append(
+            &tx,
+            now,
+            actor,
+            Action::CopyDeleted,
+            Some(customer_id),
+            Some(&format!("copy:{copy_id}")),
+            None,
+        )?;
         let copy = copies(&tx, intake_id)?
             .into_iter()
             .find(|c| c.id == copy_id)
@@ -773,8 +845,9 @@ impl Vault {
         }
         let mut ready_for_pickup = Vec::new();
         {
-            let mut stmt =
-                conn.prepare_cached(&format!("{SUMMARY_SQL} WHERE i.status = 'ready' ORDER BY i.status_changed_at, i.id"))?;
+            let mut stmt = conn.prepare_cached(&format!(
+                "{SUMMARY_SQL} WHERE i.status = 'ready' ORDER BY i.status_changed_at, i.id"
+            ))?;
             let rows = stmt.query_map([], summary_from_row)?;
             for intake in rows {
                 let intake = intake?;
@@ -821,10 +894,22 @@ mod tests {
     #[test]
     fn transitions_follow_the_two_paths_and_cancel() {
         use Status::*;
-        assert!(Received.allowed_next().contains(&InProgress), "repair path starts with work");
-        assert!(Ready.allowed_next().contains(&HandedOver), "ready devices are handed over");
-        assert!(!Received.allowed_next().contains(&Ready), "work cannot be skipped");
-        assert!(!Received.allowed_next().contains(&Destroyed), "destruction needs the holding step");
+        assert!(
+            Received.allowed_next().contains(&InProgress),
+            "repair path starts with work"
+        );
+        assert!(
+            Ready.allowed_next().contains(&HandedOver),
+            "ready devices are handed over"
+        );
+        assert!(
+            !Received.allowed_next().contains(&Ready),
+            "work cannot be skipped"
+        );
+        assert!(
+            !Received.allowed_next().contains(&Destroyed),
+            "destruction needs the holding step"
+        );
         for s in Status::ALL {
             assert_eq!(
                 s.allowed_next().contains(&Cancelled),
@@ -841,8 +926,16 @@ mod tests {
     fn vocabularies_round_trip() {
         for d in DeviceType::ALL {
             assert_eq!(DeviceType::parse(d.as_str()), Some(*d), "stored names parse back");
-            assert_eq!(serde_json::to_value(d).unwrap().as_str(), Some(d.as_str()), "JSON uses the stored name");
+            assert_eq!(
+                serde_json::to_value(d).unwrap().as_str(),
+                Some(d.as_str()),
+                "JSON uses the stored name"
+            );
         }
-        assert_eq!(serde_json::to_value(DinClass::E).unwrap().as_str(), Some("E"), "DIN classes keep their letters");
+        assert_eq!(
+            serde_json::to_value(DinClass::E).unwrap().as_str(),
+            Some("E"),
+            "DIN classes keep their letters"
+        );
     }
 }

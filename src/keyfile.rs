@@ -57,7 +57,9 @@ impl KdfParams {
 
     fn check(&self) -> Result<()> {
         if self.m_kib < Self::MIN_MEMORY_KIB || self.t == 0 || self.t > 64 || self.p == 0 || self.p > 16 {
-            return Err(Error::Damaged(format!("key file has unusable KDF parameters {self:?}")));
+            return Err(Error::Damaged(format!(
+                "key file has unusable KDF parameters {self:?}"
+            )));
         }
         Ok(())
     }
@@ -124,7 +126,12 @@ fn aad(vault_id: &str) -> Vec<u8> {
     format!("skranke-keyslot-v1|{vault_id}|passphrase").into_bytes()
 }
 
-fn wrap_passphrase(vault_id: &str, kdf: KdfParams, pass: &Passphrase, key: &DataKey) -> Result<PassphraseSlot> {
+fn wrap_passphrase(
+    vault_id: &str,
+    kdf: KdfParams,
+    pass: &Passphrase,
+    key: &DataKey,
+) -> Result<PassphraseSlot> {
     let salt = random::<16>();
     let kek = kdf.derive(pass.as_bytes(), &salt)?;
     let nonce = random::<24>();
@@ -231,7 +238,12 @@ impl KeyFile {
     }
 
     /// Same data key, new passphrase: the database is not touched.
-    pub(crate) fn with_new_passphrase(&self, kdf: KdfParams, pass: &Passphrase, key: &DataKey) -> Result<KeyFile> {
+    pub(crate) fn with_new_passphrase(
+        &self,
+        kdf: KdfParams,
+        pass: &Passphrase,
+        key: &DataKey,
+    ) -> Result<KeyFile> {
         kdf.check()?;
         let mut body = self.body.clone();
         body.passphrase = wrap_passphrase(&body.vault_id, kdf, pass, key)?;
@@ -259,7 +271,10 @@ impl KeyFile {
 
     pub(crate) fn from_bytes(bytes: &[u8]) -> Result<KeyFile> {
         let damaged = |why: &str| Error::Damaged(format!("key file: {why}"));
-        let nl = bytes.iter().position(|&b| b == b'\n').ok_or_else(|| damaged("no header line"))?;
+        let nl = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or_else(|| damaged("no header line"))?;
         let header = std::str::from_utf8(&bytes[..nl]).map_err(|_| damaged("header is not text"))?;
         let mut parts = header.split(' ');
         if parts.next() != Some(MAGIC) {
@@ -318,7 +333,11 @@ fn encode_recovery(secret: &[u8; RECOVERY_SECRET_BYTES]) -> RecoveryKey {
     }
     acc = 0;
     let _ = acc;
-    let grouped: Vec<&str> = chars.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).unwrap_or("")).collect();
+    let grouped: Vec<&str> = chars
+        .as_bytes()
+        .chunks(4)
+        .map(|c| std::str::from_utf8(c).unwrap_or(""))
+        .collect();
     RecoveryKey::from_display(grouped.join("-"))
 }
 
@@ -358,7 +377,9 @@ fn decode_recovery(typed: &str) -> Result<Zeroizing<[u8; RECOVERY_SECRET_BYTES]>
     let mut secret = Zeroizing::new([0u8; RECOVERY_SECRET_BYTES]);
     secret.copy_from_slice(&bytes[..RECOVERY_SECRET_BYTES]);
     if Sha256::digest(secret.as_ref())[..RECOVERY_CHECK_BYTES] != bytes[RECOVERY_SECRET_BYTES..] {
-        return Err(Error::RecoveryKeyTypo("the checksum does not match; check every group".into()));
+        return Err(Error::RecoveryKeyTypo(
+            "the checksum does not match; check every group".into(),
+        ));
     }
     Ok(secret)
 }
@@ -369,7 +390,8 @@ mod tests {
 
     fn fixture() -> (KeyFile, RecoveryKey, DataKey) {
         let key = DataKey::random();
-        let (file, rec) = KeyFile::create(KdfParams::MINIMUM, &Passphrase::new("Kari sin frase"), &key).unwrap();
+        let (file, rec) =
+            KeyFile::create(KdfParams::MINIMUM, &Passphrase::new("Kari sin frase"), &key).unwrap();
         (file, rec, key)
     }
 
@@ -377,9 +399,19 @@ mod tests {
     fn recovery_key_round_trips_and_catches_typos() {
         let (file, rec, key) = fixture();
         let shown = rec.expose_display().to_string();
-        assert_eq!(shown.split('-').count(), 8, "eight groups are easy to copy: {shown}");
-        let got = file.unwrap_with_recovery(&shown.to_lowercase().replace('-', " ")).unwrap();
-        assert_eq!(got.as_bytes(), key.as_bytes(), "case and separators must not matter");
+        assert_eq!(
+            shown.split('-').count(),
+            8,
+            "eight groups are easy to copy: {shown}"
+        );
+        let got = file
+            .unwrap_with_recovery(&shown.to_lowercase().replace('-', " "))
+            .unwrap();
+        assert_eq!(
+            got.as_bytes(),
+            key.as_bytes(),
+            "case and separators must not matter"
+        );
 
         let mut typo = shown.clone().into_bytes();
         typo[5] = if typo[5] == b'X' { b'Y' } else { b'X' };
@@ -389,7 +421,10 @@ mod tests {
             "one wrong character must be caught by the checksum, not reported as a wrong key"
         );
         assert!(
-            matches!(file.unwrap_with_recovery("ABCD-EFGH"), Err(Error::RecoveryKeyTypo(_))),
+            matches!(
+                file.unwrap_with_recovery("ABCD-EFGH"),
+                Err(Error::RecoveryKeyTypo(_))
+            ),
             "a short key is a typo"
         );
     }
@@ -399,7 +434,10 @@ mod tests {
         let (file, _, _) = fixture();
         let (_, other, _) = fixture();
         assert!(
-            matches!(file.unwrap_with_recovery(other.expose_display()), Err(Error::WrongRecoveryKey)),
+            matches!(
+                file.unwrap_with_recovery(other.expose_display()),
+                Err(Error::WrongRecoveryKey)
+            ),
             "a well-formed key of another vault must be reported as wrong"
         );
     }
@@ -411,12 +449,18 @@ mod tests {
         let parsed = KeyFile::from_bytes(&bytes).unwrap();
         assert_eq!(parsed, file, "serialisation must round-trip");
         assert_eq!(
-            parsed.unwrap_with_passphrase(&Passphrase::new("Kari sin frase")).unwrap().as_bytes(),
+            parsed
+                .unwrap_with_passphrase(&Passphrase::new("Kari sin frase"))
+                .unwrap()
+                .as_bytes(),
             key.as_bytes(),
             "the right passphrase unwraps the data key"
         );
         assert!(
-            matches!(parsed.unwrap_with_passphrase(&Passphrase::new("kari sin frase")), Err(Error::WrongPassphrase)),
+            matches!(
+                parsed.unwrap_with_passphrase(&Passphrase::new("kari sin frase")),
+                Err(Error::WrongPassphrase)
+            ),
             "a different passphrase must be refused as wrong"
         );
         let mut damaged = bytes.clone();
@@ -432,9 +476,14 @@ mod tests {
     fn rewrapping_keeps_recovery_working_without_the_recovery_key() {
         let (file, rec, _) = fixture();
         let new_key = DataKey::random();
-        let rotated = file.with_new_data_key(&Passphrase::new("Kari sin frase"), &new_key).unwrap();
+        let rotated = file
+            .with_new_data_key(&Passphrase::new("Kari sin frase"), &new_key)
+            .unwrap();
         assert_eq!(
-            rotated.unwrap_with_recovery(rec.expose_display()).unwrap().as_bytes(),
+            rotated
+                .unwrap_with_recovery(rec.expose_display())
+                .unwrap()
+                .as_bytes(),
             new_key.as_bytes(),
             "the old recovery key must open the rotated data key"
         );
@@ -442,7 +491,10 @@ mod tests {
             .with_new_passphrase(KdfParams::MINIMUM, &Passphrase::new("Ny frase for Ola"), &new_key)
             .unwrap();
         assert!(
-            matches!(changed.unwrap_with_passphrase(&Passphrase::new("Kari sin frase")), Err(Error::WrongPassphrase)),
+            matches!(
+                changed.unwrap_with_passphrase(&Passphrase::new("Kari sin frase")),
+                Err(Error::WrongPassphrase)
+            ),
             "the old passphrase must stop working after a change"
         );
     }

@@ -23,8 +23,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use customer::{Consent, Customer, CustomerInput, CustomerKind, CustomerSummary};
 pub use error::{Error, Result};
 pub use intake::{
-    AccessArrangement, CopyInput, DataCopy, Destruction, DestructionInput, DestructionMethod, DeviceType, DinClass,
-    Intake, IntakeInput, IntakeSummary, SanitizationCategory, ServiceKind, Status, Today,
+    AccessArrangement, CopyInput, DataCopy, Destruction, DestructionInput, DestructionMethod, DeviceType,
+    DinClass, Intake, IntakeInput, IntakeSummary, SanitizationCategory, ServiceKind, Status, Today,
 };
 pub use keyfile::KdfParams;
 pub use secret::{Passphrase, RecoveryKey};

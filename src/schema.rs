@@ -36,9 +36,8 @@ pub fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<()> {
     }
     let tx = conn.transaction()?;
     for m in pending {
-        tx.execute_batch(m.sql).map_err(|e| {
-            Error::Damaged(format!("schema migration {} failed: {e}", m.version))
-        })?;
+        tx.execute_batch(m.sql)
+            .map_err(|e| Error::Damaged(format!("schema migration {} failed: {e}", m.version)))?;
         tx.pragma_update(None, "user_version", m.version)?;
     }
     tx.commit()?;
@@ -52,7 +51,11 @@ mod tests {
     #[test]
     fn migrations_are_numbered_in_order() {
         for pair in MIGRATIONS.windows(2) {
-            assert_eq!(pair[1].version, pair[0].version + 1, "migration numbers must be consecutive");
+            assert_eq!(
+                pair[1].version,
+                pair[0].version + 1,
+                "migration numbers must be consecutive"
+            );
         }
         assert_eq!(MIGRATIONS[0].version, 1, "the first migration is number 1");
     }
@@ -61,21 +64,40 @@ mod tests {
     fn a_failing_migration_changes_nothing() {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn, &MIGRATIONS[..1]).unwrap();
-        conn.execute("INSERT INTO staff(name) VALUES ('Kari Nordmann')", []).unwrap();
+        conn.execute("INSERT INTO staff(name) VALUES ('Kari Nordmann')", [])
+            .unwrap();
         let broken = [
             MIGRATIONS[0],
-            Migration { version: 2, sql: "CREATE TABLE added(x); ALTER TABLE staff ADD COLUMN y;" },
-            Migration { version: 3, sql: "THIS IS NOT SQL;" },
+            Migration {
+                version: 2,
+                sql: "CREATE TABLE added(x); ALTER TABLE staff ADD COLUMN y;",
+            },
+            Migration {
+                version: 3,
+                sql: "THIS IS NOT SQL;",
+            },
         ];
         let err = migrate(&mut conn, &broken).unwrap_err();
-        assert!(err.to_string().contains("migration 3"), "the error must name the failing step: {err}");
+        assert!(
+            err.to_string().contains("migration 3"),
+            "the error must name the failing step: {err}"
+        );
         let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-        assert_eq!(v, 1, "user_version must stay where it was when a later step fails");
+        assert_eq!(
+            v, 1,
+            "user_version must stay where it was when a later step fails"
+        );
         let added: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'added'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'added'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(added, 0, "step 2 must be rolled back together with step 3");
-        let staff: i64 = conn.query_row("SELECT count(*) FROM staff", [], |r| r.get(0)).unwrap();
+        let staff: i64 = conn
+            .query_row("SELECT count(*) FROM staff", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(staff, 1, "existing data must survive a failed migration");
     }
 
@@ -84,8 +106,13 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
         let err = migrate(&mut conn, MIGRATIONS).unwrap_err();
-        assert!(matches!(err, Error::NewerSchema { found: 99, .. }), "newer schema must be refused: {err}");
-        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
+        assert!(
+            matches!(err, Error::NewerSchema { found: 99, .. }),
+            "newer schema must be refused: {err}"
+        );
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(tables, 0, "nothing may be created in a newer database");
     }
 }

@@ -46,14 +46,35 @@ fn phone_forms(e164: &str) -> String {
 /// Rebuilds a customer's index rows under a fresh, highest search key. Called in the same
 /// transaction as the change it reflects.
 pub(crate) fn reindex(conn: &Connection, customer_id: i64) -> Result<()> {
-    let (old_key, name, mobile, email, postcode, city, org): (i64, String, String, String, String, String, String) =
-        conn.query_row(
-            "SELECT search_key, name, mobile, email, postcode, city, org_number FROM customer WHERE id = ?1",
-            [customer_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
-        )?;
-    let mut body = format!("{name}\n{}\n{email}\n{postcode} {city}\n{org}", phone_forms(&mobile));
-    let mut stmt = conn.prepare_cached("SELECT number, serial FROM intake WHERE customer_id = ?1 ORDER BY id")?;
+    let (old_key, name, mobile, email, postcode, city, org): (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = conn.query_row(
+        "SELECT search_key, name, mobile, email, postcode, city, org_number FROM customer WHERE id = ?1",
+        [customer_id],
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        },
+    )?;
+    let mut body = format!(
+        "{name}\n{}\n{email}\n{postcode} {city}\n{org}",
+        phone_forms(&mobile)
+    );
+    let mut stmt =
+        conn.prepare_cached("SELECT number, serial FROM intake WHERE customer_id = ?1 ORDER BY id")?;
     let mut rows = stmt.query([customer_id])?;
     while let Some(r) = rows.next()? {
         let number: String = r.get(0)?;
@@ -68,9 +89,18 @@ pub(crate) fn reindex(conn: &Connection, customer_id: i64) -> Result<()> {
     let new_key: i64 = conn.query_row("SELECT max(search_key) + 1 FROM customer", [], |r| r.get(0))?;
     conn.execute("DELETE FROM customer_text WHERE rowid = ?1", [old_key])?;
     conn.execute("DELETE FROM customer_name WHERE rowid = ?1", [old_key])?;
-    conn.execute("UPDATE customer SET search_key = ?1 WHERE id = ?2", params![new_key, customer_id])?;
-    conn.execute("INSERT INTO customer_text(rowid, body) VALUES (?1, ?2)", params![new_key, body])?;
-    conn.execute("INSERT INTO customer_name(rowid, name) VALUES (?1, ?2)", params![new_key, name])?;
+    conn.execute(
+        "UPDATE customer SET search_key = ?1 WHERE id = ?2",
+        params![new_key, customer_id],
+    )?;
+    conn.execute(
+        "INSERT INTO customer_text(rowid, body) VALUES (?1, ?2)",
+        params![new_key, body],
+    )?;
+    conn.execute(
+        "INSERT INTO customer_name(rowid, name) VALUES (?1, ?2)",
+        params![new_key, name],
+    )?;
     Ok(())
 }
 
@@ -84,7 +114,13 @@ fn phrase(term: &str) -> String {
 fn terms(query: &str) -> Vec<String> {
     let cleaned: String = query
         .chars()
-        .map(|c| if c.is_alphanumeric() || "@.-_+".contains(c) { c } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() || "@.-_+".contains(c) {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect();
     let mut out: Vec<String> = Vec::new();
     for word in cleaned.split_whitespace() {
@@ -119,7 +155,11 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Custom
         .map(|t| t.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
         .collect();
     if name_terms.iter().all(|t| !t.is_empty()) {
-        let expr = name_terms.iter().map(|t| format!("{}*", phrase(t))).collect::<Vec<_>>().join(" AND ");
+        let expr = name_terms
+            .iter()
+            .map(|t| format!("{}*", phrase(t)))
+            .collect::<Vec<_>>()
+            .join(" AND ");
         let mut stmt = conn.prepare_cached(
             "SELECT rowid FROM customer_name WHERE customer_name MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
         )?;
@@ -169,21 +209,49 @@ mod tests {
 
     #[test]
     fn terms_join_spaced_digits_and_drop_punctuation() {
-        assert_eq!(terms("912 34 567"), vec!["91234567"], "a phone typed in groups is one term");
-        assert_eq!(terms("Kari  Nord"), vec!["kari", "nord"], "words are lower-cased terms");
-        assert_eq!(terms("+47 912"), vec!["47912"], "a leading + is not part of the digits");
-        assert_eq!(terms("kari@example.no"), vec!["kari@example.no"], "e-mail stays whole");
+        assert_eq!(
+            terms("912 34 567"),
+            vec!["91234567"],
+            "a phone typed in groups is one term"
+        );
+        assert_eq!(
+            terms("Kari  Nord"),
+            vec!["kari", "nord"],
+            "words are lower-cased terms"
+        );
+        assert_eq!(
+            terms("+47 912"),
+            vec!["47912"],
+            "a leading + is not part of the digits"
+        );
+        assert_eq!(
+            terms("kari@example.no"),
+            vec!["kari@example.no"],
+            "e-mail stays whole"
+        );
         assert!(terms(" \"' ").is_empty(), "quotes alone are no search");
     }
 
     #[test]
     fn phrases_escape_quotes() {
-        assert_eq!(phrase("a\"b"), "\"a\"\"b\"", "a quote inside a term must not end the phrase");
+        assert_eq!(
+            phrase("a\"b"),
+            "\"a\"\"b\"",
+            "a quote inside a term must not end the phrase"
+        );
     }
 
     #[test]
     fn phone_forms_cover_national_and_international() {
-        assert_eq!(phone_forms("+4791234567"), "4791234567 91234567", "Norwegian numbers without 47");
-        assert_eq!(phone_forms("+46701234567"), "46701234567 0701234567", "Swedish numbers with leading 0");
+        assert_eq!(
+            phone_forms("+4791234567"),
+            "4791234567 91234567",
+            "Norwegian numbers without 47"
+        );
+        assert_eq!(
+            phone_forms("+46701234567"),
+            "46701234567 0701234567",
+            "Swedish numbers with leading 0"
+        );
     }
 }

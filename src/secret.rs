@@ -93,7 +93,10 @@ mod tests {
             (format!("{rec:?}"), "ABCD".to_string()),
             (format!("{wrap:?}"), "cdcd".to_string()),
         ] {
-            assert!(text.contains("<redacted>"), "Debug must say it is redacted: {text}");
+            assert!(
+                text.contains("<redacted>"),
+                "Debug must say it is redacted: {text}"
+            );
             assert!(
                 !text.to_lowercase().contains(&secret.to_lowercase()),
                 "Debug output {text} leaks the secret"

@@ -105,9 +105,21 @@ impl Settings {
 
     fn validate(&self) -> Result<()> {
         for (field, value, range) in [
-            ("copy_retention_days", self.copy_retention_days, Self::RETENTION_DAYS),
-            ("destruction_holding_days", self.destruction_holding_days, Self::RETENTION_DAYS),
-            ("auto_lock_minutes", self.auto_lock_minutes, Self::AUTO_LOCK_MINUTES),
+            (
+                "copy_retention_days",
+                self.copy_retention_days,
+                Self::RETENTION_DAYS,
+            ),
+            (
+                "destruction_holding_days",
+                self.destruction_holding_days,
+                Self::RETENTION_DAYS,
+            ),
+            (
+                "auto_lock_minutes",
+                self.auto_lock_minutes,
+                Self::AUTO_LOCK_MINUTES,
+            ),
         ] {
             if !range.contains(&value) {
                 return Err(Error::invalid(
@@ -153,7 +165,7 @@ impl ShopProfile {
     fn validated(&self) -> Result<ShopProfile> {
         let country = self.jurisdiction.country();
         let text = |field: &'static str, v: &str, max: usize| {
-            validation::check_text(v, max, false).map_err(|r| Error::invalid(field, r))
+            validation::check_optional(v, max, false).map_err(|r| Error::invalid(field, r))
         };
         let name = text("name", &self.name, 120)?;
         if name.is_empty() {
@@ -178,11 +190,13 @@ impl ShopProfile {
 
 impl StaffInput {
     fn validated(&self) -> Result<StaffInput> {
-        let name = validation::check_text(&self.name, 80, false).map_err(|r| Error::invalid("staff_name", r))?;
+        let name =
+            validation::check_optional(&self.name, 80, false).map_err(|r| Error::invalid("staff_name", r))?;
         if name.is_empty() {
             return Err(Error::invalid("staff_name", Rejection::Required));
         }
-        let title = validation::check_text(&self.title, 80, false).map_err(|r| Error::invalid("staff_title", r))?;
+        let title = validation::check_optional(&self.title, 80, false)
+            .map_err(|r| Error::invalid("staff_title", r))?;
         Ok(StaffInput { name, title })
     }
 }
@@ -244,7 +258,10 @@ pub(crate) fn insert_setup(conn: &mut Connection, setup: &Setup, now: DateTime<U
     let mut first = None;
     for staff in &setup.staff {
         let st = staff.validated()?;
-        tx.execute("INSERT INTO staff(name, title) VALUES (?1, ?2)", params![st.name, st.title])?;
+        tx.execute(
+            "INSERT INTO staff(name, title) VALUES (?1, ?2)",
+            params![st.name, st.title],
+        )?;
         first.get_or_insert(tx.last_insert_rowid());
     }
     tx.commit()?;
@@ -254,9 +271,15 @@ pub(crate) fn insert_setup(conn: &mut Connection, setup: &Setup, now: DateTime<U
 /// The default counter person (first active staff) and the auto-lock minutes.
 pub(crate) fn session_defaults(conn: &Connection) -> Result<(Option<i64>, i64)> {
     let actor = conn
-        .query_row("SELECT id FROM staff WHERE active = 1 ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM staff WHERE active = 1 ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
         .optional()?;
-    let minutes = conn.query_row("SELECT auto_lock_minutes FROM shop WHERE id = 1", [], |r| r.get(0))?;
+    let minutes = conn.query_row("SELECT auto_lock_minutes FROM shop WHERE id = 1", [], |r| {
+        r.get(0)
+    })?;
     Ok((actor, minutes))
 }
 
@@ -351,7 +374,8 @@ impl Vault {
 
     pub fn staff(&mut self) -> Result<Vec<Staff>> {
         let conn = self.conn()?;
-        let mut stmt = conn.prepare("SELECT id, name, title, active FROM staff ORDER BY active DESC, name")?;
+        let mut stmt =
+            conn.prepare("SELECT id, name, title, active FROM staff ORDER BY active DESC, name")?;
         let rows = stmt.query_map([], |r| {
             Ok(Staff {
                 id: r.get(0)?,
@@ -366,7 +390,10 @@ impl Vault {
     pub fn add_staff(&mut self, input: &StaffInput) -> Result<Staff> {
         let st = input.validated()?;
         let conn = self.conn()?;
-        conn.execute("INSERT INTO staff(name, title) VALUES (?1, ?2)", params![st.name, st.title])?;
+        conn.execute(
+            "INSERT INTO staff(name, title) VALUES (?1, ?2)",
+            params![st.name, st.title],
+        )?;
         let id = conn.last_insert_rowid();
         self.record(Action::StaffAdded, None, Some(&format!("staff:{id}")), None)?;
         Ok(Staff {
@@ -388,7 +415,9 @@ impl Vault {
                 |r| r.get(0),
             )?;
             if others == 0 {
-                return Err(Error::Conflict("at least one staff member must stay active".into()));
+                return Err(Error::Conflict(
+                    "at least one staff member must stay active".into(),
+                ));
             }
         }
         let n = conn.execute(

@@ -215,6 +215,11 @@ pub fn check_optional_text(
     }
 }
 
+/// [`check_optional_text`] for fields stored as plain strings: empty stays empty.
+pub fn check_optional(value: &str, max_chars: usize, multiline: bool) -> Result<String, Rejection> {
+    Ok(check_optional_text(value, max_chars, multiline)?.unwrap_or_default())
+}
+
 /// Control characters (Unicode Cc) are refused; multi-line fields keep `\n` and `\t`. Line and
 /// paragraph separators and bidi embedding/override/isolate controls are refused too: they make
 /// a receipt or export display something other than what is stored ("Trojan Source").

@@ -200,10 +200,17 @@ impl Vault {
 
     /// Closes the database and zeroes the key (the key's `Drop` does the zeroing).
     pub fn lock(&mut self) {
-        if self.open.is_some() {
-            let _ = self.record(Action::Locked, None, None, None);
-        }
         if let Some(open) = self.open.take() {
+            // Straight to the log: going through `session` would re-check the idle timer.
+            let _ = crate::audit::append(
+                &open.conn,
+                self.clock.now(),
+                open.actor,
+                Action::Locked,
+                None,
+                None,
+                None,
+            );
             let _ = open.conn.close();
         }
     }
@@ -278,7 +285,9 @@ impl Vault {
         {
             let open = self.session()?;
             if open.key.as_bytes() != current.as_bytes() {
-                return Err(Error::Damaged("the key file does not match the open database".into()));
+                return Err(Error::Damaged(
+                    "the key file does not match the open database".into(),
+                ));
             }
             let conn = &open.conn;
             conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
@@ -317,12 +326,29 @@ impl Vault {
     /// Whether this computer's credential store holds the key; false when the store is missing.
     pub fn is_remembered(&self) -> bool {
         keyring_entry(self.vault_id())
-            .and_then(|e| e.get_password().map_err(|e| Error::KeyStoreUnavailable(e.to_string())))
+            .and_then(|e| {
+                e.get_password()
+                    .map_err(|e| Error::KeyStoreUnavailable(e.to_string()))
+            })
             .map(|p| {
                 let _ = Zeroizing::new(p);
                 true
             })
             .unwrap_or(false)
+    }
+
+    /// Marks the database as written by a future version, so tests can prove it is refused.
+    #[doc(hidden)]
+    pub fn raise_schema_version_for_tests(&mut self, version: i64) -> Result<()> {
+        self.conn()?.pragma_update(None, "user_version", version)?;
+        Ok(())
+    }
+
+    /// Moves the WAL into the database file, for backups and before copying the file.
+    pub fn checkpoint(&mut self) -> Result<()> {
+        self.conn()?
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// SQLCipher's HMAC check of every page plus SQLite's structural check.
@@ -378,9 +404,7 @@ fn open_database(path: &Path, key: &DataKey, create: bool) -> Result<Connection>
         return Err(Error::Damaged(format!("{} is missing", path.display())));
     }
     let conn = Connection::open_with_flags(path, flags)?;
-    let version: Option<String> = conn
-        .query_row("PRAGMA cipher_version", [], |r| r.get(0))
-        .ok();
+    let version: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
     if version.as_deref().unwrap_or("").is_empty() {
         return Err(Error::NoEncryption);
     }

@@ -1,0 +1,11 @@
+//! Core integration tests: one binary, one module per concern.
+
+mod common;
+
+mod at_rest;
+mod audit_chain;
+mod crash;
+mod customers;
+mod intakes;
+mod keys;
+mod search;
