@@ -415,6 +415,29 @@ impl Vault {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from)
     }
 
+    /// Deletes a customer registered by mistake. A customer with intakes has records that
+    /// accounting law may keep, so that needs the erasure procedure instead.
+    pub fn delete_customer(&mut self, id: i64) -> Result<()> {
+        let now = self.clock().now();
+        let session = self.session()?;
+        let actor = session.actor;
+        let tx = session.conn.transaction()?;
+        let key: i64 = tx
+            .query_row("SELECT search_key FROM customer WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::not_found("customer", id))?;
+        let intakes: i64 = tx.query_row("SELECT count(*) FROM intake WHERE customer_id = ?1", [id], |r| r.get(0))?;
+        if intakes > 0 {
+            return Err(Error::Conflict(format!("customer {id} has {intakes} intakes; use erasure")));
+        }
+        tx.execute("DELETE FROM customer_text WHERE rowid = ?1", [key])?;
+        tx.execute("DELETE FROM customer_name WHERE rowid = ?1", [key])?;
+        tx.execute("DELETE FROM customer WHERE id = ?1", [id])?;
+        audit::append(&tx, now, actor, Action::CustomerDeleted, Some(id), None, None)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Whether a customer id exists, without opening (and logging a view of) their details.
     pub fn customer_exists(&mut self, id: i64) -> Result<bool> {
         Ok(self

@@ -82,7 +82,7 @@ impl Vault {
                 conn,
                 key,
                 actor: Some(first_staff),
-                idle: IdleTimer::new(now, Duration::minutes(10)),
+                idle: IdleTimer::new(now, Duration::minutes(setup.settings.auto_lock_minutes)),
             }),
         };
         vault.record(Action::VaultCreated, None, None, None)?;
