@@ -6,6 +6,7 @@ mod at_rest;
 mod audit_chain;
 mod crash;
 mod customers;
+mod demo;
 mod intakes;
 mod keys;
 mod search;
