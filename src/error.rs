@@ -74,6 +74,76 @@ impl Error {
         }
     }
 
+    /// Every code [`Error::code`] can return, so the shells' catalogs can be checked for gaps.
+    pub const CODES: &'static [&'static str] = &[
+        "wrong_passphrase",
+        "wrong_recovery_key",
+        "recovery_key_typo",
+        "locked",
+        "no_vault",
+        "vault_exists",
+        "damaged",
+        "newer_schema",
+        "no_encryption",
+        "not_found",
+        "illegal_transition",
+        "conflict",
+        "too_early",
+        "keystore_unavailable",
+        "not_remembered",
+        "document",
+        "crypto",
+        "io",
+        "database",
+        // Input rejections (`Error::Invalid`), one per `Rejection::code`.
+        "required",
+        "too_long",
+        "control_character",
+        "national_id_no",
+        "national_id_se",
+        "card_number",
+        "under_18",
+        "birth_date_in_future",
+        "birth_date_implausible",
+        "email",
+        "phone",
+        "postcode",
+        "organisation_number",
+        "too_short",
+        "out_of_range",
+        "contact_required",
+        "not_for_private",
+    ];
+
+    /// The numbers a translated message needs ("at most {max} characters").
+    pub fn params(&self) -> std::collections::BTreeMap<&'static str, String> {
+        let mut p = std::collections::BTreeMap::new();
+        match self {
+            Error::Invalid { reason, .. } => match reason {
+                Rejection::TooLong { max } => {
+                    p.insert("max", max.to_string());
+                }
+                Rejection::TooShort { min } => {
+                    p.insert("min", min.to_string());
+                }
+                Rejection::OutOfRange { min, max } => {
+                    p.insert("min", min.to_string());
+                    p.insert("max", max.to_string());
+                }
+                _ => {}
+            },
+            Error::TooEarly(date) => {
+                p.insert("date", date.to_string());
+            }
+            Error::NewerSchema { found, supported } => {
+                p.insert("found", found.to_string());
+                p.insert("supported", supported.to_string());
+            }
+            _ => {}
+        }
+        p
+    }
+
     /// The field an input error is about, so the UI can show it next to that field.
     pub fn field(&self) -> Option<&'static str> {
         match self {
@@ -107,3 +177,79 @@ impl From<rusqlite::Error> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed() {
+        let rejections = [
+            Rejection::Required,
+            Rejection::TooLong { max: 1 },
+            Rejection::ControlCharacter,
+            Rejection::NorwegianNationalId,
+            Rejection::SwedishNationalId,
+            Rejection::CardNumber,
+            Rejection::Under18,
+            Rejection::BirthDateInFuture,
+            Rejection::BirthDateImplausible,
+            Rejection::Email,
+            Rejection::Phone,
+            Rejection::Postcode,
+            Rejection::OrganisationNumber,
+            Rejection::TooShort { min: 1 },
+            Rejection::OutOfRange { min: 1, max: 2 },
+            Rejection::ContactRequired,
+            Rejection::NotForPrivate,
+        ];
+        let mut errors: Vec<Error> = rejections
+            .into_iter()
+            .map(|r| Error::invalid("name", r))
+            .collect();
+        errors.extend([
+            Error::WrongPassphrase,
+            Error::WrongRecoveryKey,
+            Error::RecoveryKeyTypo(String::new()),
+            Error::Locked,
+            Error::NoVault(String::new()),
+            Error::VaultExists(String::new()),
+            Error::Damaged(String::new()),
+            Error::NewerSchema {
+                found: 2,
+                supported: 1,
+            },
+            Error::NoEncryption,
+            Error::not_found("customer", 1),
+            Error::IllegalTransition { from: "a", to: "b" },
+            Error::Conflict(String::new()),
+            Error::TooEarly(chrono::NaiveDate::MIN),
+            Error::KeyStoreUnavailable(String::new()),
+            Error::NotRemembered,
+            Error::Document(String::new()),
+            Error::Crypto(String::new()),
+            Error::Io(std::io::Error::other("x")),
+            Error::Database(rusqlite::Error::InvalidQuery),
+        ]);
+        for e in &errors {
+            assert!(
+                Error::CODES.contains(&e.code()),
+                "{} is missing from Error::CODES",
+                e.code()
+            );
+        }
+        assert_eq!(
+            errors.len(),
+            Error::CODES.len(),
+            "CODES lists nothing that cannot occur"
+        );
+        assert_eq!(
+            Error::invalid("name", Rejection::TooLong { max: 80 })
+                .params()
+                .get("max")
+                .map(String::as_str),
+            Some("80"),
+            "messages get their numbers"
+        );
+    }
+}

@@ -73,6 +73,8 @@ impl Vault {
         crate::schema::migrate(&mut conn, crate::schema::MIGRATIONS)?;
         let now = clock.now();
         let first_staff = crate::shop::insert_setup(&mut conn, setup, now)?;
+        // The shop's certificate signing key is born with the vault and lives only inside it.
+        crate::certificate::ensure_shop_key(&conn, now)?;
         keys.write_atomic(&dir.join(KEY_FILE))?;
         let mut vault = Vault {
             dir: dir.to_path_buf(),
@@ -87,6 +89,17 @@ impl Vault {
         };
         vault.record(Action::VaultCreated, None, None, None)?;
         Ok((vault, recovery))
+    }
+
+    /// [`Vault::create`] with the system clock and a KDF cost calibrated to about half a second
+    /// on this computer: what shells call.
+    pub fn create_with_default_kdf(
+        dir: &Path,
+        setup: &Setup,
+        passphrase: &Passphrase,
+    ) -> Result<(Vault, RecoveryKey)> {
+        let kdf = KdfParams::calibrate(std::time::Duration::from_millis(500));
+        Self::create(dir, setup, passphrase, kdf, Arc::new(SystemClock))
     }
 
     /// Opens a vault locked: only the key file is read.
@@ -225,6 +238,11 @@ impl Vault {
         expired
     }
 
+    /// Activity the core does not see (typing in a long form) keeps the vault open.
+    pub fn touch(&mut self) -> Result<()> {
+        self.session().map(|_| ())
+    }
+
     /// Seconds until auto-lock, for the shell's countdown; `None` while locked.
     pub fn idle_remaining(&self) -> Option<Duration> {
         let now = self.clock.now();
@@ -344,6 +362,13 @@ impl Vault {
         Ok(())
     }
 
+    /// The open connection, so `benches/search.rs` can time plain SQL and export an unencrypted
+    /// copy next to the app's search on the same data. Not for shells: they go through `Vault`.
+    #[doc(hidden)]
+    pub fn connection_for_benchmarks(&mut self) -> Result<&Connection> {
+        Ok(self.conn()?)
+    }
+
     /// Moves the WAL into the database file, for backups and before copying the file.
     pub fn checkpoint(&mut self) -> Result<()> {
         self.conn()?
@@ -423,6 +448,15 @@ fn open_database(path: &Path, key: &DataKey, create: bool) -> Result<Connection>
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)
+}
+
+/// Whether this computer has a working credential store, probed by reading an entry that does
+/// not exist (nothing is written). Headless Linux without Secret Service answers false.
+pub fn keystore_available() -> bool {
+    match keyring::Entry::new(KEYRING_SERVICE, "availability-probe") {
+        Ok(entry) => matches!(entry.get_password(), Ok(_) | Err(keyring::Error::NoEntry)),
+        Err(_) => false,
+    }
 }
 
 fn keyring_entry(vault_id: &str) -> Result<keyring::Entry> {
