@@ -423,12 +423,18 @@ impl Vault {
         let actor = session.actor;
         let tx = session.conn.transaction()?;
         let key: i64 = tx
-            .query_row("SELECT search_key FROM customer WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT search_key FROM customer WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()?
             .ok_or_else(|| Error::not_found("customer", id))?;
-        let intakes: i64 = tx.query_row("SELECT count(*) FROM intake WHERE customer_id = ?1", [id], |r| r.get(0))?;
+        let intakes: i64 = tx.query_row("SELECT count(*) FROM intake WHERE customer_id = ?1", [id], |r| {
+            r.get(0)
+        })?;
         if intakes > 0 {
-            return Err(Error::Conflict(format!("customer {id} has {intakes} intakes; use erasure")));
+            return Err(Error::Conflict(format!(
+                "customer {id} has {intakes} intakes; use erasure"
+            )));
         }
         tx.execute("DELETE FROM customer_text WHERE rowid = ?1", [key])?;
         tx.execute("DELETE FROM customer_name WHERE rowid = ?1", [key])?;

@@ -10,10 +10,16 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: include_str!("schema/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: include_str!("schema/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("schema/0002_documents.sql"),
+    },
+];
 
 pub fn latest() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.version)

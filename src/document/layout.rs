@@ -74,6 +74,9 @@ pub struct Meta {
     /// BCP 47 language tag of the content, e.g. "nb-NO", "sv-SE", "en".
     pub language: String,
     pub created: DateTime<Utc>,
+    /// Info `/Keywords` and XMP `pdf:Keywords`; empty means none. Signed certificates carry
+    /// their canonical content here, where it survives copying and printing to file.
+    pub keywords: String,
 }
 
 /// The issuing shop, printed at the top of the first page. The caller supplies finished,
@@ -547,19 +550,26 @@ impl Layout {
     /// A verification code or recovery key: large, bold, letter-spaced, in groups, in a box.
     /// A code without spaces or dashes is shown in groups of four.
     pub fn code(&mut self, label: &str, code: &str) {
+        self.code_scaled(label, code, 1.0);
+    }
+
+    /// [`Layout::code`] at `scale` times the normal size, for long codes (a 103-character
+    /// signature) that would otherwise take half a page.
+    pub fn code_scaled(&mut self, label: &str, code: &str, scale: f32) {
         let t = self.theme;
+        let size = t.code * scale;
         // A little more air than between paragraphs: the code is what the reader looks for.
         self.gap(5.0);
         let label_font = Font::new(Face::Regular, t.label, t.muted);
         let label_lh = t.label * 1.4;
         let font = Font {
-            tracking: t.code * 0.06,
-            ..Font::new(Face::Bold, t.code, 0.0)
+            tracking: size * 0.06,
+            ..Font::new(Face::Bold, size, 0.0)
         };
         let groups = code_groups(&Face::Bold.drawable(code));
-        let space = t.code * 0.7;
-        let pad_y = t.code * 0.55;
-        let lh = t.code * 1.3;
+        let space = size * 0.7;
+        let pad_y = size * 0.55;
+        let lh = size * 1.3;
         // Greedy fill of groups into lines that fit the box.
         let inner = self.width() - 2.0 * mm(4.0);
         let mut lines: Vec<Vec<String>> = vec![Vec::new()];
@@ -1201,6 +1211,9 @@ mod archival {
         if !meta.subject.is_empty() {
             info.set("Subject", text_string(&meta.subject));
         }
+        if !meta.keywords.is_empty() {
+            info.set("Keywords", text_string(&meta.keywords));
+        }
         info.set("Creator", text_string(CREATOR));
         info.set("Producer", text_string(PRODUCER));
         info.set("CreationDate", Object::string_literal(pdf_date.clone()));
@@ -1270,6 +1283,7 @@ xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n\
 <xmp:MetadataDate>{date}</xmp:MetadataDate>\n\
 <xmp:CreatorTool>{creator}</xmp:CreatorTool>\n\
 <pdf:Producer>{producer}</pdf:Producer>\n\
+{keywords}\
 <pdfaid:part>2</pdfaid:part>\n\
 <pdfaid:conformance>B</pdfaid:conformance>\n\
 </rdf:Description>\n\
@@ -1279,6 +1293,11 @@ xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n\
             title = xml_escape(&meta.title),
             author = xml_escape(&meta.author),
             lang = xml_escape(&meta.language),
+            keywords = if meta.keywords.is_empty() {
+                String::new()
+            } else {
+                format!("<pdf:Keywords>{}</pdf:Keywords>\n", xml_escape(&meta.keywords))
+            },
             creator = CREATOR,
             producer = PRODUCER,
         )
@@ -1304,6 +1323,7 @@ mod tests {
                 .with_ymd_and_hms(2026, 3, 14, 9, 30, 0)
                 .single()
                 .expect("valid date"),
+            keywords: String::new(),
         }
     }
 
@@ -1318,9 +1338,8 @@ mod tests {
 
     /// Runs a poppler/qpdf tool on `pdf`; these tools are required (poppler-utils, qpdf).
     fn tool(program: &str, args: &[&str], pdf: &[u8]) -> (bool, String) {
-        let dir = std::env::temp_dir().join(format!("skranke-layout-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir for test PDFs");
-        let path = dir.join(format!("{:016x}.pdf", seahash(pdf)));
+        let dir = tempfile::tempdir().expect("temp dir for the test PDF");
+        let path = dir.path().join("test.pdf");
         std::fs::write(&path, pdf).expect("write test PDF");
         let output = Command::new(program)
             .args(args)
@@ -1338,13 +1357,6 @@ mod tests {
         let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
         text.push_str(&String::from_utf8_lossy(&output.stderr));
         (output.status.success(), text)
-    }
-
-    /// Cheap content hash so parallel tests never share a file name.
-    fn seahash(bytes: &[u8]) -> u64 {
-        bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
-        })
     }
 
     /// Every PDF a test makes goes through qpdf's structural check.
@@ -1827,11 +1839,10 @@ mod tests {
     fn qr_code_scans_back_to_its_text() {
         for (paper, dpi) in [(Paper::A4, "150"), (Paper::Roll80, "203")] {
             let pdf = checked(certificate(paper));
-            let dir = std::env::temp_dir().join(format!("skranke-layout-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).expect("temp dir for test PDFs");
-            let path = dir.join(format!("qr-{dpi}.pdf"));
+            let dir = tempfile::tempdir().expect("temp dir for the raster");
+            let path = dir.path().join("qr.pdf");
             std::fs::write(&path, &pdf).expect("write test PDF");
-            let prefix = dir.join(format!("qr-{dpi}"));
+            let prefix = dir.path().join("qr");
             let status = Command::new("pdftoppm")
                 .args(["-gray", "-singlefile", "-r", dpi])
                 .arg(&path)

@@ -179,9 +179,23 @@ fn a_mistaken_registration_can_be_deleted_without_trace_in_search() {
     let c = vault.add_customer(&anna()).unwrap();
     vault.delete_customer(c.id).unwrap();
     assert!(!vault.customer_exists(c.id).unwrap(), "the row is gone");
-    assert!(vault.search_customers("Svensson", 5).unwrap().is_empty(), "the index rows are gone");
-    let events = vault.audit_events(&skranke::AuditFilter { subject_id: Some(c.id), ..Default::default() }).unwrap();
+    assert!(
+        vault.search_customers("Svensson", 5).unwrap().is_empty(),
+        "the index rows are gone"
+    );
+    let events = vault
+        .audit_events(&skranke::AuditFilter {
+            subject_id: Some(c.id),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(events[0].action, "customer_deleted", "the deletion is logged");
-    assert!(vault.verify_audit_log().unwrap().is_intact(), "deleting data never breaks the log");
-    assert!(matches!(vault.delete_customer(c.id), Err(Error::NotFound { .. })), "deleting twice is NotFound");
+    assert!(
+        vault.verify_audit_log().unwrap().is_intact(),
+        "deleting data never breaks the log"
+    );
+    assert!(
+        matches!(vault.delete_customer(c.id), Err(Error::NotFound { .. })),
+        "deleting twice is NotFound"
+    );
 }

@@ -7,6 +7,8 @@ mod audit_chain;
 mod crash;
 mod customers;
 mod demo;
+mod documents;
+mod import;
 mod intakes;
 mod keys;
 mod search;

@@ -1,0 +1,861 @@
+//! `skranke-cli`: a second thin shell over the Skranke core, for checks and imports that a
+//! technical owner runs by hand or from a scheduler. Each command parses its flags, calls the
+//! core, and prints; no business rule lives here.
+
+mod output;
+
+use clap::{Args, Parser, Subcommand};
+use output::{Out, Words};
+use skranke::import::{self, Field, ImportPlan};
+use skranke::{
+    AccessArrangement, Country, CustomerInput, CustomerKind, DeviceType, Error, IntakeInput, Jurisdiction,
+    KdfParams, Language, Passphrase, ServiceKind, Setup, ShopProfile, StaffInput, Status, Vault,
+};
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The app's identifier in src-tauri/tauri.conf.json: Tauri keeps its data in
+/// `<OS data dir>/<identifier>`, and the CLI must find the same vault.
+const APP_IDENTIFIER: &str = "no.skranke.app";
+/// Same unlock cost target as the app's first-run screen.
+const UNLOCK_TARGET: Duration = Duration::from_millis(500);
+
+/// Exit codes; documented in `--help` and docs/cli.md. Never renumber.
+mod exit {
+    pub const OK: u8 = 0;
+    pub const FAILURE: u8 = 1;
+    /// clap's own code for a command line it cannot parse.
+    pub const USAGE: u8 = 2;
+    pub const WRONG_PASSPHRASE: u8 = 3;
+    pub const LOCKED: u8 = 4;
+    pub const INVALID: u8 = 5;
+    pub const NOT_FOUND: u8 = 6;
+    pub const DAMAGED: u8 = 7;
+    pub const CERTIFICATE_NOT_VALID: u8 = 8;
+}
+
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success
+  1  any other failure (file system, database, credential store)
+  2  the command line could not be understood
+  3  wrong passphrase or recovery key
+  4  locked: no passphrase was given and this computer does not remember the key
+  5  invalid input (a field refused, an illegal status change, a vault that already exists)
+  6  not found (no vault in the data folder, no such customer or intake)
+  7  the vault is damaged (integrity check failed, audit chain broken)
+  8  certificate verify: the certificate is not valid (forged, altered or another shop's)
+
+Passphrase: --passphrase-stdin reads one line from standard input; otherwise the key this
+computer remembers is used, and failing that the passphrase is asked for on the terminal.
+Data folder: --data-dir, else $SKRANKE_DATA_DIR, else the app's folder (e.g.
+~/.local/share/no.skranke.app on Linux).";
+
+#[derive(Parser)]
+#[command(
+    name = "skranke-cli",
+    version,
+    about = "Skranke on the command line: checks, customers, intakes and imports",
+    after_help = EXIT_CODES_HELP
+)]
+struct Cli {
+    /// The vault's folder (default: $SKRANKE_DATA_DIR, else the app's data folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON on standard output.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Read the passphrase from the first line of standard input (for scripts).
+    #[arg(long, global = true)]
+    passphrase_stdin: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+// Parsed once per run; boxing the larger variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new vault; prints the recovery key once.
+    Init(InitArgs),
+    /// Unlock, check every page's integrity and verify the audit chain.
+    UnlockCheck,
+    /// Register, find and show customers.
+    #[command(subcommand)]
+    Customer(CustomerCommand),
+    /// Record devices handed in and move them along.
+    #[command(subcommand)]
+    Intake(IntakeCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Log(LogCommand),
+    /// Import from a spreadsheet.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Make the documents the app prints (each one is logged with its SHA-256).
+    #[command(subcommand)]
+    Document(DocumentCommand),
+    /// Check a destruction or deletion certificate.
+    #[command(subcommand)]
+    Certificate(CertificateCommand),
+}
+
+#[derive(Subcommand)]
+enum DocumentCommand {
+    /// The intake receipt (work order) for an intake, by id or number.
+    Receipt {
+        intake: String,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// a4, or roll80 for an 80 mm receipt printer.
+        #[arg(long, default_value = "a4")]
+        paper: String,
+    },
+    /// A signed destruction certificate for one or more destroyed intakes (ids or numbers).
+    Certificate {
+        #[arg(required = true)]
+        intakes: Vec<String>,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
+    /// The Art. 15 access report for a customer (PDF).
+    AccessReport {
+        customer: i64,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
+    /// The Art. 20 export for a customer: JSON to a file, or CSV files into a folder.
+    Export {
+        customer: i64,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// json (one file) or csv (one file per table, written into the --out folder).
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CertificateCommand {
+    /// Check that a certificate PDF was signed by this shop and not altered; exit 8 if not.
+    Verify { file: PathBuf },
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The shop's name as printed on documents.
+    #[arg(long)]
+    shop_name: String,
+    /// Organisation number (Norway 9 digits, Sweden NNNNNN-NNNN).
+    #[arg(long)]
+    org_number: String,
+    #[arg(long)]
+    street: String,
+    #[arg(long)]
+    postcode: String,
+    #[arg(long)]
+    city: String,
+    /// The shop's phone number.
+    #[arg(long)]
+    phone: String,
+    /// The shop's e-mail address.
+    #[arg(long)]
+    email: String,
+    /// NO or SE: whose law applies.
+    #[arg(long, default_value = "NO")]
+    jurisdiction: String,
+    /// nb, sv or en: the language of documents.
+    #[arg(long)]
+    language: Option<String>,
+    /// A staff member (repeat for more); the first is the owner.
+    #[arg(long = "staff", required = true, value_name = "NAME")]
+    staff: Vec<String>,
+    /// Cheapest key derivation, for tests only.
+    #[arg(long, hide = true)]
+    kdf_minimum: bool,
+}
+
+#[allow(clippy::large_enum_variant)] // parsed once per run
+#[derive(Subcommand)]
+enum CustomerCommand {
+    /// Register a customer (refused if the mobile or e-mail is already registered).
+    Add(CustomerArgs),
+    /// Search by name, phone, e-mail, postcode, serial or intake number.
+    Find {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// A customer's details and intakes (the view is logged).
+    Show { id: i64 },
+}
+
+#[derive(Args)]
+struct CustomerArgs {
+    #[arg(long)]
+    name: String,
+    #[arg(long, default_value = "")]
+    mobile: String,
+    #[arg(long, default_value = "")]
+    email: String,
+    #[arg(long, default_value = "")]
+    street: String,
+    #[arg(long, default_value = "")]
+    postcode: String,
+    #[arg(long, default_value = "")]
+    city: String,
+    /// NO or SE (default: the shop's jurisdiction).
+    #[arg(long)]
+    country: Option<String>,
+    /// YYYY-MM-DD or DD.MM.YYYY; only for credit checks and debt collection.
+    #[arg(long)]
+    birth_date: Option<String>,
+    /// Makes the customer a business.
+    #[arg(long, default_value = "")]
+    org_number: String,
+    /// nb, sv or en (default: from the country).
+    #[arg(long)]
+    language: Option<String>,
+    #[arg(long, default_value = "")]
+    notes: String,
+    /// Consent to information letters; needs --consent-channel.
+    #[arg(long)]
+    newsletter: bool,
+    /// How consent was given: counter, e-mail, web.
+    #[arg(long, default_value = "")]
+    consent_channel: String,
+    /// Register even if the mobile or e-mail belongs to a registered customer.
+    #[arg(long)]
+    allow_duplicate: bool,
+}
+
+#[allow(clippy::large_enum_variant)] // parsed once per run
+#[derive(Subcommand)]
+enum IntakeCommand {
+    /// Record a device handed in at the counter.
+    Add(IntakeArgs),
+    /// An intake by id or number (e.g. 2026-0001); the view is logged.
+    Show { intake: String },
+    /// Show an intake's status and the allowed next ones, or move it to STATUS.
+    Status { intake: String, status: Option<String> },
+}
+
+#[derive(Args)]
+struct IntakeArgs {
+    /// The customer's id.
+    #[arg(long)]
+    customer: i64,
+    /// laptop, desktop, phone, tablet, hdd, ssd, usb_or_memory_card, optical_disc, paper, other
+    #[arg(long)]
+    device_type: String,
+    #[arg(long, default_value = "")]
+    make: String,
+    #[arg(long, default_value = "")]
+    model: String,
+    #[arg(long, default_value = "")]
+    serial: String,
+    #[arg(long, default_value = "")]
+    accessories: String,
+    #[arg(long, default_value = "")]
+    condition: String,
+    /// The fault in the customer's own words.
+    #[arg(long, default_value = "")]
+    fault: String,
+    /// repair, data_recovery, backup_copy, destruction, other
+    #[arg(long, default_value = "repair")]
+    service: String,
+    #[arg(long, default_value = "")]
+    estimate: String,
+    /// none_needed, customer_at_pickup, given_verbally_not_recorded (never a password)
+    #[arg(long, default_value = "none_needed")]
+    access: String,
+    /// For destruction: the customer wants it done now, not after the holding period.
+    #[arg(long)]
+    immediate_destruction: bool,
+}
+
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Walk the audit log's hash chain; exit 7 if it is broken.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import customers from a CSV file (UTF-8 or Windows-1252, comma or semicolon).
+    Customers(ImportArgs),
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    file: PathBuf,
+    /// Show what would be imported and what would be refused; store nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write the refused rows, with a column saying why, to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    rejected_out: Option<PathBuf>,
+    /// Map a column (header name or 1-based number) to a field, e.g. "Tlf privat=mobile";
+    /// "=none" leaves it out. Fields: name, first_name, last_name, street, postcode, city,
+    /// country, mobile, email, birth_date, org_number, notes.
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    map: Vec<String>,
+    /// NO or SE for rows without a country column (default: the shop's jurisdiction).
+    #[arg(long)]
+    country: Option<String>,
+}
+
+/// Everything a command can fail with: the core's errors and the CLI's own few.
+enum Failure {
+    Core(Error),
+    /// Invalid input caught before the core (an unknown vocabulary word, a bad date).
+    Usage(String),
+    /// The vault works but is not sound (integrity problems, broken chain).
+    Damaged(String),
+    /// No way to get a passphrase.
+    Locked(String),
+    /// A certificate that does not verify.
+    NotValid(String),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Core(e)
+    }
+}
+
+type Outcome = Result<(), Failure>;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
+        }
+    };
+    let words = Words::english();
+    let out = Out::new(cli.json);
+    match run(&cli, &out, &words) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(failure) => {
+            let (code, message) = describe(&failure, &words);
+            out.error(&failure_code(&failure), &message);
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn failure_code(f: &Failure) -> String {
+    match f {
+        Failure::Core(e) => e.code().to_owned(),
+        Failure::Usage(_) => "invalid".into(),
+        Failure::Damaged(_) => "damaged".into(),
+        Failure::Locked(_) => "locked".into(),
+        Failure::NotValid(_) => "certificate_not_valid".into(),
+    }
+}
+
+/// Exit code and plain words for a failure.
+fn describe(f: &Failure, words: &Words) -> (u8, String) {
+    match f {
+        Failure::Usage(m) => (exit::INVALID, m.clone()),
+        Failure::Damaged(m) => (exit::DAMAGED, m.clone()),
+        Failure::Locked(m) => (exit::LOCKED, m.clone()),
+        Failure::NotValid(m) => (exit::CERTIFICATE_NOT_VALID, m.clone()),
+        Failure::Core(e) => {
+            let code = match e {
+                Error::WrongPassphrase | Error::WrongRecoveryKey => exit::WRONG_PASSPHRASE,
+                Error::Locked | Error::NotRemembered => exit::LOCKED,
+                Error::Invalid { .. }
+                | Error::RecoveryKeyTypo(_)
+                | Error::IllegalTransition { .. }
+                | Error::Conflict(_)
+                | Error::TooEarly(_)
+                | Error::VaultExists(_) => exit::INVALID,
+                Error::NotFound { .. } | Error::NoVault(_) => exit::NOT_FOUND,
+                Error::Damaged(_) => exit::DAMAGED,
+                _ => exit::FAILURE,
+            };
+            let message = match e {
+                Error::Invalid { field, reason } => format!("{field}: {}", words.reason(reason.code())),
+                other => other.to_string(),
+            };
+            (code, message)
+        }
+    }
+}
+
+/// Where the vault lives: the flag, else the app's rule (env, else the OS data folder).
+fn data_dir(flag: Option<&Path>) -> Result<PathBuf, Failure> {
+    if let Some(dir) = flag {
+        return Ok(dir.to_path_buf());
+    }
+    if let Some(dir) = std::env::var_os("SKRANKE_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    dirs::data_dir()
+        .map(|d| d.join(APP_IDENTIFIER))
+        .ok_or_else(|| Failure::Usage("this computer has no data folder; give --data-dir".into()))
+}
+
+fn run(cli: &Cli, out: &Out, words: &Words) -> Outcome {
+    let dir = data_dir(cli.data_dir.as_deref())?;
+    match &cli.command {
+        Command::Init(args) => init(cli, &dir, args, out),
+        Command::UnlockCheck => with_vault(cli, &dir, |v| unlock_check(v, out)),
+        Command::Customer(c) => with_vault(cli, &dir, |v| customer(v, c, out)),
+        Command::Intake(c) => with_vault(cli, &dir, |v| intake(v, c, out)),
+        Command::Log(LogCommand::Verify) => with_vault(cli, &dir, |v| log_verify(v, out)),
+        Command::Import(ImportCommand::Customers(args)) => {
+            // Read and parse before asking for the passphrase: a wrong path fails fast.
+            let bytes = read_file(&args.file)?;
+            let plan = plan_import(&bytes, args)?;
+            with_vault(cli, &dir, |v| import_customers(v, &plan, args, out, words))
+        }
+        Command::Document(c) => with_vault(cli, &dir, |v| document(v, c, out)),
+        Command::Certificate(CertificateCommand::Verify { file }) => {
+            let pdf = read_file(file)?;
+            with_vault(cli, &dir, |v| verify_certificate(v, &pdf, out))
+        }
+    }
+}
+
+/// Opens and unlocks the vault, runs `f`, and locks again.
+fn with_vault(cli: &Cli, dir: &Path, f: impl FnOnce(&mut Vault) -> Outcome) -> Outcome {
+    let mut vault = Vault::open_default(dir)?;
+    unlock(&mut vault, cli.passphrase_stdin)?;
+    let result = f(&mut vault);
+    vault.lock();
+    result
+}
+
+/// Passphrase from stdin when asked; else the remembered key; else a terminal prompt.
+fn unlock(vault: &mut Vault, from_stdin: bool) -> Outcome {
+    if from_stdin {
+        return Ok(vault.unlock_with_passphrase(&read_stdin_passphrase()?)?);
+    }
+    match vault.unlock_remembered() {
+        Ok(()) => return Ok(()),
+        Err(Error::NotRemembered | Error::KeyStoreUnavailable(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::Locked(
+            "the vault is locked: this computer does not remember the key; give the passphrase \
+             with --passphrase-stdin or run on a terminal"
+                .into(),
+        ));
+    }
+    let typed = rpassword::prompt_password("Passphrase: ").map_err(Error::Io)?;
+    Ok(vault.unlock_with_passphrase(&Passphrase::new(typed))?)
+}
+
+fn read_stdin_passphrase() -> Result<Passphrase, Failure> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(Error::Io)?;
+    let typed = line.trim_end_matches(['\r', '\n']).to_owned();
+    line.clear();
+    if typed.is_empty() {
+        return Err(Failure::Locked("no passphrase on standard input".into()));
+    }
+    Ok(Passphrase::new(typed))
+}
+
+fn new_passphrase(from_stdin: bool) -> Result<Passphrase, Failure> {
+    if from_stdin {
+        return read_stdin_passphrase();
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::Locked(
+            "no terminal to ask for the new passphrase; use --passphrase-stdin".into(),
+        ));
+    }
+    let first = rpassword::prompt_password("New passphrase (at least 10 characters): ").map_err(Error::Io)?;
+    let again = rpassword::prompt_password("The same passphrase again: ").map_err(Error::Io)?;
+    if first != again {
+        return Err(Failure::Usage("the two passphrases are not the same".into()));
+    }
+    Ok(Passphrase::new(first))
+}
+
+fn jurisdiction(s: &str) -> Result<Jurisdiction, Failure> {
+    Jurisdiction::parse(&s.trim().to_uppercase())
+        .ok_or_else(|| Failure::Usage(format!("jurisdiction must be NO or SE, not {s:?}")))
+}
+
+fn country(s: &str) -> Result<Country, Failure> {
+    Ok(jurisdiction(s)?.country())
+}
+
+fn language(s: &str) -> Result<Language, Failure> {
+    Language::parse(&s.trim().to_lowercase())
+        .ok_or_else(|| Failure::Usage(format!("language must be nb, sv or en, not {s:?}")))
+}
+
+fn language_of(country: Country) -> Language {
+    match country {
+        Country::No => Language::Nb,
+        Country::Se => Language::Sv,
+    }
+}
+
+/// Parses one word of a closed vocabulary, naming the allowed words when it is not one.
+fn vocabulary<T: Copy>(what: &str, s: &str, all: &[T], name: fn(T) -> &'static str) -> Result<T, Failure> {
+    all.iter().copied().find(|v| name(*v) == s.trim()).ok_or_else(|| {
+        let allowed: Vec<&str> = all.iter().map(|v| name(*v)).collect();
+        Failure::Usage(format!("{what} must be one of {}, not {s:?}", allowed.join(", ")))
+    })
+}
+
+fn init(cli: &Cli, dir: &Path, args: &InitArgs, out: &Out) -> Outcome {
+    if Vault::exists(dir) {
+        return Err(Error::VaultExists(dir.display().to_string()).into());
+    }
+    let jurisdiction = jurisdiction(&args.jurisdiction)?;
+    let language = match &args.language {
+        Some(l) => language(l)?,
+        None => language_of(jurisdiction.country()),
+    };
+    let setup = Setup {
+        shop: ShopProfile {
+            name: args.shop_name.clone(),
+            org_number: args.org_number.clone(),
+            street: args.street.clone(),
+            postcode: args.postcode.clone(),
+            city: args.city.clone(),
+            phone: args.phone.clone(),
+            email: args.email.clone(),
+            jurisdiction,
+            language,
+        },
+        settings: Default::default(),
+        staff: args
+            .staff
+            .iter()
+            .map(|name| StaffInput {
+                name: name.clone(),
+                title: String::new(),
+            })
+            .collect(),
+    };
+    let passphrase = new_passphrase(cli.passphrase_stdin)?;
+    let kdf = if args.kdf_minimum {
+        KdfParams::MINIMUM
+    } else {
+        KdfParams::calibrate(UNLOCK_TARGET)
+    };
+    let (mut vault, recovery) = Vault::create(dir, &setup, &passphrase, kdf, Arc::new(skranke::SystemClock))?;
+    let id = vault.vault_id().to_owned();
+    vault.lock();
+    out.init(dir, &id, recovery.expose_display());
+    Ok(())
+}
+
+fn unlock_check(vault: &mut Vault, out: &Out) -> Outcome {
+    let problems = vault.check_integrity()?;
+    let chain = vault.verify_audit_log()?;
+    let customers = vault.customer_count()?;
+    out.unlock_check(&problems, &chain, customers);
+    if !problems.is_empty() {
+        return Err(Failure::Damaged(format!(
+            "the integrity check found {} problem(s); restore from a backup",
+            problems.len()
+        )));
+    }
+    check_chain(&chain)
+}
+
+fn check_chain(chain: &skranke::ChainReport) -> Outcome {
+    match chain.first_broken {
+        None => Ok(()),
+        Some(seq) => Err(Failure::Damaged(format!(
+            "the audit log is broken at event {seq}: {}",
+            chain.reason.as_deref().unwrap_or("it does not match its hash")
+        ))),
+    }
+}
+
+fn log_verify(vault: &mut Vault, out: &Out) -> Outcome {
+    let chain = vault.verify_audit_log()?;
+    out.chain(&chain);
+    check_chain(&chain)
+}
+
+fn customer(vault: &mut Vault, command: &CustomerCommand, out: &Out) -> Outcome {
+    match command {
+        CustomerCommand::Add(args) => {
+            let input = customer_input(vault, args)?;
+            if !args.allow_duplicate {
+                let clean = input.validated(vault.clock().today())?;
+                let same = vault.customers_with_contact(&clean.mobile, &clean.email)?;
+                if let Some(first) = same.first() {
+                    return Err(Failure::Usage(format!(
+                        "customer {} ({}) already has this mobile or e-mail; use --allow-duplicate to register anyway",
+                        first.id, first.name
+                    )));
+                }
+            }
+            let customer = vault.add_customer(&input)?;
+            out.customer_added(&customer);
+            Ok(())
+        }
+        CustomerCommand::Find { query, limit } => {
+            let found = vault.search_customers(query, *limit)?;
+            out.customers(&found);
+            Ok(())
+        }
+        CustomerCommand::Show { id } => {
+            let customer = vault.customer(*id)?;
+            let intakes = vault.intakes_for_customer(*id)?;
+            out.customer(&customer, &intakes);
+            Ok(())
+        }
+    }
+}
+
+fn customer_input(vault: &mut Vault, a: &CustomerArgs) -> Result<CustomerInput, Failure> {
+    let country = match &a.country {
+        Some(c) => country(c)?,
+        None => vault.shop()?.jurisdiction.country(),
+    };
+    let birth_date = match &a.birth_date {
+        Some(text) => Some(import::parse_birth_date(text).ok_or_else(|| {
+            Failure::Usage("birth_date: write the date as YYYY-MM-DD or DD.MM.YYYY".into())
+        })?),
+        None => None,
+    };
+    Ok(CustomerInput {
+        name: a.name.clone(),
+        street: a.street.clone(),
+        postcode: a.postcode.clone(),
+        city: a.city.clone(),
+        country,
+        mobile: a.mobile.clone(),
+        email: a.email.clone(),
+        birth_date,
+        kind: if a.org_number.trim().is_empty() {
+            CustomerKind::Private
+        } else {
+            CustomerKind::Business
+        },
+        org_number: a.org_number.clone(),
+        language: match &a.language {
+            Some(l) => language(l)?,
+            None => language_of(country),
+        },
+        newsletter: a.newsletter,
+        consent_channel: a.consent_channel.clone(),
+        notes: a.notes.clone(),
+    })
+}
+
+/// An intake named by id ("12") or number ("2026-0001").
+fn find_intake(vault: &mut Vault, which: &str) -> Result<skranke::Intake, Failure> {
+    Ok(match which.trim().parse::<i64>() {
+        Ok(id) => vault.intake(id)?,
+        Err(_) => vault.intake_by_number(which)?,
+    })
+}
+
+fn intake(vault: &mut Vault, command: &IntakeCommand, out: &Out) -> Outcome {
+    match command {
+        IntakeCommand::Add(a) => {
+            let input = IntakeInput {
+                customer_id: a.customer,
+                device_type: vocabulary("device type", &a.device_type, DeviceType::ALL, DeviceType::as_str)?,
+                make: a.make.clone(),
+                model: a.model.clone(),
+                serial: a.serial.clone(),
+                accessories: a.accessories.clone(),
+                condition: a.condition.clone(),
+                fault: a.fault.clone(),
+                service: vocabulary("service", &a.service, ServiceKind::ALL, ServiceKind::as_str)?,
+                estimate: a.estimate.clone(),
+                access: vocabulary(
+                    "access",
+                    &a.access,
+                    AccessArrangement::ALL,
+                    AccessArrangement::as_str,
+                )?,
+                immediate_destruction: a.immediate_destruction,
+            };
+            let intake = vault.add_intake(&input)?;
+            out.intake(&intake);
+            Ok(())
+        }
+        IntakeCommand::Show { intake } => {
+            let intake = find_intake(vault, intake)?;
+            out.intake(&intake);
+            Ok(())
+        }
+        IntakeCommand::Status { intake, status } => {
+            let current = find_intake(vault, intake)?;
+            let updated = match status {
+                None => current,
+                Some(s) => {
+                    let to = vocabulary("status", s, Status::ALL, Status::as_str)?;
+                    vault.set_intake_status(current.id, to)?
+                }
+            };
+            out.status(&updated);
+            Ok(())
+        }
+    }
+}
+
+fn plan_import(bytes: &[u8], args: &ImportArgs) -> Result<ImportPlan, Failure> {
+    let mut plan = import::parse(bytes, None)?;
+    if let Some(c) = &args.country {
+        plan.mapping.country = Some(country(c)?);
+    }
+    for entry in &args.map {
+        let (column, field) = entry
+            .rsplit_once('=')
+            .ok_or_else(|| Failure::Usage(format!("--map wants COLUMN=FIELD, not {entry:?}")))?;
+        let field = match field.trim() {
+            "none" | "" => None,
+            f => Some(Field::parse(f).ok_or_else(|| {
+                let all: Vec<&str> = Field::ALL.iter().map(|f| f.as_str()).collect();
+                Failure::Usage(format!(
+                    "--map: field must be one of {} or none, not {f:?}",
+                    all.join(", ")
+                ))
+            })?),
+        };
+        let headers = plan.headers.clone();
+        plan.mapping.set(&headers, column, field)?;
+    }
+    Ok(plan)
+}
+
+fn import_customers(
+    vault: &mut Vault,
+    plan: &ImportPlan,
+    args: &ImportArgs,
+    out: &Out,
+    words: &Words,
+) -> Outcome {
+    let report = if args.dry_run {
+        vault.preview_import(plan)?
+    } else {
+        vault.import_customers(plan)?
+    };
+    if let Some(path) = &args.rejected_out {
+        std::fs::write(path, plan.rejected_csv(&report)?).map_err(Error::Io)?;
+    }
+    out.import(plan, &report, args.rejected_out.as_deref(), words);
+    Ok(())
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| {
+        Failure::Core(Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        )))
+    })
+}
+
+/// Writes a document where `--out` says; the folder must exist (no surprises in scripts).
+fn write_file(path: &Path, bytes: &[u8]) -> Outcome {
+    std::fs::write(path, bytes).map_err(|e| {
+        Failure::Core(Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        )))
+    })
+}
+
+fn document(vault: &mut Vault, command: &DocumentCommand, out: &Out) -> Outcome {
+    match command {
+        DocumentCommand::Receipt {
+            intake,
+            out: path,
+            paper,
+        } => {
+            let paper = match paper.trim().to_lowercase().as_str() {
+                "a4" => skranke::document::Paper::A4,
+                "roll80" => skranke::document::Paper::Roll80,
+                other => {
+                    return Err(Failure::Usage(format!(
+                        "paper must be a4 or roll80, not {other:?}"
+                    )))
+                }
+            };
+            let id = find_intake(vault, intake)?.id;
+            let pdf = vault.receipt_pdf(id, paper)?;
+            write_file(path, &pdf)?;
+            out.written(std::slice::from_ref(path), None);
+        }
+        DocumentCommand::Certificate { intakes, out: path } => {
+            let mut ids = Vec::with_capacity(intakes.len());
+            for which in intakes {
+                ids.push(find_intake(vault, which)?.id);
+            }
+            let certificate = vault.issue_certificate(&ids)?;
+            write_file(path, &certificate.pdf)?;
+            out.written(
+                std::slice::from_ref(path),
+                Some(serde_json::json!({
+                    "number": certificate.number,
+                    "code": certificate.code,
+                    "sha256": certificate.sha256,
+                    "key_fingerprint": certificate.key_fingerprint,
+                })),
+            );
+        }
+        DocumentCommand::AccessReport { customer, out: path } => {
+            let pdf = vault.access_report_pdf(*customer)?;
+            write_file(path, &pdf)?;
+            out.written(std::slice::from_ref(path), None);
+        }
+        DocumentCommand::Export {
+            customer,
+            out: path,
+            format,
+        } => match format.trim() {
+            "json" => {
+                let bytes = vault.export_json(*customer)?;
+                write_file(path, &bytes)?;
+                out.written(std::slice::from_ref(path), None);
+            }
+            "csv" => {
+                if !path.is_dir() {
+                    return Err(Failure::Usage(format!(
+                        "--out must be an existing folder for the CSV export: {}",
+                        path.display()
+                    )));
+                }
+                let mut written = Vec::new();
+                for (name, bytes) in vault.export_csv(*customer)? {
+                    let file = path.join(&name);
+                    write_file(&file, &bytes)?;
+                    written.push(file);
+                }
+                out.written(&written, None);
+            }
+            other => {
+                return Err(Failure::Usage(format!(
+                    "format must be json or csv, not {other:?}"
+                )))
+            }
+        },
+    }
+    Ok(())
+}
+
+fn verify_certificate(vault: &mut Vault, pdf: &[u8], out: &Out) -> Outcome {
+    let verdict = vault.verify_certificate_pdf(pdf)?;
+    let language = vault.shop()?.language;
+    let message = verdict.message(language);
+    out.verification(&verdict, &message);
+    if verdict.is_valid() {
+        Ok(())
+    } else {
+        Err(Failure::NotValid(message))
+    }
+}

@@ -1,0 +1,602 @@
+//! Runs the built `skranke-cli` binary as a script or a person would, against vaults in
+//! temporary folders. Vaults use the cheapest key derivation (hidden `--kdf-minimum`).
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const PASS: &str = "korrekt hest batteri stift";
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/import")
+        .join(name)
+}
+
+/// Runs the binary with `stdin` as its standard input. No terminal and no credential store:
+/// the D-Bus address points nowhere, so "remember on this computer" fails fast.
+fn run(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_skranke-cli"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/skranke-test-bus",
+        )
+        .env_remove("SKRANKE_DATA_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the CLI binary starts");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .expect("stdin takes the passphrase");
+    child.wait_with_output().expect("the CLI finishes")
+}
+
+/// Runs with the correct passphrase on stdin.
+fn cli(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["--passphrase-stdin"];
+    all.extend_from_slice(args);
+    run(dir, &all, &format!("{PASS}\n"))
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("the CLI exits normally, not by a signal")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok_json(o: &Output) -> Value {
+    assert_eq!(code(o), 0, "the command must succeed; stderr: {}", stderr(o));
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("--json prints JSON ({e}): {}", stdout(o)))
+}
+
+fn init(dir: &Path) -> Output {
+    cli(
+        dir,
+        &[
+            "init",
+            "--kdf-minimum",
+            "--shop-name",
+            "Fiks & Berg Data AS",
+            "--org-number",
+            "123456785",
+            "--street",
+            "Storgata 10",
+            "--postcode",
+            "0155",
+            "--city",
+            "Oslo",
+            "--phone",
+            "22 33 44 55",
+            "--email",
+            "post@fiksberg.example.no",
+            "--staff",
+            "Kari Nordmann",
+        ],
+    )
+}
+
+/// A fresh vault in a temporary folder.
+fn vault() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let o = init(dir.path());
+    assert_eq!(code(&o), 0, "init must succeed; stderr: {}", stderr(&o));
+    dir
+}
+
+fn add_kari(dir: &Path) -> i64 {
+    let o = cli(
+        dir,
+        &[
+            "--json",
+            "customer",
+            "add",
+            "--name",
+            "Kari Nordmann",
+            "--mobile",
+            "912 34 567",
+            "--email",
+            "kari.nordmann@example.com",
+            "--street",
+            "Storgata 1",
+            "--postcode",
+            "0155",
+            "--city",
+            "Oslo",
+            "--birth-date",
+            "14.03.1985",
+        ],
+    );
+    ok_json(&o)["id"].as_i64().expect("the new customer has an id")
+}
+
+#[test]
+fn init_prints_the_recovery_key_once_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = init(dir.path());
+    assert_eq!(code(&o), 0, "init succeeds in an empty folder: {}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Recovery key"), "the recovery key is shown: {text}");
+    let key_line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.len() > 20 && l.matches('-').count() >= 4)
+        .expect("a grouped recovery key line");
+    let again = init(dir.path());
+    assert_eq!(
+        code(&again),
+        5,
+        "a second init must not replace the vault: {}",
+        stderr(&again)
+    );
+    assert!(
+        !stdout(&again).contains(key_line),
+        "the recovery key is never shown again"
+    );
+    let check = cli(dir.path(), &["unlock-check"]);
+    assert_eq!(code(&check), 0, "the new vault checks out: {}", stderr(&check));
+}
+
+#[test]
+fn customer_add_find_show() {
+    let dir = vault();
+    let id = add_kari(dir.path());
+
+    let found = ok_json(&cli(dir.path(), &["--json", "customer", "find", "nordm"]));
+    assert_eq!(found[0]["id"], id, "a name fragment finds her: {found}");
+
+    let shown = ok_json(&cli(dir.path(), &["--json", "customer", "show", &id.to_string()]));
+    let c = &shown["customer"];
+    assert_eq!(c["mobile"], "+4791234567", "the mobile is stored normalised: {c}");
+    assert_eq!(
+        c["birth_date"], "1985-03-14",
+        "dd.mm.yyyy is read as Norwegians write it"
+    );
+
+    let text = stdout(&cli(dir.path(), &["customer", "show", &id.to_string()]));
+    assert!(
+        text.contains("Kari Nordmann") && text.contains("+4791234567"),
+        "the plain view shows name and mobile: {text}"
+    );
+
+    let twice = cli(
+        dir.path(),
+        &["customer", "add", "--name", "Kari N.", "--mobile", "91234567"],
+    );
+    assert_eq!(
+        code(&twice),
+        5,
+        "the same mobile twice is refused: {}",
+        stderr(&twice)
+    );
+    assert!(
+        stderr(&twice).contains("already"),
+        "and says why: {}",
+        stderr(&twice)
+    );
+
+    let missing = cli(dir.path(), &["customer", "show", "9999"]);
+    assert_eq!(code(&missing), 6, "an unknown customer is 'not found'");
+}
+
+#[test]
+fn refused_input_exits_5_with_plain_words_and_without_echoing_the_number() {
+    let dir = vault();
+    let o = cli(
+        dir.path(),
+        &[
+            "customer",
+            "add",
+            "--name",
+            "Ola Nordmann",
+            "--mobile",
+            "41234567",
+            "--notes",
+            "fnr 15038810062",
+        ],
+    );
+    assert_eq!(code(&o), 5, "an identity number in the notes is invalid input");
+    let err = stderr(&o);
+    assert!(
+        err.contains("notes") && err.contains("national identity number"),
+        "stderr names the field and the reason in words: {err}"
+    );
+    assert!(
+        !err.contains("15038810062"),
+        "the refused number is never echoed: {err}"
+    );
+    assert!(stdout(&o).is_empty(), "errors go to stderr only");
+
+    let json = cli(
+        dir.path(),
+        &[
+            "--json",
+            "customer",
+            "add",
+            "--name",
+            "Ola",
+            "--birth-date",
+            "2015-01-01",
+            "--mobile",
+            "41234567",
+        ],
+    );
+    assert_eq!(code(&json), 5, "an under-18 birth date is refused");
+    let err: Value = serde_json::from_slice(&json.stderr).expect("--json errors are JSON on stderr");
+    assert_eq!(
+        err["error"]["code"], "under_18",
+        "with the core's stable code: {err}"
+    );
+}
+
+#[test]
+fn intake_add_show_and_status() {
+    let dir = vault();
+    let customer = add_kari(dir.path()).to_string();
+    let intake = ok_json(&cli(
+        dir.path(),
+        &[
+            "--json",
+            "intake",
+            "add",
+            "--customer",
+            &customer,
+            "--device-type",
+            "laptop",
+            "--make",
+            "Lenovo",
+            "--model",
+            "ThinkPad T14",
+            "--serial",
+            "PF3ABC12",
+            "--fault",
+            "Starter ikke",
+        ],
+    ));
+    let number = intake["number"].as_str().expect("an intake number").to_owned();
+    assert_eq!(intake["status"], "received", "a new intake is received");
+
+    let shown = stdout(&cli(dir.path(), &["intake", "show", &number]));
+    assert!(
+        shown.contains("ThinkPad T14") && shown.contains("Starter ikke"),
+        "the intake is found by its number: {shown}"
+    );
+
+    let moved = ok_json(&cli(
+        dir.path(),
+        &["--json", "intake", "status", &number, "in_progress"],
+    ));
+    assert_eq!(
+        moved["status"], "in_progress",
+        "received -> in_progress is allowed"
+    );
+    assert_eq!(
+        moved["allowed_next"],
+        serde_json::json!(["ready", "cancelled"]),
+        "next steps are listed"
+    );
+
+    let illegal = cli(dir.path(), &["intake", "status", &number, "destroyed"]);
+    assert_eq!(
+        code(&illegal),
+        5,
+        "an illegal move is invalid input: {}",
+        stderr(&illegal)
+    );
+
+    let unknown = cli(
+        dir.path(),
+        &[
+            "intake",
+            "add",
+            "--customer",
+            &customer,
+            "--device-type",
+            "toaster",
+        ],
+    );
+    assert_eq!(code(&unknown), 5, "an unknown device type is invalid input");
+    assert!(
+        stderr(&unknown).contains("laptop"),
+        "and the allowed words are named: {}",
+        stderr(&unknown)
+    );
+}
+
+#[test]
+fn log_verify_and_unlock_check_report_an_intact_vault() {
+    let dir = vault();
+    add_kari(dir.path());
+    let chain = ok_json(&cli(dir.path(), &["--json", "log", "verify"]));
+    assert!(chain["first_broken"].is_null(), "a fresh log is intact: {chain}");
+    assert!(
+        chain["events"].as_i64().unwrap() >= 3,
+        "creation, unlocks and the customer are logged"
+    );
+    let check = ok_json(&cli(dir.path(), &["--json", "unlock-check"]));
+    assert_eq!(
+        check["integrity_problems"],
+        serde_json::json!([]),
+        "no damaged pages"
+    );
+    assert_eq!(check["customers"], 1, "the one customer is counted");
+}
+
+#[test]
+fn wrong_passphrase_locked_and_missing_vault_have_their_own_exit_codes() {
+    let dir = vault();
+    let wrong = run(
+        dir.path(),
+        &["--passphrase-stdin", "log", "verify"],
+        "feil passord her\n",
+    );
+    assert_eq!(code(&wrong), 3, "a wrong passphrase exits 3: {}", stderr(&wrong));
+    assert!(
+        stderr(&wrong).contains("passphrase"),
+        "and says so: {}",
+        stderr(&wrong)
+    );
+
+    let no_pass = run(dir.path(), &["log", "verify"], "");
+    assert_eq!(
+        code(&no_pass),
+        4,
+        "no passphrase, no terminal, nothing remembered: locked"
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    let none = cli(empty.path(), &["log", "verify"]);
+    assert_eq!(
+        code(&none),
+        6,
+        "no vault in the folder is 'not found': {}",
+        stderr(&none)
+    );
+
+    let help = run(dir.path(), &["--help"], "");
+    assert_eq!(code(&help), 0, "--help is not an error");
+    assert!(
+        stdout(&help).contains("Exit codes"),
+        "the exit codes are documented in --help"
+    );
+}
+
+#[test]
+fn damaged_vault_exits_7() {
+    let dir = vault();
+    add_kari(dir.path());
+    let db = dir.path().join("skranke.db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    // Flip bytes in the middle of the second page: its HMAC no longer matches.
+    let at = 4096 + 2000;
+    for b in &mut bytes[at..at + 16] {
+        *b ^= 0xFF;
+    }
+    std::fs::write(&db, bytes).unwrap();
+    let o = cli(dir.path(), &["unlock-check"]);
+    assert_eq!(
+        code(&o),
+        7,
+        "a damaged page is reported as damage: {} {}",
+        stdout(&o),
+        stderr(&o)
+    );
+}
+
+#[test]
+fn import_dry_run_then_real_import_then_rerun() {
+    let dir = vault();
+    let file = fixture("nb_excel_semicolon_bom.csv");
+    let file = file.to_str().unwrap();
+
+    let dry = ok_json(&cli(
+        dir.path(),
+        &["--json", "import", "customers", file, "--dry-run"],
+    ));
+    let report = &dry["report"];
+    assert_eq!(report["committed"], false, "a dry run stores nothing");
+    assert_eq!(
+        report["accepted"].as_array().unwrap().len(),
+        3,
+        "three rows are fine: {report}"
+    );
+    assert_eq!(
+        report["rejected"].as_array().unwrap().len(),
+        4,
+        "four are refused: {report}"
+    );
+    let check = ok_json(&cli(dir.path(), &["--json", "unlock-check"]));
+    assert_eq!(check["customers"], 0, "the dry run wrote no customer");
+
+    let text = stdout(&cli(dir.path(), &["import", "customers", file, "--dry-run"]));
+    assert!(
+        text.contains("Would import: 3"),
+        "the preview lists what would be imported: {text}"
+    );
+    assert!(
+        text.contains("under_18") || text.contains("18 or older"),
+        "and every refused row with its reason: {text}"
+    );
+
+    let rejected = dir.path().join("refused.csv");
+    let real = ok_json(&cli(
+        dir.path(),
+        &[
+            "--json",
+            "import",
+            "customers",
+            file,
+            "--rejected-out",
+            rejected.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(real["report"]["committed"], true, "the real import commits");
+    let check = ok_json(&cli(dir.path(), &["--json", "unlock-check"]));
+    assert_eq!(check["customers"], 3, "exactly the accepted rows were stored");
+    let refused = std::fs::read_to_string(&rejected).expect("the refused rows file is written");
+    assert_eq!(
+        refused.lines().count(),
+        5,
+        "a header and the four refused rows: {refused}"
+    );
+    assert!(
+        refused.contains("skranke_problem"),
+        "with a column saying what to fix"
+    );
+
+    let rerun = ok_json(&cli(dir.path(), &["--json", "import", "customers", file]));
+    assert_eq!(
+        rerun["report"]["accepted"],
+        serde_json::json!([]),
+        "nothing is imported twice"
+    );
+    let dup = rerun["report"]["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["reason"] == "duplicate_existing")
+        .count();
+    assert_eq!(
+        dup, 4,
+        "the three stored rows, and the second Kari row, now match registered customers"
+    );
+    let check = ok_json(&cli(dir.path(), &["--json", "unlock-check"]));
+    assert_eq!(check["customers"], 3, "the rerun added nobody");
+}
+
+#[test]
+fn import_with_a_corrected_mapping() {
+    let dir = vault();
+    let csv = dir.path().join("kunder.csv");
+    std::fs::write(&csv, "Kunde;Tlf privat\nOla Nordmann;41234567\n").unwrap();
+    let csv = csv.to_str().unwrap();
+    let guessed = ok_json(&cli(
+        dir.path(),
+        &["--json", "import", "customers", csv, "--dry-run"],
+    ));
+    assert_eq!(
+        guessed["report"]["rejected"][0]["reason"], "contact_required",
+        "without a phone column the row lacks contact"
+    );
+    let mapped = ok_json(&cli(
+        dir.path(),
+        &["--json", "import", "customers", csv, "--map", "Tlf privat=mobile"],
+    ));
+    assert_eq!(
+        mapped["report"]["accepted"][0]["customer"]["mobile"], "+4741234567",
+        "the mapped column is the mobile"
+    );
+    let bad = cli(
+        dir.path(),
+        &["import", "customers", csv, "--map", "Tlf privat=fax"],
+    );
+    assert_eq!(code(&bad), 5, "an unknown field is invalid input");
+}
+
+#[test]
+fn documents_are_written_and_a_receipt_is_no_certificate() {
+    let dir = vault();
+    let customer = add_kari(dir.path()).to_string();
+    let intake = ok_json(&cli(
+        dir.path(),
+        &[
+            "--json",
+            "intake",
+            "add",
+            "--customer",
+            &customer,
+            "--device-type",
+            "ssd",
+            "--service",
+            "destruction",
+        ],
+    ));
+    let number = intake["number"].as_str().unwrap().to_owned();
+
+    let receipt = dir.path().join("receipt.pdf");
+    let o = cli(
+        dir.path(),
+        &[
+            "document",
+            "receipt",
+            &number,
+            "--out",
+            receipt.to_str().unwrap(),
+            "--paper",
+            "roll80",
+        ],
+    );
+    assert_eq!(code(&o), 0, "the receipt is made: {}", stderr(&o));
+    assert!(
+        std::fs::read(&receipt).unwrap().starts_with(b"%PDF-"),
+        "the receipt is a PDF"
+    );
+
+    let report = dir.path().join("innsyn.pdf");
+    let o = cli(
+        dir.path(),
+        &[
+            "document",
+            "access-report",
+            &customer,
+            "--out",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 0, "the access report is made: {}", stderr(&o));
+    assert!(
+        std::fs::read(&report).unwrap().starts_with(b"%PDF-"),
+        "the access report is a PDF"
+    );
+
+    let export = dir.path().join("export.json");
+    let o = cli(
+        dir.path(),
+        &["document", "export", &customer, "--out", export.to_str().unwrap()],
+    );
+    assert_eq!(code(&o), 0, "the export is made: {}", stderr(&o));
+    let text = std::fs::read_to_string(&export).unwrap();
+    let json: Value = serde_json::from_str(&text).expect("the export is JSON");
+    assert!(
+        text.contains("Kari Nordmann"),
+        "the export holds the customer's data: {json}"
+    );
+
+    let not_destroyed = cli(
+        dir.path(),
+        &[
+            "document",
+            "certificate",
+            &number,
+            "--out",
+            dir.path().join("c.pdf").to_str().unwrap(),
+        ],
+    );
+    assert_ne!(
+        code(&not_destroyed),
+        0,
+        "no certificate for a device that was not destroyed"
+    );
+
+    let verify = cli(dir.path(), &["certificate", "verify", receipt.to_str().unwrap()]);
+    assert_eq!(
+        code(&verify),
+        8,
+        "a receipt is not a valid certificate: {}",
+        stdout(&verify)
+    );
+}

@@ -1,0 +1,138 @@
+//! Takes a screenshot of every screen of the real app into docs/screenshots/, driving it
+//! through tauri-driver under Xvfb like the end-to-end test does:
+//!
+//! `xvfb-run -a -s '-screen 0 1280x800x24' cargo run -p skranke-app --example screenshots`
+//!
+//! Set `SHOT_LOCALE` (default `nb_NO`) to photograph another language.
+
+// Shared with the end-to-end test; this example uses only part of it.
+#[allow(dead_code)]
+#[path = "../tests/app/driver.rs"]
+mod driver;
+
+use driver::{App, Driver};
+use std::path::{Path, PathBuf};
+
+fn out_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots")
+}
+
+async fn shoot(app: &App, name: &str) {
+    // Let fonts and the focus ring settle before the picture.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let png = app.client.screenshot().await.expect("screenshot");
+    let path = out_dir().join(format!("{name}.png"));
+    std::fs::write(&path, png).expect("write screenshot");
+    println!("{}", path.display());
+    // For review: the bottom of long screens, into SHOT_REVIEW_DIR (not kept in docs/).
+    if let Some(review) = std::env::var_os("SHOT_REVIEW_DIR") {
+        app.client
+            .execute(
+                "const v = document.getElementById('view'); if (v) v.scrollTop = v.scrollHeight;",
+                vec![],
+            )
+            .await
+            .expect("scroll");
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let png = app.client.screenshot().await.expect("screenshot");
+        std::fs::write(Path::new(&review).join(format!("{name}-end.png")), png)
+            .expect("write review screenshot");
+        app.client
+            .execute(
+                "const v = document.getElementById('view'); if (v) v.scrollTop = 0;",
+                vec![],
+            )
+            .await
+            .expect("scroll back");
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let locale = std::env::var("SHOT_LOCALE").unwrap_or_else(|_| "nb_NO".into());
+    std::fs::create_dir_all(out_dir()).expect("screenshot folder");
+
+    // First run, on an empty data folder.
+    {
+        let work = tempfile::tempdir().expect("temp dir");
+        let (driver, port) = Driver::start(work.path(), &locale);
+        let app = App::connect(&driver, port, &[]).await;
+        app.el("[data-testid=first-run]").await;
+        shoot(&app, "01-first-run").await;
+        app.client.close().await.expect("close");
+    }
+
+    // Everything else on a demo register.
+    let work = tempfile::tempdir().expect("temp dir");
+    let (driver, port) = Driver::start(work.path(), &locale);
+    let app = App::connect(&driver, port, &["--demo"]).await;
+    let passphrase = skranke::demo::DEMO_PASSPHRASE;
+    app.visible("[data-testid=unlock-passphrase]").await;
+    shoot(&app, "02-unlock").await;
+    app.type_into("[data-testid=unlock-passphrase]", passphrase).await;
+    app.click("[data-testid=unlock-submit]").await;
+    app.visible("[data-testid=who] .staff-choice").await;
+    shoot(&app, "02b-who-is-at-the-counter").await;
+    app.click("[data-testid=who] .staff-choice").await;
+
+    app.el("[data-testid=today-pickup]").await;
+    shoot(&app, "03-today").await;
+
+    app.click("a[data-route=customers]").await;
+    app.type_into("[data-testid=customer-search]", "han").await;
+    app.text_until("#customer-results tbody tr", "a match for 'han'", |t| {
+        t.to_lowercase().contains("han")
+    })
+    .await;
+    shoot(&app, "04-customers").await;
+
+    // The refusal a counter sees when a national identity number is typed into the notes.
+    app.click("a[data-testid=new-customer]").await;
+    app.type_into("[data-testid=customer-name]", "Anna Svensson")
+        .await;
+    app.type_into("[data-testid=customer-mobile]", "070-123 45 67")
+        .await;
+    app.type_into("[data-testid=customer-notes]", "Personnummer 811218-9876")
+        .await;
+    app.click("[data-testid=customer-save]").await;
+    app.visible("[data-error-field=notes]").await;
+    shoot(&app, "04b-customer-refused").await;
+
+    app.click("a[data-route=customers]").await;
+    app.type_into("[data-testid=customer-search]", "han").await;
+    app.text_until("#customer-results tbody tr", "a match for 'han'", |t| {
+        t.to_lowercase().contains("han")
+    })
+    .await;
+    app.click("#customer-results tr[data-customer-id] td").await;
+    app.el("[data-testid=customer-title]").await;
+    app.el("[data-testid=customer-intakes] tbody, [data-testid=customer-intakes] .empty")
+        .await;
+    shoot(&app, "05-customer").await;
+
+    app.click("[data-testid=customer-new-intake]").await;
+    app.visible("[data-testid=intake-customer-name]").await;
+    shoot(&app, "06-new-intake").await;
+
+    app.click("a[data-route=today]").await;
+    app.click("[data-testid=copies-table] tbody tr a").await;
+    app.el("[data-testid=intake-number]").await;
+    shoot(&app, "07-intake").await;
+
+    app.click("a[data-route=today]").await;
+    app.click("[data-testid=destruction-table] tbody tr a").await;
+    app.visible("[data-testid=destruction-form]").await;
+    shoot(&app, "07b-intake-held-for-destruction").await;
+
+    app.click("a[data-route=settings]").await;
+    app.visible("[data-testid=settings-language]").await;
+    shoot(&app, "08-settings").await;
+
+    app.click("a[data-route=log]").await;
+    app.click("[data-testid=verify-chain]").await;
+    app.visible("[data-testid=chain-result]").await;
+    shoot(&app, "09-log").await;
+
+    app.client.close().await.expect("close");
+    drop(driver);
+}

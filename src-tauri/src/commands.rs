@@ -1,0 +1,323 @@
+//! The commands the UI may call. Each one: take the state, call the core, map the error.
+//! The list in `build.rs` and `capabilities/main.json` must name every command here.
+
+use crate::delivery::{self, Delivered, Delivery, PaperChoice};
+use crate::reply::Reply;
+use crate::shell::{AppStatus, Shell};
+use skranke::audit::AuditFilter;
+use skranke::Language;
+use skranke::{
+    ChainReport, CopyInput, Customer, CustomerInput, CustomerSummary, DataCopy, DestructionInput, Intake,
+    IntakeInput, IntakeSummary, Passphrase, Settings, ShopProfile, Staff, StaffInput, Status, Today,
+};
+use tauri::{AppHandle, State};
+
+type Ui<'a> = State<'a, Shell>;
+
+#[tauri::command]
+pub async fn app_status(shell: Ui<'_>) -> Reply<AppStatus> {
+    Ok(shell.status())
+}
+
+/// The UI calls this once its first screen can take input; `--measure-startup` exits here.
+#[tauri::command]
+pub async fn ui_ready(app: tauri::AppHandle, shell: Ui<'_>) -> Reply<()> {
+    shell.ui_ready(&app);
+    Ok(())
+}
+
+/// Returns the recovery key in its written form; the UI shows it once.
+#[tauri::command]
+pub async fn create_vault(shell: Ui<'_>, setup: skranke::Setup, passphrase: String) -> Reply<String> {
+    shell.create(&setup, &Passphrase::new(passphrase))
+}
+
+#[tauri::command]
+pub async fn unlock_with_passphrase(shell: Ui<'_>, passphrase: String) -> Reply<()> {
+    shell.with(|v| v.unlock_with_passphrase(&Passphrase::new(passphrase)))
+}
+
+#[tauri::command]
+pub async fn unlock_with_recovery_key(shell: Ui<'_>, recovery_key: String) -> Reply<()> {
+    shell.with(|v| v.unlock_with_recovery_key(&recovery_key))
+}
+
+#[tauri::command]
+pub async fn unlock_remembered(shell: Ui<'_>) -> Reply<()> {
+    shell.with(|v| v.unlock_remembered())
+}
+
+#[tauri::command]
+pub async fn lock(shell: Ui<'_>) -> Reply<()> {
+    shell.lock();
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn set_actor(shell: Ui<'_>, staff_id: i64) -> Reply<()> {
+    shell.with(|v| v.set_actor(staff_id))
+}
+
+#[tauri::command]
+pub async fn actor(shell: Ui<'_>) -> Reply<Option<i64>> {
+    shell.with(|v| v.actor())
+}
+
+/// Keyboard or mouse activity the core does not otherwise see keeps the vault open.
+#[tauri::command]
+pub async fn touch(shell: Ui<'_>) -> Reply<()> {
+    shell.with(|v| v.touch())
+}
+
+#[tauri::command]
+pub async fn shop(shell: Ui<'_>) -> Reply<ShopProfile> {
+    shell.with(|v| v.shop())
+}
+
+#[tauri::command]
+pub async fn update_shop(shell: Ui<'_>, profile: ShopProfile) -> Reply<ShopProfile> {
+    shell.with(|v| v.update_shop(&profile))
+}
+
+#[tauri::command]
+pub async fn settings(shell: Ui<'_>) -> Reply<Settings> {
+    shell.with(|v| v.settings())
+}
+
+#[tauri::command]
+pub async fn update_settings(shell: Ui<'_>, settings: Settings) -> Reply<Settings> {
+    shell.with(|v| v.update_settings(&settings))
+}
+
+#[tauri::command]
+pub async fn staff(shell: Ui<'_>) -> Reply<Vec<Staff>> {
+    shell.with(|v| v.staff())
+}
+
+#[tauri::command]
+pub async fn add_staff(shell: Ui<'_>, input: StaffInput) -> Reply<Staff> {
+    shell.with(|v| v.add_staff(&input))
+}
+
+#[tauri::command]
+pub async fn update_staff(shell: Ui<'_>, id: i64, input: StaffInput, active: bool) -> Reply<Staff> {
+    shell.with(|v| v.update_staff(id, &input, active))
+}
+
+#[tauri::command]
+pub async fn change_passphrase(shell: Ui<'_>, old: String, new: String) -> Reply<()> {
+    shell.with(|v| v.change_passphrase(&Passphrase::new(old), &Passphrase::new(new)))
+}
+
+#[tauri::command]
+pub async fn remember_on_this_computer(shell: Ui<'_>) -> Reply<()> {
+    shell.with(|v| v.remember_on_this_computer())
+}
+
+#[tauri::command]
+pub async fn forget_on_this_computer(shell: Ui<'_>) -> Reply<()> {
+    shell.with(|v| v.forget_on_this_computer())
+}
+
+#[tauri::command]
+pub async fn search_customers(shell: Ui<'_>, query: String, limit: usize) -> Reply<Vec<CustomerSummary>> {
+    shell.with(|v| v.search_customers(&query, limit))
+}
+
+#[tauri::command]
+pub async fn add_customer(shell: Ui<'_>, input: CustomerInput) -> Reply<Customer> {
+    shell.with(|v| v.add_customer(&input))
+}
+
+#[tauri::command]
+pub async fn update_customer(shell: Ui<'_>, id: i64, input: CustomerInput) -> Reply<Customer> {
+    shell.with(|v| v.update_customer(id, &input))
+}
+
+/// Opening a customer is logged by the core.
+#[tauri::command]
+pub async fn customer(shell: Ui<'_>, id: i64) -> Reply<Customer> {
+    shell.with(|v| v.customer(id))
+}
+
+#[tauri::command]
+pub async fn intakes_for_customer(shell: Ui<'_>, customer_id: i64) -> Reply<Vec<IntakeSummary>> {
+    shell.with(|v| v.intakes_for_customer(customer_id))
+}
+
+#[tauri::command]
+pub async fn add_intake(shell: Ui<'_>, input: IntakeInput) -> Reply<Intake> {
+    shell.with(|v| v.add_intake(&input))
+}
+
+#[tauri::command]
+pub async fn intake(shell: Ui<'_>, id: i64) -> Reply<Intake> {
+    shell.with(|v| v.intake(id))
+}
+
+#[tauri::command]
+pub async fn set_intake_status(shell: Ui<'_>, id: i64, status: Status) -> Reply<Intake> {
+    shell.with(|v| v.set_intake_status(id, status))
+}
+
+#[tauri::command]
+pub async fn record_destruction(shell: Ui<'_>, id: i64, input: DestructionInput) -> Reply<Intake> {
+    shell.with(|v| v.record_destruction(id, &input))
+}
+
+#[tauri::command]
+pub async fn add_copy(shell: Ui<'_>, intake_id: i64, input: CopyInput) -> Reply<DataCopy> {
+    shell.with(|v| v.add_copy(intake_id, &input))
+}
+
+#[tauri::command]
+pub async fn mark_copy_deleted(shell: Ui<'_>, copy_id: i64, method: String) -> Reply<DataCopy> {
+    shell.with(|v| v.mark_copy_deleted(copy_id, &method))
+}
+
+#[tauri::command]
+pub async fn today(shell: Ui<'_>) -> Reply<Today> {
+    shell.with(|v| v.today())
+}
+
+#[tauri::command]
+pub async fn audit_events(shell: Ui<'_>, filter: AuditFilter) -> Reply<Vec<skranke::AuditEvent>> {
+    shell.with(|v| v.audit_events(&filter))
+}
+
+#[tauri::command]
+pub async fn verify_audit_log(shell: Ui<'_>) -> Reply<ChainReport> {
+    shell.with(|v| v.verify_audit_log())
+}
+
+#[tauri::command]
+pub async fn customer_count(shell: Ui<'_>) -> Reply<i64> {
+    shell.with(|v| v.customer_count())
+}
+
+/// First run is finished: the recovery key is dropped from memory.
+#[tauri::command]
+pub async fn forget_recovery_key(shell: Ui<'_>) -> Reply<()> {
+    shell.forget_recovery_key();
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn recovery_sheet(
+    app: AppHandle,
+    shell: Ui<'_>,
+    how: Delivery,
+    file_name: String,
+) -> Reply<Delivered> {
+    let pdf = shell.with_recovery_key(|v, key| v.recovery_sheet_pdf(key))?;
+    shell.hand_out(&app, &file_name, "pdf", &pdf, how)
+}
+
+#[tauri::command]
+pub async fn receipt(
+    app: AppHandle,
+    shell: Ui<'_>,
+    intake_id: i64,
+    paper: PaperChoice,
+    how: Delivery,
+    file_name: String,
+) -> Reply<Delivered> {
+    let pdf = shell.with(|v| v.receipt_pdf(intake_id, paper.into()))?;
+    shell.hand_out(&app, &file_name, "pdf", &pdf, how)
+}
+
+#[tauri::command]
+pub async fn destruction_certificate(
+    app: AppHandle,
+    shell: Ui<'_>,
+    intake_ids: Vec<i64>,
+    how: Delivery,
+    file_name: String,
+) -> Reply<Delivered> {
+    let certificate = shell.with(|v| v.issue_certificate(&intake_ids))?;
+    shell.hand_out(&app, &file_name, "pdf", &certificate.pdf, how)
+}
+
+#[tauri::command]
+pub async fn deletion_confirmation(
+    app: AppHandle,
+    shell: Ui<'_>,
+    copy_ids: Vec<i64>,
+    how: Delivery,
+    file_name: String,
+) -> Reply<Delivered> {
+    let certificate = shell.with(|v| v.issue_deletion_confirmation(&copy_ids))?;
+    shell.hand_out(&app, &file_name, "pdf", &certificate.pdf, how)
+}
+
+#[tauri::command]
+pub async fn access_report(
+    app: AppHandle,
+    shell: Ui<'_>,
+    customer_id: i64,
+    how: Delivery,
+    file_name: String,
+) -> Reply<Delivered> {
+    let pdf = shell.with(|v| v.access_report_pdf(customer_id))?;
+    shell.hand_out(&app, &file_name, "pdf", &pdf, how)
+}
+
+#[tauri::command]
+pub async fn export_json(
+    app: AppHandle,
+    shell: Ui<'_>,
+    customer_id: i64,
+    file_name: String,
+) -> Reply<Delivered> {
+    let json = shell.with(|v| v.export_json(customer_id))?;
+    delivery::deliver(&app, &shell.temp, &file_name, "json", &json, Delivery::Save)
+}
+
+#[tauri::command]
+pub async fn export_csv(app: AppHandle, shell: Ui<'_>, customer_id: i64) -> Reply<Delivered> {
+    let files = shell.with(|v| v.export_csv(customer_id))?;
+    delivery::deliver_files(&app, &files)
+}
+
+/// "Is this certificate genuine?", answered in `language` for the person at the counter.
+#[tauri::command]
+pub async fn verify_certificate(
+    shell: Ui<'_>,
+    number: String,
+    code: String,
+    language: Language,
+) -> Reply<CertificateCheck> {
+    shell
+        .with(|v| v.verify_certificate(&number, &code))
+        .map(|r| CertificateCheck::new(&r, language))
+}
+
+/// The same check for a certificate PDF the user picks; `None` when they cancel.
+#[tauri::command]
+pub async fn verify_certificate_file(
+    app: AppHandle,
+    shell: Ui<'_>,
+    language: Language,
+) -> Reply<Option<CertificateCheck>> {
+    let Some(pdf) = delivery::pick_pdf(&app)? else {
+        return Ok(None);
+    };
+    shell
+        .with(|v| v.verify_certificate_pdf(&pdf))
+        .map(|r| Some(CertificateCheck::new(&r, language)))
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct CertificateCheck {
+    pub valid: bool,
+    pub message: String,
+}
+
+impl CertificateCheck {
+    fn new(v: &skranke::Verification, language: Language) -> Self {
+        CertificateCheck {
+            valid: v.is_valid(),
+            message: v.message(language),
+        }
+    }
+}

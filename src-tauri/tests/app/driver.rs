@@ -1,0 +1,221 @@
+//! Starting the real app through tauri-driver and moving through it like a person: shared by
+//! the end-to-end test and the screenshot example (`cargo run -p skranke-app --example screenshots`).
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+pub fn find_tool(name: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(Path::new(&home).join(".cargo/bin"));
+    }
+    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+/// The app binary next to this test's target directory (`target/<profile>/skranke-app`).
+pub fn app_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test knows its own path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test binaries live in target/<profile>/deps");
+    let app = profile_dir.join(format!("skranke-app{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        app.is_file(),
+        "the app binary {} is missing: build the workspace first",
+        app.display()
+    );
+    app
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind a free port")
+        .local_addr()
+        .expect("local address")
+        .port()
+}
+
+/// tauri-driver, stopped with SIGTERM on drop so it takes WebKitWebDriver down with it.
+pub struct Driver {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Driver {
+    /// Starts tauri-driver with the app's data and XDG folders under `work` and the OS language
+    /// `locale` (for example `en_GB`), which the app's default language follows.
+    pub fn start(work: &Path, locale: &str) -> (Driver, u16) {
+        let tauri_driver = find_tool("tauri-driver")
+            .expect("tauri-driver is not installed: run scripts/setup.sh (cargo install tauri-driver --version ^2 --locked)");
+        let native = find_tool("WebKitWebDriver")
+            .expect("WebKitWebDriver is not installed: run scripts/setup.sh (apt package webkit2gtk-driver)");
+        assert!(
+            std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some(),
+            "no display: run the tests under xvfb-run -a (scripts/test-all.sh does)"
+        );
+        let port = free_port();
+        let native_port = free_port();
+        let log = work.join("tauri-driver.log");
+        let out = std::fs::File::create(&log).expect("driver log file");
+        let child = Command::new(tauri_driver)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .arg("--native-driver")
+            .arg(native)
+            .env("SKRANKE_DATA_DIR", work.join("data"))
+            .env("XDG_DATA_HOME", work.join("xdg-data"))
+            .env("XDG_CACHE_HOME", work.join("xdg-cache"))
+            .env("XDG_CONFIG_HOME", work.join("xdg-config"))
+            .env("LANG", format!("{locale}.UTF-8"))
+            .env("LANGUAGE", locale)
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().expect("log handle"))
+            .stderr(out)
+            .spawn()
+            .expect("tauri-driver starts");
+        let driver = Driver { child, log };
+        let deadline = Instant::now() + WAIT;
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on {port}: {}",
+                driver.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        (driver, port)
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM, never SIGKILL: tauri-driver then stops WebKitWebDriver and the app.
+        let pid = self.child.id() as libc::pid_t;
+        unsafe {
+            libc::kill(pid, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// The running app seen through WebDriver, with the few moves a person makes.
+pub struct App {
+    pub client: Client,
+}
+
+impl App {
+    /// Opens a WebDriver session that starts the app binary with `args`.
+    pub async fn connect(driver: &Driver, port: u16, args: &[&str]) -> App {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary(), "args": args }),
+        );
+        let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+        builder.capabilities(caps);
+        let client = builder
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap_or_else(|e| panic!("no WebDriver session: {e}\n{}", driver.log_text()));
+        App { client }
+    }
+
+    pub async fn el(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+    }
+
+    /// Waits until `css` is on the page and displayed.
+    pub async fn visible(&self, css: &str) -> Element {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(found) = self.client.find(Locator::Css(css)).await {
+                if found.is_displayed().await.unwrap_or(false) {
+                    return found;
+                }
+            }
+            assert!(Instant::now() < deadline, "{css} never became visible");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.visible(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let field = self.visible(css).await;
+        field
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("cannot clear {css}: {e}"));
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.visible(css)
+            .await
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("cannot read {css}: {e}"))
+    }
+
+    /// Waits until the text of `css` satisfies `want`; returns it.
+    pub async fn text_until(&self, css: &str, what: &str, want: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(found) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = found.text().await {
+                    if want(&text) {
+                        return text;
+                    }
+                    assert!(
+                        Instant::now() < deadline,
+                        "{css} never showed {what}; it shows {text:?}"
+                    );
+                }
+            }
+            assert!(Instant::now() < deadline, "{css} never showed {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn source(&self) -> String {
+        self.client.source().await.expect("page source")
+    }
+}

@@ -1,0 +1,8 @@
+//! The desktop app's tests, one binary: string catalogs, shell configuration, and the
+//! end-to-end run of the real app through tauri-driver.
+
+mod catalogs;
+mod config;
+mod driver;
+mod e2e;
+mod support;

@@ -1,0 +1,636 @@
+//! The access report (GDPR Art. 15): everything held about one customer, and how and why.
+
+use super::i18n::{t, tf};
+use super::layout::{Layout, Paper};
+use super::profile::JurisdictionProfile;
+use super::{
+    date, datetime, footer_line, join_nonempty, local_date, log_issued, meta, opt_datetime, shop_header,
+    vocab, DocumentKind,
+};
+use crate::audit::Action;
+use crate::customer::{Customer, CustomerKind};
+use crate::error::Result;
+use crate::intake::{Intake, Status};
+use crate::shop::Language;
+use crate::vault::Vault;
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use rusqlite::Connection;
+
+/// Shop policy (domain.md): a customer relation that has ended is anonymised after 3 years.
+const INACTIVE_CUSTOMER_MONTHS: u32 = 36;
+
+/// One log line about the customer: sequence, time, action, record, staff name.
+pub(crate) type EventLine = (i64, String, String, Option<String>, Option<String>);
+
+/// Everything the report shows, read in one transaction.
+pub(crate) struct Holdings {
+    pub customer: Customer,
+    pub intakes: Vec<Intake>,
+    pub certificates: Vec<(String, String, String)>,
+    pub documents: Vec<super::IssuedDocument>,
+    pub events: Vec<EventLine>,
+}
+
+pub(crate) fn gather(conn: &Connection, customer_id: i64) -> Result<Holdings> {
+    let customer = crate::customer::load(conn, customer_id)?;
+    let ids: Vec<i64> = {
+        let mut stmt = conn.prepare_cached("SELECT id FROM intake WHERE customer_id = ?1 ORDER BY id")?;
+        let rows = stmt.query_map([customer_id], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let intakes = ids
+        .iter()
+        .map(|id| crate::intake::load(conn, *id))
+        .collect::<Result<Vec<_>>>()?;
+    let certificates = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT number, kind, issued_at FROM certificate WHERE customer_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([customer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    let documents = super::issued_documents(conn, Some(customer_id))?;
+    let events = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT e.seq, e.at, e.action, e.record, s.name FROM audit_event e
+             LEFT JOIN staff s ON s.id = e.staff_id WHERE e.subject_id = ?1 ORDER BY e.seq",
+        )?;
+        let rows = stmt.query_map([customer_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    Ok(Holdings {
+        customer,
+        intakes,
+        certificates,
+        documents,
+        events,
+    })
+}
+
+fn add_months(d: NaiveDate, months: u32) -> NaiveDate {
+    d.checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+pub(crate) fn render(
+    ctx: &super::ShopContext,
+    h: &Holdings,
+    prepared_by: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>> {
+    let shop = &ctx.shop;
+    let c = &h.customer;
+    let lang = c.language;
+    let profile: &JurisdictionProfile = shop.jurisdiction.profile();
+    let title = t(lang, "access.title");
+    let mut l = Layout::new(
+        Paper::A4,
+        meta(
+            &format!("{title} – {}", c.name),
+            t(lang, "access.subject"),
+            shop,
+            lang,
+            now,
+        ),
+    );
+    l.header(&shop_header(shop, lang));
+    l.title(title);
+    let today_text = date(lang, today);
+    l.paragraph(&tf(
+        lang,
+        "access.intro",
+        &[("shop", &shop.name), ("date", &today_text)],
+    ));
+    l.fields(&[
+        (t(lang, "access.prepared_for"), c.name.as_str()),
+        (t(lang, "access.date"), today_text.as_str()),
+        (t(lang, "access.prepared_by"), prepared_by),
+    ]);
+
+    // 1. Profile.
+    l.heading(t(lang, "access.profile"));
+    let kind = match c.kind {
+        CustomerKind::Private => t(lang, "access.kind.private"),
+        CustomerKind::Business => t(lang, "access.kind.business"),
+    };
+    let address = join_nonempty(&[&c.street, &join_nonempty(&[&c.postcode, &c.city], " ")], ", ");
+    let country = t(
+        lang,
+        &format!("country.{}", crate::customer::country_code(c.country)),
+    )
+    .to_string();
+    let birth = c.birth_date.map(|d| date(lang, d)).unwrap_or_default();
+    let newsletter = if c.newsletter {
+        t(lang, "access.yes")
+    } else {
+        t(lang, "access.no")
+    };
+    let language = t(lang, &format!("language.{}", c.language.as_str())).to_string();
+    let profile_rows: Vec<(&str, String)> = vec![
+        (t(lang, "access.name"), c.name.clone()),
+        (t(lang, "access.address"), address),
+        (t(lang, "access.country"), country),
+        (t(lang, "access.mobile"), super::phone(&c.mobile)),
+        (t(lang, "access.email"), c.email.clone()),
+        (t(lang, "access.birth_date"), birth),
+        (t(lang, "access.kind"), kind.to_string()),
+        (t(lang, "access.org_number"), c.org_number.clone()),
+        (t(lang, "access.language"), language),
+        (t(lang, "access.notes"), c.notes.clone()),
+        (t(lang, "access.newsletter"), newsletter.to_string()),
+        (t(lang, "access.registered"), datetime(lang, &c.created_at)),
+        (t(lang, "access.updated"), datetime(lang, &c.updated_at)),
+    ];
+    let none = t(lang, "access.none");
+    let rows: Vec<(&str, &str)> = profile_rows
+        .iter()
+        .map(|(k, v)| (*k, if v.is_empty() { none } else { v.as_str() }))
+        .collect();
+    l.fields(&rows);
+
+    // 2. Consent history.
+    l.heading(t(lang, "access.consents"));
+    if c.consents.is_empty() {
+        l.paragraph(t(lang, "access.consents_none"));
+    } else {
+        let rows: Vec<Vec<String>> = c
+            .consents
+            .iter()
+            .map(|k| {
+                vec![
+                    vocab(lang, "purpose", &k.purpose),
+                    k.channel.clone(),
+                    datetime(lang, &k.given_at),
+                    opt_datetime(lang, k.withdrawn_at.as_deref()),
+                ]
+            })
+            .collect();
+        l.table(
+            &[
+                (t(lang, "access.col.purpose"), 1.4),
+                (t(lang, "access.col.channel"), 1.0),
+                (t(lang, "access.col.given"), 1.2),
+                (t(lang, "access.col.withdrawn"), 1.2),
+            ],
+            &rows,
+        );
+    }
+
+    // 3. Devices handed in.
+    l.heading(&tf(
+        lang,
+        "access.intakes",
+        &[("count", &h.intakes.len().to_string())],
+    ));
+    if h.intakes.is_empty() {
+        l.paragraph(t(lang, "access.intakes_none"));
+    } else {
+        let rows: Vec<Vec<String>> = h
+            .intakes
+            .iter()
+            .map(|i| {
+                let device = join_nonempty(
+                    &[
+                        &vocab(lang, "device_type", i.device_type.as_str()),
+                        &join_nonempty(&[&i.make, &i.model], " "),
+                        &i.serial,
+                    ],
+                    "\n",
+                );
+                let mut details = Vec::new();
+                for (key, value) in [
+                    ("access.detail.accessories", &i.accessories),
+                    ("access.detail.condition", &i.condition),
+                    ("access.detail.fault", &i.fault),
+                    ("access.detail.estimate", &i.estimate),
+                ] {
+                    if !value.is_empty() {
+                        details.push(format!("{}: {value}", t(lang, key)));
+                    }
+                }
+                details.push(format!(
+                    "{}: {}",
+                    t(lang, "access.detail.access"),
+                    vocab(lang, "access", i.access.as_str())
+                ));
+                vec![
+                    i.number.clone(),
+                    datetime(lang, &i.received_at),
+                    device,
+                    format!(
+                        "{}\n{}",
+                        vocab(lang, "service", i.service.as_str()),
+                        vocab(lang, "status", i.status.as_str())
+                    ),
+                    details.join("\n"),
+                ]
+            })
+            .collect();
+        l.table(
+            &[
+                (t(lang, "access.col.number"), 1.0),
+                (t(lang, "access.col.received"), 1.0),
+                (t(lang, "access.col.device"), 1.6),
+                (t(lang, "access.col.service"), 1.1),
+                (t(lang, "access.col.details"), 2.4),
+            ],
+            &rows,
+        );
+    }
+
+    // 4. Data copies.
+    let copies: Vec<(&Intake, &crate::intake::DataCopy)> = h
+        .intakes
+        .iter()
+        .flat_map(|i| i.copies.iter().map(move |c| (i, c)))
+        .collect();
+    l.heading(t(lang, "access.copies"));
+    if copies.is_empty() {
+        l.paragraph(t(lang, "access.copies_none"));
+    } else {
+        let rows: Vec<Vec<String>> = copies
+            .iter()
+            .map(|(i, c)| {
+                let state = match (&c.deleted_at, c.delete_due) {
+                    (Some(at), _) => tf(
+                        lang,
+                        "access.copy_deleted",
+                        &[
+                            ("date", &datetime(lang, at)),
+                            ("method", c.deletion_method.as_deref().unwrap_or("")),
+                        ],
+                    ),
+                    (None, Some(due)) => tf(lang, "access.copy_due", &[("date", &date(lang, due))]),
+                    (None, None) => tf(
+                        lang,
+                        "access.copy_until_handover",
+                        &[("days", &ctx.copy_retention_days.to_string())],
+                    ),
+                };
+                vec![
+                    i.number.clone(),
+                    c.label.clone(),
+                    c.location.clone(),
+                    datetime(lang, &c.created_at),
+                    state,
+                ]
+            })
+            .collect();
+        l.table(
+            &[
+                (t(lang, "access.col.number"), 1.0),
+                (t(lang, "access.col.copy"), 1.4),
+                (t(lang, "access.col.location"), 1.2),
+                (t(lang, "access.col.made"), 1.0),
+                (t(lang, "access.col.state"), 2.0),
+            ],
+            &rows,
+        );
+    }
+
+    // 5. Destruction records.
+    let destroyed: Vec<&Intake> = h.intakes.iter().filter(|i| i.destruction.is_some()).collect();
+    l.heading(t(lang, "access.destruction"));
+    if destroyed.is_empty() {
+        l.paragraph(t(lang, "access.destruction_none"));
+    } else {
+        let rows: Vec<Vec<String>> = destroyed
+            .iter()
+            .filter_map(|i| i.destruction.as_ref().map(|d| (i, d)))
+            .map(|(i, d)| {
+                let how = match (d.category, d.method) {
+                    (Some(c), Some(m)) => format!(
+                        "{} · {}{}",
+                        vocab(lang, "category", c.as_str()),
+                        vocab(lang, "method", m.as_str()),
+                        match (d.din_class, d.din_level) {
+                            (Some(k), Some(n)) => format!(" · DIN 66399 {}-{n}", k.as_str()),
+                            _ => String::new(),
+                        }
+                    ),
+                    _ => String::new(),
+                };
+                let when = match &d.destroyed_at {
+                    Some(at) => datetime(lang, at),
+                    None => tf(
+                        lang,
+                        "access.destruction_from",
+                        &[("date", &date(lang, d.earliest))],
+                    ),
+                };
+                vec![
+                    i.number.clone(),
+                    opt_datetime(lang, d.held_since.as_deref()),
+                    when,
+                    how,
+                    join_nonempty(
+                        &[
+                            d.destroyed_by.as_deref().unwrap_or(""),
+                            d.witness.as_deref().unwrap_or(""),
+                        ],
+                        " / ",
+                    ),
+                ]
+            })
+            .collect();
+        l.table(
+            &[
+                (t(lang, "access.col.number"), 1.0),
+                (t(lang, "access.col.held_since"), 1.0),
+                (t(lang, "access.col.destroyed"), 1.1),
+                (t(lang, "access.col.how"), 2.0),
+                (t(lang, "access.col.by"), 1.3),
+            ],
+            &rows,
+        );
+    }
+
+    // 6. Certificates and documents.
+    l.heading(t(lang, "access.documents"));
+    if h.certificates.is_empty() && h.documents.is_empty() {
+        l.paragraph(t(lang, "access.documents_none"));
+    } else {
+        let mut rows: Vec<Vec<String>> = h
+            .certificates
+            .iter()
+            .map(|(number, kind, at)| {
+                vec![
+                    vocab(lang, "certificate_kind", kind),
+                    number.clone(),
+                    super::datetime_as_written(lang, at),
+                    String::new(),
+                ]
+            })
+            .collect();
+        rows.extend(h.documents.iter().rev().map(|d| {
+            vec![
+                vocab(lang, "document", &d.kind),
+                d.record.clone().unwrap_or_default(),
+                datetime(lang, &d.issued_at),
+                d.sha256[..16].to_string(),
+            ]
+        }));
+        l.table(
+            &[
+                (t(lang, "access.col.document"), 1.6),
+                (t(lang, "access.col.reference"), 1.2),
+                (t(lang, "access.col.date"), 1.1),
+                (t(lang, "access.col.fingerprint"), 1.3),
+            ],
+            &rows,
+        );
+    }
+
+    // 7. Log events.
+    l.heading(&tf(
+        lang,
+        "access.events",
+        &[("count", &h.events.len().to_string())],
+    ));
+    l.small(t(lang, "access.events_note"));
+    let rows: Vec<Vec<String>> = h
+        .events
+        .iter()
+        .map(|(seq, at, action, record, staff)| {
+            vec![
+                seq.to_string(),
+                datetime(lang, at),
+                vocab(lang, "action", action),
+                record.clone().unwrap_or_default(),
+                staff.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    l.table(
+        &[
+            (t(lang, "access.col.seq"), 0.5),
+            (t(lang, "access.col.time"), 1.5),
+            (t(lang, "access.col.event"), 1.7),
+            (t(lang, "access.col.record"), 1.7),
+            (t(lang, "access.col.staff"), 1.3),
+        ],
+        &rows,
+    );
+
+    // 8. Purposes and legal bases.
+    l.heading(t(lang, "access.purposes"));
+    let act = t(lang, profile.accounting_act_key);
+    let purposes: Vec<Vec<String>> = [
+        "contact",
+        "devices",
+        "birth_date",
+        "newsletter",
+        "accounting",
+        "log",
+    ]
+    .iter()
+    .map(|p| {
+        vec![
+            t(lang, &format!("access.purpose.{p}.category")).to_string(),
+            t(lang, &format!("access.purpose.{p}.why")).to_string(),
+            tf(lang, &format!("access.purpose.{p}.basis"), &[("act", act)]),
+        ]
+    })
+    .collect();
+    l.table(
+        &[
+            (t(lang, "access.col.category"), 1.2),
+            (t(lang, "access.col.purpose"), 2.2),
+            (t(lang, "access.col.basis"), 1.6),
+        ],
+        &purposes,
+    );
+
+    // 9. Recipients.
+    l.heading(t(lang, "access.recipients"));
+    let collector = if ctx.debt_collector.trim().is_empty() {
+        t(lang, "access.recipients_no_collector").to_string()
+    } else {
+        ctx.debt_collector.clone()
+    };
+    l.paragraph(&tf(
+        lang,
+        &format!("access.recipients_text.{}", shop.jurisdiction.as_str()),
+        &[("collector", &collector)],
+    ));
+
+    // 10. Retention with this person's dates.
+    l.heading(t(lang, "access.retention"));
+    let last_activity = h
+        .intakes
+        .iter()
+        .filter_map(|i| local_date(&i.status_changed_at))
+        .chain(local_date(&c.updated_at))
+        .max()
+        .unwrap_or(today);
+    let profile_until = add_months(last_activity, INACTIVE_CUSTOMER_MONTHS);
+    let order_slip_until = h
+        .intakes
+        .iter()
+        .filter_map(|i| local_date(&i.received_at))
+        .max()
+        .map(|d| profile.secondary.keep_until(d));
+    let open_copies: Vec<NaiveDate> = copies
+        .iter()
+        .filter(|(_, c)| c.deleted_at.is_none())
+        .filter_map(|(_, c)| c.delete_due)
+        .collect();
+    let held: Vec<NaiveDate> = h
+        .intakes
+        .iter()
+        .filter(|i| i.status == Status::HeldForDestruction)
+        .filter_map(|i| i.destruction.as_ref().map(|d| d.earliest))
+        .collect();
+    let date_list = |dates: &[NaiveDate]| {
+        dates
+            .iter()
+            .map(|d| date(lang, *d))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let years = |months: u32| {
+        let whole = months / 12;
+        if months % 12 == 0 {
+            whole.to_string()
+        } else {
+            format!("{whole}{}5", t(lang, "format.decimal"))
+        }
+    };
+    let mut retention: Vec<Vec<String>> = vec![vec![
+        t(lang, "access.retention.profile").to_string(),
+        tf(
+            lang,
+            "access.retention.profile_rule",
+            &[("years", &years(INACTIVE_CUSTOMER_MONTHS))],
+        ),
+        tf(
+            lang,
+            "access.retention.until",
+            &[("date", &date(lang, profile_until))],
+        ),
+    ]];
+    retention.push(vec![
+        t(lang, "access.retention.intakes").to_string(),
+        tf(
+            lang,
+            "access.retention.intakes_rule",
+            &[
+                ("years", &years(profile.secondary.months_after_year_end)),
+                ("act", act),
+            ],
+        ),
+        order_slip_until
+            .map(|d| tf(lang, "access.retention.until", &[("date", &date(lang, d))]))
+            .unwrap_or_else(|| t(lang, "access.retention.nothing").to_string()),
+    ]);
+    retention.push(vec![
+        t(lang, "access.retention.copies").to_string(),
+        tf(
+            lang,
+            "access.retention.copies_rule",
+            &[("days", &ctx.copy_retention_days.to_string())],
+        ),
+        if open_copies.is_empty() {
+            t(lang, "access.retention.nothing").to_string()
+        } else {
+            date_list(&open_copies)
+        },
+    ]);
+    retention.push(vec![
+        t(lang, "access.retention.held").to_string(),
+        tf(
+            lang,
+            "access.retention.held_rule",
+            &[("days", &ctx.destruction_holding_days.to_string())],
+        ),
+        if held.is_empty() {
+            t(lang, "access.retention.nothing").to_string()
+        } else {
+            date_list(&held)
+        },
+    ]);
+    retention.push(vec![
+        t(lang, "access.retention.log").to_string(),
+        t(lang, "access.retention.log_rule").to_string(),
+        tf(
+            lang,
+            "access.retention.until",
+            &[("date", &date(lang, profile_until))],
+        ),
+    ]);
+    l.table(
+        &[
+            (t(lang, "access.col.category"), 1.3),
+            (t(lang, "access.col.rule"), 2.6),
+            (t(lang, "access.col.your_dates"), 1.3),
+        ],
+        &retention,
+    );
+
+    // 11. Rights, complaints, source, automated decisions.
+    l.heading(t(lang, "access.rights"));
+    l.paragraph(&tf(
+        lang,
+        "access.rights_text",
+        &[("shop", &shop.name), ("email", &shop.email)],
+    ));
+    l.heading(t(lang, "access.complaint"));
+    let authority = profile.authority_key;
+    l.paragraph(&tf(
+        lang,
+        "access.complaint_text",
+        &[
+            ("authority", t(lang, &format!("{authority}.name"))),
+            ("address", t(lang, &format!("{authority}.address"))),
+            ("web", t(lang, &format!("{authority}.web"))),
+        ],
+    ));
+    l.heading(t(lang, "access.source"));
+    l.paragraph(t(lang, "access.source_text"));
+    l.heading(t(lang, "access.automated"));
+    l.paragraph(t(lang, "access.automated_text"));
+    l.heading(t(lang, "access.transfers"));
+    l.paragraph(t(lang, "access.transfers_text"));
+    l.footer_text(&format!(
+        "{} · {}",
+        footer_line(shop, lang),
+        tf(lang, "access.footer", &[("name", &c.name)])
+    ));
+    Ok(l.finish()?)
+}
+
+/// The language the report is written in: the customer's.
+pub(crate) fn language_of(h: &Holdings) -> Language {
+    h.customer.language
+}
+
+impl Vault {
+    /// The Art. 15 access report for a customer, in their language, logged with its SHA-256.
+    pub fn access_report_pdf(&mut self, customer_id: i64) -> Result<Vec<u8>> {
+        let clock = self.clock().clone();
+        let now = clock.now();
+        let session = self.session()?;
+        let actor = session.actor;
+        let tx = session.conn.transaction()?;
+        let holdings = gather(&tx, customer_id)?;
+        let ctx = super::shop_context(&tx)?;
+        let prepared_by = super::staff_line(&tx, actor)?;
+        let pdf = render(&ctx, &holdings, &prepared_by, clock.today(), now)?;
+        log_issued(
+            &tx,
+            now,
+            actor,
+            Action::DocumentIssued,
+            DocumentKind::AccessReport,
+            Some(customer_id),
+            None,
+            Some(language_of(&holdings)),
+            &pdf,
+        )?;
+        tx.commit()?;
+        Ok(pdf)
+    }
+}

@@ -1,0 +1,311 @@
+//! The certificate PDF: rendered only from the signed content and the signature, so the same
+//! inputs always give the same pages and a verifier can render it again and compare.
+
+use super::i18n::{t, tf};
+use super::layout::{Layout, Meta, Paper, ShopHeader};
+use super::{datetime_as_written, join_nonempty, vocab};
+use crate::certificate::{grouped_code, CertDevice, CertificateContent, CertificateKind};
+use crate::error::{Error, Result};
+use crate::shop::Language;
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// Renders `content` with its signature; `keywords` is what goes into the PDF's `/Keywords`.
+pub(crate) fn render(content: &CertificateContent, signature: &[u8], keywords: &str) -> Result<Vec<u8>> {
+    let lang = content.language;
+    let issued: DateTime<Utc> = DateTime::parse_from_rfc3339(&content.issued_at)
+        .map_err(|e| Error::Document(format!("issue time: {e}")))?
+        .with_timezone(&Utc);
+    let (title_key, subject_key) = match content.kind {
+        CertificateKind::Destruction => ("certificate.title", "certificate.subject"),
+        CertificateKind::DestructionBatch => ("certificate.batch_title", "certificate.subject"),
+        CertificateKind::CopyDeletion => ("deletion.title", "deletion.subject"),
+    };
+    let title = t(lang, title_key);
+    let mut l = Layout::new(
+        Paper::A4,
+        Meta {
+            title: format!("{title} {}", content.number),
+            author: content.shop.name.clone(),
+            subject: t(lang, subject_key).to_string(),
+            language: t(lang, "lang.tag").to_string(),
+            created: issued,
+            keywords: keywords.to_string(),
+        },
+    );
+    let s = &content.shop;
+    l.header(&ShopHeader {
+        name: s.name.clone(),
+        org_number: tf(lang, "shop.org_number", &[("number", &s.org_number)]),
+        address_lines: vec![s.street.clone(), format!("{} {}", s.postcode, s.city)],
+        contact: vec![tf(lang, "shop.phone", &[("phone", &s.phone)]), s.email.clone()],
+    });
+    l.title(title);
+
+    let c = &content.customer;
+    let customer = if c.kind == "business" && !c.org_number.is_empty() {
+        format!(
+            "{}, {}",
+            c.name,
+            tf(lang, "shop.org_number", &[("number", &c.org_number)])
+        )
+    } else {
+        c.name.clone()
+    };
+    let address = join_nonempty(&[&c.street, &join_nonempty(&[&c.postcode, &c.city], " ")], ", ");
+    let customer = if address.is_empty() {
+        customer
+    } else {
+        format!("{customer}\n{address}")
+    };
+    let place_date = format!(
+        "{}, {}",
+        content.place,
+        datetime_as_written(lang, &content.issued_at)
+    );
+    let mut head: Vec<(&str, String)> = vec![
+        (t(lang, "certificate.number"), content.number.clone()),
+        (t(lang, "certificate.place_date"), place_date),
+        (t(lang, "certificate.customer"), customer),
+    ];
+    if let (Some(from), Some(to)) = (&content.period_from, &content.period_to) {
+        head.push((
+            t(lang, "certificate.period"),
+            format!("{} – {}", plain_date(lang, from), plain_date(lang, to)),
+        ));
+    }
+    head.push((t(lang, "certificate.issued_by"), content.issued_by.clone()));
+    let rows: Vec<(&str, &str)> = head.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    l.fields(&rows);
+
+    match content.kind {
+        CertificateKind::Destruction => {
+            for (n, d) in content.devices.iter().enumerate() {
+                l.heading(&tf(
+                    lang,
+                    "certificate.device_heading",
+                    &[
+                        ("n", &(n + 1).to_string()),
+                        ("count", &content.devices.len().to_string()),
+                        ("device", &vocab(lang, "device_type", &d.device_type)),
+                        ("intake", &d.intake_number),
+                    ],
+                ));
+                device_fields(&mut l, lang, d);
+            }
+            l.spacer(2.0);
+            l.paragraph(t(lang, "certificate.statement"));
+        }
+        CertificateKind::DestructionBatch => {
+            l.heading(&tf(
+                lang,
+                "certificate.batch_heading",
+                &[("count", &content.devices.len().to_string())],
+            ));
+            let rows: Vec<Vec<String>> = content
+                .devices
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.intake_number.clone(),
+                        date_of(lang, &d.destroyed_at),
+                        device_name(lang, d),
+                        d.serial.clone(),
+                        format!(
+                            "{} ({})",
+                            vocab(lang, "method", &d.method),
+                            vocab(lang, "category_short", &d.category)
+                        ),
+                        din_short(d),
+                    ]
+                })
+                .collect();
+            l.table(
+                &[
+                    (t(lang, "certificate.col.intake"), 1.1),
+                    (t(lang, "certificate.col.destroyed"), 1.1),
+                    (t(lang, "certificate.col.device"), 2.2),
+                    (t(lang, "certificate.col.serial"), 1.7),
+                    (t(lang, "certificate.col.method"), 2.0),
+                    (t(lang, "certificate.col.din"), 0.6),
+                ],
+                &rows,
+            );
+            l.paragraph(t(lang, "certificate.statement"));
+        }
+        CertificateKind::CopyDeletion => {
+            let rows: Vec<Vec<String>> = content
+                .copies
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.intake_number.clone(),
+                        format!("{} ({})", c.label, c.location),
+                        date_of(lang, &c.handed_over_at),
+                        date_of(lang, &c.deleted_at),
+                        c.method.clone(),
+                        c.deleted_by.clone(),
+                    ]
+                })
+                .collect();
+            l.table(
+                &[
+                    (t(lang, "certificate.col.intake"), 1.1),
+                    (t(lang, "deletion.col.copy"), 2.1),
+                    (t(lang, "deletion.col.handed_over"), 1.0),
+                    (t(lang, "deletion.col.deleted"), 1.0),
+                    (t(lang, "deletion.col.method"), 1.5),
+                    (t(lang, "deletion.col.deleted_by"), 1.2),
+                ],
+                &rows,
+            );
+            l.paragraph(t(lang, "deletion.statement"));
+        }
+    }
+
+    let code = grouped_code(signature);
+    l.code_scaled(t(lang, "certificate.code"), &code, 0.62);
+    let qr = format!(
+        "SKRANKE-CERT 1 {} {} {}",
+        content.number,
+        content.key_fingerprint.replace(' ', ""),
+        code.replace(' ', "")
+    );
+    l.qr(
+        &qr,
+        &format!(
+            "{}\n\n{}",
+            tf(lang, "certificate.verify_how", &[("number", &content.number)]),
+            tf(
+                lang,
+                "certificate.qr_caption",
+                &[("fingerprint", &content.key_fingerprint)],
+            )
+        ),
+    )?;
+
+    let performers = distinct(content.devices.iter().map(|d| d.performed_by.as_str()));
+    let witnesses = distinct(content.devices.iter().map(|d| d.witness.as_str()));
+    let performed = if content.kind == CertificateKind::CopyDeletion {
+        distinct(content.copies.iter().map(|c| c.deleted_by.as_str()))
+    } else {
+        performers
+    };
+    let sign_performed = tf(lang, "certificate.sign_performed", &[("names", &performed)]);
+    let sign_witness = tf(lang, "certificate.sign_witness", &[("names", &witnesses)]);
+    if content.kind == CertificateKind::CopyDeletion {
+        // Deleting a file copy has no witness; one signature line.
+        l.signatures(&[sign_performed.trim_end()]);
+    } else {
+        l.signatures(&[sign_performed.trim_end(), sign_witness.trim_end()]);
+    }
+    l.footer_text(&format!(
+        "{} · {} · {}",
+        content.shop.name,
+        tf(lang, "shop.org_number", &[("number", &content.shop.org_number)]),
+        tf(lang, "certificate.footer", &[("number", &content.number)])
+    ));
+    Ok(l.finish()?)
+}
+
+fn device_fields(l: &mut Layout, lang: Language, d: &CertDevice) {
+    let backups = if d.backups.is_empty() {
+        t(lang, "certificate.no_backup").to_string()
+    } else {
+        tf(
+            lang,
+            "certificate.backup_list",
+            &[("copies", &d.backups.join("; "))],
+        )
+    };
+    let din = din_text(lang, d);
+    let rows: Vec<(&str, String)> = vec![
+        (
+            t(lang, "certificate.make_model"),
+            join_nonempty(&[&d.make, &d.model], " / "),
+        ),
+        (t(lang, "certificate.serial"), d.serial.clone()),
+        (
+            t(lang, "certificate.dates"),
+            [&d.received_at, &d.held_since, &d.destroyed_at]
+                .iter()
+                .map(|ts| datetime_as_written(lang, ts))
+                .collect::<Vec<_>>()
+                .join(" · "),
+        ),
+        (
+            t(lang, "certificate.category_method"),
+            format!(
+                "{} · {}",
+                vocab(lang, "category", &d.category),
+                vocab(lang, "method", &d.method)
+            ),
+        ),
+        (t(lang, "certificate.tool"), d.tool.clone()),
+        (t(lang, "certificate.verification"), d.verification.clone()),
+        (t(lang, "certificate.din"), din),
+        (t(lang, "certificate.performed_by"), d.performed_by.clone()),
+        (t(lang, "certificate.witness"), d.witness.clone()),
+        (t(lang, "certificate.backups"), backups),
+    ];
+    let rows: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    l.fields(&rows);
+}
+
+fn device_name(lang: Language, d: &CertDevice) -> String {
+    let name = join_nonempty(&[&d.make, &d.model], " ");
+    if name.is_empty() {
+        vocab(lang, "device_type", &d.device_type)
+    } else {
+        name
+    }
+}
+
+fn din_short(d: &CertDevice) -> String {
+    if d.din_class.is_empty() {
+        String::new()
+    } else {
+        format!("{}-{}", d.din_class, d.din_level)
+    }
+}
+
+/// "H-5: particles ≤ 320 mm²" where the catalog describes the level, else "E-4".
+fn din_text(lang: Language, d: &CertDevice) -> String {
+    let short = din_short(d);
+    if short.is_empty() {
+        return short;
+    }
+    let key = format!("din.{}.{}", d.din_class, d.din_level);
+    let class = vocab(lang, "din_class", &d.din_class);
+    if super::i18n::has(lang, &key) {
+        format!("{short} ({class}): {}", t(lang, &key))
+    } else {
+        format!("{short} ({class})")
+    }
+}
+
+fn date_of(lang: Language, ts: &str) -> String {
+    DateTime::parse_from_rfc3339(ts)
+        .map(|t| super::date(lang, t.date_naive()))
+        .unwrap_or_default()
+}
+
+fn plain_date(lang: Language, d: &str) -> String {
+    d.parse::<NaiveDate>()
+        .map(|d| super::date(lang, d))
+        .unwrap_or_else(|_| d.to_string())
+}
+
+/// Distinct non-empty names in order of first appearance, comma separated.
+fn distinct<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for n in names {
+        if !n.is_empty() && !seen.contains(&n) {
+            seen.push(n);
+        }
+    }
+    seen.join(", ")
+}

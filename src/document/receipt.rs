@@ -1,0 +1,177 @@
+//! The intake receipt (work order) handed over at the counter, on the 80 mm roll or A4.
+//! It never shows a password: the access arrangement is one of three fixed choices.
+
+use super::i18n::{t, tf};
+use super::layout::{Layout, Paper};
+use super::{
+    datetime, footer_line, join_nonempty, local_date, log_issued, meta, shop_header, vocab, DocumentKind,
+};
+use crate::audit::Action;
+use crate::error::Result;
+use crate::intake::{Intake, ServiceKind};
+use crate::shop::{Jurisdiction, Language};
+use crate::vault::Vault;
+use chrono::{DateTime, Duration, Utc};
+
+/// Days a repaired device may wait before the uncollected-goods rules apply (three months).
+const UNCOLLECTED_MONTHS: &str = "3";
+
+pub(crate) fn render(
+    ctx: &super::ShopContext,
+    intake: &Intake,
+    customer: &crate::customer::Customer,
+    lang: Language,
+    paper: Paper,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>> {
+    let shop = &ctx.shop;
+    let title = t(lang, "receipt.title");
+    let mut l = Layout::new(
+        paper,
+        meta(
+            &format!("{title} {}", intake.number),
+            t(lang, "receipt.subject"),
+            shop,
+            lang,
+            now,
+        ),
+    );
+    l.header(&shop_header(shop, lang));
+    l.title(title);
+    let mut head: Vec<(&str, String)> = vec![
+        (t(lang, "receipt.number"), intake.number.clone()),
+        (t(lang, "receipt.date"), datetime(lang, &intake.received_at)),
+        (t(lang, "receipt.received_by"), intake.received_by_name.clone()),
+        (t(lang, "receipt.customer"), customer.name.clone()),
+    ];
+    if !customer.mobile.is_empty() {
+        head.push((t(lang, "receipt.mobile"), super::phone(&customer.mobile)));
+    }
+    if !customer.email.is_empty() {
+        head.push((t(lang, "receipt.email"), customer.email.clone()));
+    }
+    field_rows(&mut l, &head);
+
+    l.heading(t(lang, "receipt.device"));
+    let device = vec![
+        (
+            t(lang, "receipt.device_type"),
+            vocab(lang, "device_type", intake.device_type.as_str()),
+        ),
+        (
+            t(lang, "receipt.make_model"),
+            join_nonempty(&[&intake.make, &intake.model], " "),
+        ),
+        (t(lang, "receipt.serial"), intake.serial.clone()),
+        (t(lang, "receipt.accessories"), intake.accessories.clone()),
+        (t(lang, "receipt.condition"), intake.condition.clone()),
+    ];
+    field_rows(&mut l, &device);
+    if !intake.fault.is_empty() {
+        l.heading(t(lang, "receipt.fault"));
+        l.paragraph(&format!("“{}”", intake.fault));
+    }
+
+    l.heading(t(lang, "receipt.service_heading"));
+    let mut service = vec![(
+        t(lang, "receipt.service"),
+        vocab(lang, "service", intake.service.as_str()),
+    )];
+    if !intake.estimate.is_empty() {
+        service.push((t(lang, "receipt.estimate"), intake.estimate.clone()));
+    }
+    service.push((
+        t(lang, "receipt.access"),
+        vocab(lang, "access", intake.access.as_str()),
+    ));
+    field_rows(&mut l, &service);
+    if !intake.estimate.is_empty() && shop.jurisdiction == Jurisdiction::Se {
+        l.small(t(lang, "receipt.estimate_note.SE"));
+    }
+    l.small(t(lang, "receipt.no_password"));
+
+    l.heading(t(lang, "receipt.terms"));
+    let days = |n: i64| n.to_string();
+    let mut terms = vec![tf(
+        lang,
+        "receipt.terms_copies",
+        &[("days", &days(ctx.copy_retention_days))],
+    )];
+    if intake.service == ServiceKind::Destruction {
+        let earliest = intake.destruction.as_ref().map(|d| d.earliest).or_else(|| {
+            local_date(&intake.received_at).map(|d| d + Duration::days(ctx.destruction_holding_days))
+        });
+        let earliest = earliest.map(|d| super::date(lang, d)).unwrap_or_default();
+        let immediate = intake.destruction.as_ref().is_some_and(|d| d.immediate);
+        terms.push(if immediate {
+            t(lang, "receipt.terms_destruction_now").to_string()
+        } else {
+            tf(
+                lang,
+                "receipt.terms_destruction",
+                &[("days", &days(ctx.destruction_holding_days)), ("date", &earliest)],
+            )
+        });
+    } else {
+        terms.push(tf(
+            lang,
+            "receipt.terms_destruction_general",
+            &[("days", &days(ctx.destruction_holding_days))],
+        ));
+    }
+    terms.push(tf(
+        lang,
+        &format!("receipt.pickup.{}", shop.jurisdiction.as_str()),
+        &[("months", UNCOLLECTED_MONTHS)],
+    ));
+    terms.push(tf(lang, "receipt.privacy", &[("shop", &shop.name)]));
+    for term in &terms {
+        l.small(term);
+    }
+    l.signatures(&[
+        &tf(lang, "receipt.sign_customer", &[("name", &customer.name)]),
+        &tf(lang, "receipt.sign_staff", &[("name", &intake.received_by_name)]),
+    ]);
+    l.footer_text(&match paper {
+        Paper::Roll80 => tf(lang, "receipt.thanks", &[("shop", &shop.name)]),
+        Paper::A4 => footer_line(shop, lang),
+    });
+    Ok(l.finish()?)
+}
+
+fn field_rows(l: &mut Layout, rows: &[(&str, String)]) {
+    let rows: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    l.fields(&rows);
+}
+
+impl Vault {
+    /// The intake receipt in the customer's language, logged with its SHA-256.
+    pub fn receipt_pdf(&mut self, intake_id: i64, paper: Paper) -> Result<Vec<u8>> {
+        let now = self.clock().now();
+        let session = self.session()?;
+        let actor = session.actor;
+        let tx = session.conn.transaction()?;
+        let intake = crate::intake::load(&tx, intake_id)?;
+        let customer = crate::customer::load(&tx, intake.customer_id)?;
+        let ctx = super::shop_context(&tx)?;
+        let lang = customer.language;
+        let pdf = render(&ctx, &intake, &customer, lang, paper, now)?;
+        log_issued(
+            &tx,
+            now,
+            actor,
+            Action::DocumentIssued,
+            DocumentKind::Receipt,
+            Some(intake.customer_id),
+            Some(&format!("intake:{intake_id}")),
+            Some(lang),
+            &pdf,
+        )?;
+        tx.commit()?;
+        Ok(pdf)
+    }
+}

@@ -1,0 +1,887 @@
+//! Documents: receipts, signed certificates, access reports, exports and recovery sheets, read
+//! back the way a person would (pdftotext, qpdf) and checked field by field.
+
+use crate::common::*;
+use sha2::{Digest, Sha256};
+use skranke::document::i18n::{t, tf};
+use skranke::{
+    AccessArrangement, Action, AuditFilter, CopyInput, DestructionInput, DestructionMethod, DeviceType,
+    DinClass, Intake, IntakeInput, Invalid, Jurisdiction, Language, Paper, SanitizationCategory, ServiceKind,
+    Status, Vault, Verification,
+};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Writes `bytes` to a fresh file in `dir` and returns its path.
+fn file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write test file");
+    path
+}
+
+/// qpdf must accept every PDF we make.
+fn qpdf_ok(dir: &Path, pdf: &[u8]) {
+    let path = file(dir, "check.pdf", pdf);
+    let out = Command::new("qpdf")
+        .arg("--check")
+        .arg(&path)
+        .output()
+        .expect("qpdf must be installed (apt-get install qpdf)");
+    let report = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "qpdf --check must pass:\n{report}");
+    assert!(
+        report.contains("No syntax or stream encoding errors"),
+        "qpdf must find no errors:\n{report}"
+    );
+}
+
+/// The text a reader sees, with line breaks and runs of spaces collapsed so wrapped sentences
+/// compare whole.
+fn pdf_text(dir: &Path, pdf: &[u8]) -> String {
+    qpdf_ok(dir, pdf);
+    let path = file(dir, "text.pdf", pdf);
+    let out = Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext must be installed (apt-get install poppler-utils)");
+    assert!(out.status.success(), "pdftotext must read the PDF");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn assert_contains(text: &str, expected: &[&str], what: &str) {
+    for e in expected {
+        let e = e.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains(&e), "{what} must show {e:?}; text was:\n{text}");
+    }
+}
+
+fn customer_in(lang: Language) -> skranke::CustomerInput {
+    match lang {
+        Language::Nb => kari(),
+        Language::Sv => anna(),
+        Language::En => skranke::CustomerInput {
+            name: "Ola Nordmann".into(),
+            email: "ola.nordmann@example.org".into(),
+            mobile: "913 45 678".into(),
+            language: Language::En,
+            ..kari()
+        },
+    }
+}
+
+fn laptop(customer_id: i64) -> IntakeInput {
+    IntakeInput {
+        customer_id,
+        device_type: DeviceType::Laptop,
+        make: "Lenovo".into(),
+        model: "ThinkPad T14 Gen 3".into(),
+        serial: "PF3XK2Q9".into(),
+        accessories: "Lader, veske".into(),
+        condition: "Riper i lokket".into(),
+        fault: "Maskinen starter ikke etter at det ble sølt kaffe på tastaturet".into(),
+        service: ServiceKind::DataRecovery,
+        estimate: "1 490 kr".into(),
+        access: AccessArrangement::CustomerAtPickup,
+        immediate_destruction: false,
+    }
+}
+
+fn disk(customer_id: i64, serial: &str) -> IntakeInput {
+    IntakeInput {
+        customer_id,
+        device_type: DeviceType::Hdd,
+        make: "Seagate".into(),
+        model: "Barracuda 2 TB".into(),
+        serial: serial.into(),
+        accessories: String::new(),
+        condition: String::new(),
+        fault: String::new(),
+        service: ServiceKind::Destruction,
+        estimate: String::new(),
+        access: AccessArrangement::NoneNeeded,
+        immediate_destruction: true,
+    }
+}
+
+/// Received, held and destroyed by Ola (staff 2), witnessed by Kari.
+fn destroyed(vault: &mut Vault, customer_id: i64, serial: &str) -> Intake {
+    let i = vault.add_intake(&disk(customer_id, serial)).expect("intake");
+    vault
+        .set_intake_status(i.id, Status::HeldForDestruction)
+        .expect("held");
+    vault.set_actor(2).expect("Ola is staff 2");
+    let d = vault
+        .record_destruction(
+            i.id,
+            &DestructionInput {
+                category: SanitizationCategory::Destroy,
+                method: DestructionMethod::Shred,
+                tool: "HSM Powerline HDS 230, firmware 2.1".into(),
+                verification: "Visual check of particle size".into(),
+                din_class: DinClass::H,
+                din_level: 5,
+                witness: "Kari Nordmann".into(),
+            },
+        )
+        .expect("destroyed");
+    vault.set_actor(1).expect("Kari is staff 1");
+    d
+}
+
+fn sha(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The audit log must hold an event of `action` whose detail carries this document's hash.
+fn assert_logged(vault: &mut Vault, action: Action, bytes: &[u8], personal: &[&str]) {
+    let events = vault
+        .audit_events(&AuditFilter {
+            action: Some(action.as_str().into()),
+            limit: Some(5000),
+            ..AuditFilter::default()
+        })
+        .expect("log reads");
+    let hash = sha(bytes);
+    let event = events
+        .iter()
+        .find(|e| e.detail.as_deref().is_some_and(|d| d.contains(&hash)))
+        .unwrap_or_else(|| panic!("a {action:?} event must carry the document's SHA-256 {hash}"));
+    let stored = format!("{:?} {:?}", event.record, event.detail);
+    for p in personal {
+        assert!(
+            !stored.contains(p),
+            "the log event must hold no personal value {p:?}: {stored}"
+        );
+    }
+    let issued = vault.issued_documents(None).expect("issued documents");
+    assert!(
+        issued
+            .iter()
+            .any(|d| d.sha256 == hash && d.size == bytes.len() as i64),
+        "the issued-document log must list the document with its hash and size"
+    );
+}
+
+#[test]
+fn receipt_shows_every_field_in_each_language_on_roll_and_a4() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, _) = new_vault(&tmp.path().join("v"));
+    for lang in [Language::Nb, Language::Sv, Language::En] {
+        let c = vault.add_customer(&customer_in(lang)).expect("customer");
+        let i = vault.add_intake(&laptop(c.id)).expect("intake");
+        for paper in [Paper::Roll80, Paper::A4] {
+            let pdf = vault.receipt_pdf(i.id, paper).expect("receipt renders");
+            let text = pdf_text(tmp.path(), &pdf);
+            let what = format!("{lang:?} {paper:?} receipt");
+            assert_contains(
+                &text,
+                &[
+                    "Fiks & Berg Data AS",
+                    "Org.",
+                    "123 456 785",
+                    "Storgata 12",
+                    t(lang, "receipt.title"),
+                    &i.number,
+                    &c.name,
+                    &customer_in(lang).mobile,
+                    "Lenovo ThinkPad T14 Gen 3",
+                    "PF3XK2Q9",
+                    "Lader, veske",
+                    "Riper i lokket",
+                    "Maskinen starter ikke etter at det ble sølt kaffe på tastaturet",
+                    t(lang, "service.data_recovery"),
+                    "1 490 kr",
+                    t(lang, "access.customer_at_pickup"),
+                    &tf(lang, "receipt.terms_copies", &[("days", "14")]),
+                    &tf(lang, "receipt.terms_destruction_general", &[("days", "14")]),
+                    &tf(lang, "receipt.pickup.NO", &[("months", "3")]),
+                    &tf(lang, "receipt.sign_customer", &[("name", &c.name)]),
+                    &tf(lang, "receipt.sign_staff", &[("name", "Kari Nordmann")]),
+                    t(lang, "receipt.no_password"),
+                ],
+                &what,
+            );
+            assert_logged(&mut vault, Action::DocumentIssued, &pdf, &[&c.name, "PF3XK2Q9"]);
+        }
+    }
+}
+
+#[test]
+fn receipt_for_destruction_states_the_holding_date() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, _) = new_vault(&tmp.path().join("v"));
+    let c = vault.add_customer(&kari()).unwrap();
+    let i = vault
+        .add_intake(&IntakeInput {
+            immediate_destruction: false,
+            ..disk(c.id, "ZFL0ABCD")
+        })
+        .unwrap();
+    let pdf = vault.receipt_pdf(i.id, Paper::Roll80).unwrap();
+    let text = pdf_text(tmp.path(), &pdf);
+    // Received 02.11.2026 with the default 14 days: not destroyed before 16.11.2026.
+    assert_contains(
+        &text,
+        &[&tf(
+            Language::Nb,
+            "receipt.terms_destruction",
+            &[("days", "14"), ("date", "16.11.2026")],
+        )],
+        "a destruction receipt",
+    );
+}
+
+#[test]
+fn certificate_prints_every_nist_field_and_verifies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, _) = new_vault(&tmp.path().join("v"));
+    for lang in [Language::Nb, Language::Sv, Language::En] {
+        let c = vault.add_customer(&customer_in(lang)).unwrap();
+        let a = destroyed(&mut vault, c.id, &format!("ZFL0{lang:?}1"));
+        let b = destroyed(&mut vault, c.id, &format!("ZFL0{lang:?}2"));
+        let cert = vault
+            .issue_certificate(&[a.id, b.id])
+            .expect("certificate issues");
+        let text = pdf_text(tmp.path(), &cert.pdf);
+        let what = format!("{lang:?} certificate");
+        let fpr = vault.shop_key_fingerprint().unwrap();
+        assert_contains(
+            &text,
+            &[
+                t(lang, "certificate.title"),
+                &cert.number,
+                &c.name,
+                "Fiks & Berg Data AS",
+                &a.number,
+                &b.number,
+                "Seagate",
+                "Barracuda 2 TB",
+                &format!("ZFL0{lang:?}1"),
+                &format!("ZFL0{lang:?}2"),
+                t(lang, "device_type.hdd"),
+                t(lang, "category.destroy"),
+                t(lang, "method.shred"),
+                "HSM Powerline HDS 230, firmware 2.1",
+                "Visual check of particle size",
+                "H-5",
+                t(lang, "din.H.5"),
+                "Ola Nordmann, Tekniker",
+                "Kari Nordmann",
+                t(lang, "certificate.place_date"),
+                "Oslo",
+                t(lang, "certificate.dates"),
+                &fpr,
+                &cert.code,
+                &tf(
+                    lang,
+                    "certificate.sign_performed",
+                    &[("names", "Ola Nordmann, Tekniker")],
+                ),
+                &tf(lang, "certificate.sign_witness", &[("names", "Kari Nordmann")]),
+            ],
+            &what,
+        );
+        let valid = vault.verify_certificate_pdf(&cert.pdf).unwrap();
+        assert!(
+            valid.is_valid(),
+            "{what}: an untouched certificate verifies: {valid:?}"
+        );
+        assert!(
+            valid.message(lang).contains(&format!("{} ", cert.number)),
+            "the message names the certificate: {}",
+            valid.message(lang)
+        );
+        let typed = vault.verify_certificate(&cert.number, &cert.code).unwrap();
+        assert!(typed.is_valid(), "{what}: number and code verify: {typed:?}");
+        assert_logged(&mut vault, Action::DocumentIssued, &cert.pdf, &[&c.name]);
+    }
+}
+
+#[test]
+fn certificate_numbers_count_per_series_and_year() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, _) = new_vault(&tmp.path().join("v"));
+    let c = vault.add_customer(&kari()).unwrap();
+    let a = destroyed(&mut vault, c.id, "S1");
+    let b = destroyed(&mut vault, c.id, "S2");
+    let first = vault.issue_certificate(&[a.id]).unwrap();
+    let second = vault.issue_certificate(&[b.id]).unwrap();
+    assert_eq!(first.number, "C-2026-0001", "the first certificate of 2026");
+    assert_eq!(
+        second.number, "C-2026-0002",
+        "certificates are numbered in sequence"
+    );
+    let pages = lopdf::Document::load_mem(&first.pdf).unwrap().get_pages().len();
+    assert_eq!(pages, 1, "a certificate for one device fits on one page");
+    assert!(
+        first.pdf.len() <= 60_000,
+        "a one-page certificate stays at most 60 KB, is {} bytes",
+        first.pdf.len()
+    );
+    let other = vault.add_customer(&anna()).unwrap();
+    let x = destroyed(&mut vault, other.id, "S3");
+    let err = vault.issue_certificate(&[a.id, x.id]).unwrap_err();
+    assert_eq!(err.code(), "conflict", "one certificate covers one customer only");
+    let open = vault.add_intake(&laptop(c.id)).unwrap();
+    assert!(
+        vault.issue_certificate(&[open.id]).is_err(),
+        "a device that is not destroyed cannot be certified"
+    );
+}
+
+/// Rewrites the content carried in the PDF's keywords with one byte changed.
+fn tamper_keywords(pdf: &[u8], from: &str, to: &str) -> Vec<u8> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use base64::Engine;
+    let mut doc = lopdf::Document::load_mem(pdf).expect("our PDF loads");
+    let info_id = doc
+        .trailer
+        .get(b"Info")
+        .and_then(lopdf::Object::as_reference)
+        .expect("Info dictionary");
+    let info = doc.get_dictionary_mut(info_id).expect("Info");
+    let kw = lopdf::decode_text_string(info.get(b"Keywords").expect("Keywords")).expect("text");
+    let parts: Vec<&str> = kw.split(' ').collect();
+    let content = String::from_utf8(B64.decode(parts[1]).expect("base64")).expect("UTF-8 JSON");
+    assert!(content.contains(from), "the signed content holds {from}");
+    assert_eq!(from.len(), to.len(), "a same-length edit");
+    let changed = content.replacen(from, to, 1);
+    let kw = format!("{} {} {}", parts[0], B64.encode(changed), parts[2]);
+    info.set("Keywords", lopdf::Object::string_literal(kw));
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    out
+}
+
+/// Changes one byte of the first text string drawn on page 1.
+fn tamper_page(pdf: &[u8]) -> Vec<u8> {
+    let mut doc = lopdf::Document::load_mem(pdf).expect("our PDF loads");
+    let page = *doc.get_pages().get(&1).expect("page 1");
+    let mut content = doc.get_page_content(page);
+    let start = content
+        .windows(2)
+        .position(|w| w == b"Tj" || w == b"TJ")
+        .expect("a text operator");
+    // Walk back to the string operand and change one of its bytes.
+    let pos = content[..start]
+        .iter()
+        .rposition(|b| b.is_ascii_hexdigit())
+        .expect("a hex glyph string");
+    content[pos] = if content[pos] == b'1' { b'2' } else { b'1' };
+    doc.change_page_content(page, content).expect("replace content");
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    out
+}
+
+#[test]
+fn any_changed_byte_or_foreign_key_fails_verification() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, _) = new_vault(&tmp.path().join("v"));
+    let c = vault.add_customer(&kari()).unwrap();
+    let a = destroyed(&mut vault, c.id, "ZFL0ABCD");
+    let cert = vault.issue_certificate(&[a.id]).unwrap();
+
+    for (from, to) in [
+        ("ZFL0ABCD", "ZFL0ABCE"),
+        ("\"din_level\":5", "\"din_level\":6"),
+        ("Kari Nordmann", "Kari Nordmanm"),
+        ("\"category\":\"destroy\"", "\"category\":\"destroz\""),
+    ] {
+        let forged = tamper_keywords(&cert.pdf, from, to);
+        let v = vault.verify_certificate_pdf(&forged).unwrap();
+        assert_eq!(
+            v,
+            Verification::NotValid(Invalid::ContentChanged),
+            "changing {from} to {to} must break the signature"
+        );
+    }
+    let v = vault.verify_certificate_pdf(&tamper_page(&cert.pdf)).unwrap();
+    assert_eq!(
+        v,
+        Verification::NotValid(Invalid::PrintedContentChanged),
+        "a changed glyph on the page must fail even though the embedded content is intact"
+    );
+    assert_eq!(
+        vault.verify_certificate_pdf(b"%PDF-1.7 not really").unwrap(),
+        Verification::NotValid(Invalid::NotACertificate),
+        "garbage is not a certificate"
+    );
+
+    let mut wrong = cert.code.clone();
+    let last = wrong.pop().expect("code is not empty");
+    wrong.push(if last == 'A' { 'B' } else { 'A' });
+    assert_eq!(
+        vault.verify_certificate(&cert.number, &wrong).unwrap(),
+        Verification::NotValid(Invalid::CodeMismatch),
+        "one wrong character in the typed code fails"
+    );
+    assert_eq!(
+        vault.verify_certificate("C-2026-0999", &cert.code).unwrap(),
+        Verification::NotValid(Invalid::UnknownNumber),
+        "an unknown number fails"
+    );
+    let sloppy = cert.code.to_lowercase().replace(' ', "");
+    assert!(
+        vault
+            .verify_certificate(&cert.number.to_lowercase(), &sloppy)
+            .unwrap()
+            .is_valid(),
+        "case and spacing of what is typed do not matter"
+    );
+
+    // Another shop (its own vault and key) issues a certificate; ours must refuse it.
+    let (mut other, _, _) = new_vault(&tmp.path().join("other"));
+    let oc = other.add_customer(&kari()).unwrap();
+    let od = destroyed(&mut other, oc.id, "ZFL0ABCD");
+    let foreign = other.issue_certificate(&[od.id]).unwrap();
+    assert!(
+        other.verify_certificate_pdf(&foreign.pdf).unwrap().is_valid(),
+        "the other shop verifies its own certificate"
+    );
+    match vault.verify_certificate_pdf(&foreign.pdf).unwrap() {
+        Verification::NotValid(Invalid::OtherKey { fingerprint }) => assert_eq!(
+            fingerprint, foreign.key_fingerprint,
+            "the refusal names the foreign key"
+        ),
+        v => panic!("a certificate signed with another shop's key must fail, got {v:?}"),
+    }
+    assert_ne!(
+        vault.shop_key_fingerprint().unwrap(),
+        other.shop_key_fingerprint().unwrap(),
+        "every vault has its own key"
+    );
+}
+
+#[test]
+fn signing_key_stays_inside_the_vault_across_lock_and_unlock() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("v");
+    let (mut vault, _, _) = new_vault(&dir);
+    let before = vault.shop_key_fingerprint().unwrap();
+    vault.lock();
+    vault
+        .unlock_with_passphrase(&skranke::Passphrase::new(PASS))
+        .unwrap();
+    assert_eq!(
+        vault.shop_key_fingerprint().unwrap(),
+        before,
+        "the key pair is stored in the vault, not regenerated"
+    );
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("skranke."),
+            "no key file may appear next to the vault: {name}"
+        );
+    }
+}
+
+#[test]
+fn batch_certificate_and_deletion_confirmation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, clock) = new_vault(&tmp.path().join("v"));
+    let business = vault
+        .add_customer(&skranke::CustomerInput {
+            name: "Nordmann Regnskap AS".into(),
+            kind: skranke::CustomerKind::Business,
+            org_number: "987654325".into(),
+            ..kari()
+        })
+        .expect("a business customer");
+    let serials: Vec<String> = (1..=5).map(|n| format!("WD-BATCH-{n:02}")).collect();
+    for s in &serials {
+        destroyed(&mut vault, business.id, s);
+    }
+    let today = skranke::Clock::today(&clock);
+    let cert = vault
+        .issue_batch_certificate(business.id, today - chrono::Duration::days(30), today)
+        .expect("batch certificate");
+    let text = pdf_text(tmp.path(), &cert.pdf);
+    let mut expected: Vec<&str> = serials.iter().map(String::as_str).collect();
+    expected.extend([
+        t(Language::Nb, "certificate.batch_title"),
+        "Nordmann Regnskap AS",
+        "987 654 325",
+        &cert.number,
+        "H-5",
+    ]);
+    assert_contains(&text, &expected, "batch certificate");
+    let doc = lopdf::Document::load_mem(&cert.pdf).unwrap();
+    assert_eq!(doc.get_pages().len(), 1, "the batch certificate is one page");
+    assert!(
+        vault.verify_certificate_pdf(&cert.pdf).unwrap().is_valid(),
+        "the batch verifies"
+    );
+
+    let c = vault.add_customer(&anna()).unwrap();
+    let i = vault.add_intake(&laptop(c.id)).unwrap();
+    let copy = vault
+        .add_copy(
+            i.id,
+            &CopyInput {
+                label: "Bilder og dokumenter".into(),
+                location: "NAS-01/2026-0008".into(),
+            },
+        )
+        .unwrap();
+    assert!(
+        vault.issue_deletion_confirmation(&[copy.id]).is_err(),
+        "a copy that still exists cannot be confirmed deleted"
+    );
+    vault
+        .mark_copy_deleted(copy.id, "Secure erase (shred -n 3)")
+        .unwrap();
+    let conf = vault.issue_deletion_confirmation(&[copy.id]).unwrap();
+    assert_eq!(
+        conf.number, "D-2026-0001",
+        "deletion confirmations have their own series"
+    );
+    let text = pdf_text(tmp.path(), &conf.pdf);
+    assert_contains(
+        &text,
+        &[
+            t(Language::Sv, "deletion.title"),
+            "Anna Svensson",
+            "Bilder og dokumenter (NAS-01/2026-0008)",
+            "Secure erase (shred -n 3)",
+            &conf.number,
+            t(Language::Sv, "deletion.statement"),
+        ],
+        "deletion confirmation",
+    );
+    assert!(
+        vault.verify_certificate_pdf(&conf.pdf).unwrap().is_valid(),
+        "it verifies"
+    );
+}
+
+fn swedish_shop() -> skranke::Setup {
+    let mut setup = skranke::demo::setup();
+    setup.shop = skranke::ShopProfile {
+        name: "Datahjälpen Strömstad AB".into(),
+        org_number: "556677-8899".into(),
+        street: "Storgatan 3".into(),
+        postcode: "452 30".into(),
+        city: "Strömstad".into(),
+        phone: "070-123 45 67".into(),
+        email: "info@example.se".into(),
+        jurisdiction: Jurisdiction::Se,
+        language: Language::Sv,
+    };
+    setup
+}
+
+#[test]
+fn access_report_lists_everything_with_this_persons_dates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, _) = new_vault(&tmp.path().join("v"));
+    for lang in [Language::Nb, Language::Sv, Language::En] {
+        let c = vault
+            .add_customer(&skranke::CustomerInput {
+                newsletter: true,
+                consent_channel: "skranke".into(),
+                birth_date: chrono::NaiveDate::from_ymd_opt(1980, 5, 17),
+                ..customer_in(lang)
+            })
+            .unwrap();
+        let i = vault.add_intake(&laptop(c.id)).unwrap();
+        vault
+            .add_copy(
+                i.id,
+                &CopyInput {
+                    label: "Bilder".into(),
+                    location: "NAS-01".into(),
+                },
+            )
+            .unwrap();
+        let d = destroyed(&mut vault, c.id, "ZFL0REPORT");
+        let cert = vault.issue_certificate(&[d.id]).unwrap();
+        let pdf = vault.access_report_pdf(c.id).expect("access report renders");
+        let text = pdf_text(tmp.path(), &pdf);
+        let birth = match lang {
+            Language::Nb => "17.05.1980",
+            _ => "1980-05-17",
+        };
+        // Received 02.11.2026: Norwegian order slips are kept until 30.06.2030; the profile
+        // until three years after the last activity.
+        let (until_slip, until_profile) = match lang {
+            Language::Nb => ("30.06.2030", "02.11.2029"),
+            _ => ("2030-06-30", "2029-11-02"),
+        };
+        assert_contains(
+            &text,
+            &[
+                t(lang, "access.title"),
+                &c.name,
+                &c.email,
+                &customer_in(lang).mobile,
+                &format!("{}, {} {}", c.street, c.postcode, c.city),
+                birth,
+                &i.number,
+                &d.number,
+                "PF3XK2Q9",
+                "ZFL0REPORT",
+                "Bilder",
+                "NAS-01",
+                &cert.number,
+                t(lang, "purpose.newsletter"),
+                t(lang, "action.customer_created"),
+                t(lang, "action.device_destroyed"),
+                t(lang, "access.purpose.newsletter.basis"),
+                &tf(lang, "access.retention.until", &[("date", until_slip)]),
+                &tf(lang, "access.retention.until", &[("date", until_profile)]),
+                t(lang, "authority.NO.name"),
+                t(lang, "authority.NO.address"),
+                t(lang, "access.rights"),
+                t(lang, "access.source_text"),
+                t(lang, "access.automated_text"),
+            ],
+            &format!("{lang:?} access report"),
+        );
+        assert_logged(&mut vault, Action::DocumentIssued, &pdf, &[&c.name, &c.email]);
+    }
+}
+
+#[test]
+fn swedish_shop_names_imy_and_seven_years() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _) = Vault::create(
+        &tmp.path().join("v"),
+        &swedish_shop(),
+        &skranke::Passphrase::new(PASS),
+        skranke::KdfParams::MINIMUM,
+        std::sync::Arc::new(clock()),
+    )
+    .expect("a Swedish shop");
+    let c = vault.add_customer(&anna()).unwrap();
+    vault.add_intake(&laptop(c.id)).unwrap();
+    let pdf = vault.access_report_pdf(c.id).unwrap();
+    let text = pdf_text(tmp.path(), &pdf);
+    assert_contains(
+        &text,
+        &[
+            t(Language::Sv, "authority.SE.name"),
+            "Box 8114, 104 20 Stockholm",
+            "www.imy.se",
+            "Kronofogden",
+            &tf(Language::Sv, "access.retention.until", &[("date", "2033-12-31")]),
+            "556677-8899",
+        ],
+        "Swedish access report",
+    );
+}
+
+#[test]
+fn export_json_follows_the_schema_and_csv_opens_in_a_spreadsheet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, _) = new_vault(&tmp.path().join("v"));
+    let c = vault
+        .add_customer(&skranke::CustomerInput {
+            notes: "Foretrekker SMS, \"ikke\" e-post;\nringer etter kl. 16".into(),
+            newsletter: true,
+            consent_channel: "skranke".into(),
+            ..kari()
+        })
+        .unwrap();
+    let i = vault.add_intake(&laptop(c.id)).unwrap();
+    vault
+        .add_copy(
+            i.id,
+            &CopyInput {
+                label: "Bilder, dokumenter".into(),
+                location: "NAS-01".into(),
+            },
+        )
+        .unwrap();
+    destroyed(&mut vault, c.id, "ZFL0EXPORT");
+
+    let json = vault.export_json(c.id).unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json).expect("export is JSON");
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../docs/export-schema.json")).expect("the schema file is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the schema is a valid JSON Schema");
+    let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+    assert!(
+        errors.is_empty(),
+        "the export must follow docs/export-schema.json: {errors:?}"
+    );
+    assert_eq!(value["version"], 1, "the export states its schema version");
+    assert_eq!(
+        value["customer"]["name"], "Kari Nordmann",
+        "the person's own data"
+    );
+    assert_eq!(value["intakes"].as_array().map(Vec::len), Some(2), "both intakes");
+    assert_eq!(
+        value["data_copies"][0]["label"], "Bilder, dokumenter",
+        "copies are included"
+    );
+    let mut broken = value.clone();
+    broken["customer"]["kind"] = "alien".into();
+    assert!(
+        !validator.is_valid(&broken),
+        "the schema must reject a value outside its vocabulary (so the check can fail)"
+    );
+    assert_logged(&mut vault, Action::Exported, &json, &["Kari Nordmann"]);
+
+    let files = vault.export_csv(c.id).unwrap();
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["customer.csv", "consents.csv", "intakes.csv", "data_copies.csv"],
+        "one file per kind of record"
+    );
+    for (name, bytes) in &files {
+        assert!(
+            bytes.starts_with(b"\xEF\xBB\xBF"),
+            "{name} starts with a UTF-8 BOM"
+        );
+        assert!(std::str::from_utf8(bytes).is_ok(), "{name} is valid UTF-8");
+        assert_logged(&mut vault, Action::Exported, bytes, &["Kari Nordmann"]);
+    }
+    let customer = String::from_utf8(files[0].1[3..].to_vec()).unwrap();
+    assert!(
+        customer.contains("\"Foretrekker SMS, \"\"ikke\"\" e-post;\nringer etter kl. 16\""),
+        "comma, quote and newline are quoted the RFC 4180 way:\n{customer}"
+    );
+    let mut reader = csv::ReaderBuilder::new().from_reader(&files[2].1[3..]);
+    let rows: Vec<csv::StringRecord> = reader
+        .records()
+        .map(|r| r.expect("a CSV reader parses it"))
+        .collect();
+    assert_eq!(rows.len(), 2, "intakes.csv has one row per intake");
+    let headers = reader.headers().unwrap().clone();
+    let serial = headers
+        .iter()
+        .position(|h| h == "serial")
+        .expect("a serial column");
+    assert_eq!(&rows[0][serial], "PF3XK2Q9", "values land in their columns");
+}
+
+#[test]
+fn recovery_sheet_prints_the_key_and_refuses_a_wrong_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, recovery, _) = new_vault(&tmp.path().join("v"));
+    let pdf = vault
+        .recovery_sheet_pdf(&recovery)
+        .expect("recovery sheet renders");
+    let text = pdf_text(tmp.path(), &pdf);
+    let key = recovery.expose_display().replace('-', " ");
+    assert_contains(
+        &text,
+        &[
+            t(Language::Nb, "recovery.title"),
+            "Fiks & Berg Data AS",
+            vault.vault_id(),
+            &key,
+            t(Language::Nb, "recovery.purpose"),
+            t(Language::Nb, "recovery.keep"),
+            "02.11.2026",
+        ],
+        "recovery sheet",
+    );
+    assert_logged(
+        &mut vault,
+        Action::DocumentIssued,
+        &pdf,
+        &[recovery.expose_display()],
+    );
+    let (_, other, _) = new_vault(&tmp.path().join("other"));
+    assert!(
+        vault.recovery_sheet_pdf(&other).is_err(),
+        "a key that does not open this vault must never be printed as its recovery key"
+    );
+}
+
+#[test]
+fn printing_is_logged_against_the_issued_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, _) = new_vault(&tmp.path().join("v"));
+    let c = vault.add_customer(&kari()).unwrap();
+    let i = vault.add_intake(&laptop(c.id)).unwrap();
+    let pdf = vault.receipt_pdf(i.id, Paper::Roll80).unwrap();
+    vault.document_printed(&sha(&pdf)).expect("a known document");
+    assert_logged(&mut vault, Action::Printed, &pdf, &["Kari Nordmann"]);
+    assert!(
+        vault.document_printed(&sha(b"never issued")).is_err(),
+        "only issued documents can be marked printed"
+    );
+}
+
+/// Writes one of each document for looking at them:
+/// `SKRANKE_DOC_SAMPLES=/tmp/out cargo test --test core write_document_samples -- --ignored`.
+#[test]
+#[ignore = "writes files for visual inspection"]
+fn write_document_samples() {
+    let out = PathBuf::from(std::env::var("SKRANKE_DOC_SAMPLES").expect("set SKRANKE_DOC_SAMPLES"));
+    std::fs::create_dir_all(&out).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, recovery, _) = new_vault(&tmp.path().join("v"));
+    for lang in [Language::Nb, Language::Sv, Language::En] {
+        let c = vault
+            .add_customer(&skranke::CustomerInput {
+                newsletter: true,
+                consent_channel: "skranke".into(),
+                ..customer_in(lang)
+            })
+            .unwrap();
+        let i = vault.add_intake(&laptop(c.id)).unwrap();
+        vault
+            .add_copy(
+                i.id,
+                &CopyInput {
+                    label: "Bilder og dokumenter".into(),
+                    location: "NAS-01/2026-0008".into(),
+                },
+            )
+            .unwrap();
+        let a = destroyed(&mut vault, c.id, "ZFL0ABCD");
+        let b = destroyed(&mut vault, c.id, "S69ENF0R123456");
+        let l = lang.as_str();
+        std::fs::write(
+            out.join(format!("receipt-roll-{l}.pdf")),
+            vault.receipt_pdf(i.id, Paper::Roll80).unwrap(),
+        )
+        .unwrap();
+        std::fs::write(
+            out.join(format!("receipt-a4-{l}.pdf")),
+            vault.receipt_pdf(i.id, Paper::A4).unwrap(),
+        )
+        .unwrap();
+        std::fs::write(
+            out.join(format!("certificate-{l}.pdf")),
+            vault.issue_certificate(&[a.id, b.id]).unwrap().pdf,
+        )
+        .unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        std::fs::write(
+            out.join(format!("batch-{l}.pdf")),
+            vault.issue_batch_certificate(c.id, today, today).unwrap().pdf,
+        )
+        .unwrap();
+        let copy = vault.intake(i.id).unwrap().copies[0].id;
+        vault
+            .mark_copy_deleted(copy, "Secure erase (shred -n 3)")
+            .unwrap();
+        std::fs::write(
+            out.join(format!("deletion-{l}.pdf")),
+            vault.issue_deletion_confirmation(&[copy]).unwrap().pdf,
+        )
+        .unwrap();
+        std::fs::write(
+            out.join(format!("access-{l}.pdf")),
+            vault.access_report_pdf(c.id).unwrap(),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        out.join("recovery-nb.pdf"),
+        vault.recovery_sheet_pdf(&recovery).unwrap(),
+    )
+    .unwrap();
+}

@@ -1,0 +1,225 @@
+// Boot, routing, the counter person, auto-lock and the Lock button.
+
+import { call, whenLocked } from './api.js';
+import { applyI18n, onLanguageChange, preferredLanguage, setLanguage, t } from './i18n.js';
+import { el, errorText } from './dom.js';
+import { session, wipe, activeStaff } from './session.js';
+import * as firstRun from './screens/first-run.js';
+import * as unlock from './screens/unlock.js';
+import * as today from './screens/today.js';
+import * as customers from './screens/customers.js';
+import * as customer from './screens/customer.js';
+import * as customerForm from './screens/customer-form.js';
+import * as intakeNew from './screens/intake-new.js';
+import * as intake from './screens/intake.js';
+import * as settings from './screens/settings.js';
+import * as log from './screens/log.js';
+
+const gate = document.getElementById('gate');
+const workspace = document.getElementById('workspace');
+const view = document.getElementById('view');
+
+/** Hash routes: `#/customer/12` → customer screen with id 12. */
+const routes = [
+  { pattern: /^\/today$/, screen: today, nav: 'today' },
+  { pattern: /^\/customers$/, screen: customers, nav: 'customers' },
+  { pattern: /^\/customers\/new$/, screen: customerForm, nav: 'customers' },
+  { pattern: /^\/customer\/(\d+)$/, screen: customer, nav: 'customers' },
+  { pattern: /^\/customer\/(\d+)\/edit$/, screen: customerForm, nav: 'customers' },
+  { pattern: /^\/intake\/new$/, screen: intakeNew, nav: 'intake-new' },
+  { pattern: /^\/intake\/(\d+)$/, screen: intake, nav: null },
+  { pattern: /^\/settings$/, screen: settings, nav: 'settings' },
+  { pattern: /^\/log$/, screen: log, nav: 'log' },
+];
+
+let renderCount = 0;
+let cleanup = null;
+
+export function navigate(hash) {
+  if (location.hash === hash) render();
+  else location.hash = hash;
+}
+
+async function render() {
+  if (workspace.hidden) return;
+  const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
+  const route = routes.find((r) => r.pattern.test(path));
+  if (!route) {
+    navigate('#/today');
+    return;
+  }
+  const params = { match: path.match(route.pattern).slice(1), query: new URLSearchParams(query) };
+  for (const link of document.querySelectorAll('.nav-link')) {
+    if (link.dataset.route === route.nav) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  const mine = ++renderCount;
+  if (cleanup) cleanup();
+  cleanup = null;
+  const page = el('div', { class: 'page' });
+  try {
+    cleanup = (await route.screen.render(page, params, { navigate })) || null;
+  } catch (error) {
+    if (error && error.code === 'locked') return;
+    page.replaceChildren(el('p', { class: 'form-error', role: 'alert', text: errorText(error || {}) }));
+  }
+  if (mine !== renderCount) return;
+  view.replaceChildren(page);
+  view.scrollTop = 0;
+  const first = page.querySelector('[data-autofocus]');
+  (first || view).focus();
+}
+
+// ------------------------------------------------------------------ session
+
+/** Loads what every screen shows around its content, after an unlock. */
+async function loadSession() {
+  const [shop, settingsValue, staff, actor] = await Promise.all([
+    call('shop'),
+    call('settings'),
+    call('staff'),
+    call('actor'),
+  ]);
+  Object.assign(session, { shop, settings: settingsValue, staff, actor });
+}
+
+function renderChrome() {
+  document.getElementById('shop-name').textContent = session.shop ? session.shop.name : '';
+  const select = document.getElementById('actor-select');
+  select.replaceChildren(...activeStaff().map((s) => el('option', { value: s.id, text: s.name })));
+  select.value = String(session.actor ?? '');
+}
+
+export async function enterWorkspace() {
+  await loadSession();
+  gate.hidden = true;
+  gate.replaceChildren();
+  workspace.hidden = false;
+  renderChrome();
+  idle.start(session.settings.auto_lock_minutes);
+  if (!routes.some((r) => r.pattern.test(location.hash.replace(/^#/, '').split('?')[0]))) {
+    history.replaceState(null, '', '#/today');
+  }
+  await render();
+}
+
+document.getElementById('actor-select').addEventListener('change', async (event) => {
+  const id = Number(event.target.value);
+  await call('set_actor', { staffId: id });
+  session.actor = id;
+});
+
+// ------------------------------------------------------------------ lock
+
+let locking = false;
+
+/**
+ * Locks the vault, removes every customer value from the page and reloads it, so nothing the
+ * page held (DOM, closures, caches) survives in JS memory.
+ */
+export async function lockNow() {
+  if (locking) return;
+  locking = true;
+  idle.stop();
+  try {
+    await call('lock');
+  } catch {
+    // Locked already (auto-lock in the core): the page is wiped all the same.
+  }
+  if (cleanup) cleanup();
+  cleanup = null;
+  view.replaceChildren();
+  gate.replaceChildren();
+  document.getElementById('shop-name').textContent = '';
+  document.getElementById('actor-select').replaceChildren();
+  wipe();
+  history.replaceState(null, '', location.pathname);
+  location.reload();
+}
+
+whenLocked(() => lockNow());
+document.getElementById('lock-button').addEventListener('click', () => lockNow());
+
+/** Auto-lock after the shop's idle minutes; activity also keeps the core's timer fresh. */
+const idle = (() => {
+  let limitMs = 10 * 60 * 1000;
+  let timer = null;
+  let lastPing = 0;
+  const events = ['keydown', 'pointerdown', 'pointermove', 'wheel'];
+  function reset() {
+    clearTimeout(timer);
+    timer = setTimeout(() => lockNow(), limitMs);
+    const now = Date.now();
+    if (now - lastPing > 60 * 1000) {
+      lastPing = now;
+      call('touch').catch(() => {});
+    }
+  }
+  return {
+    start(minutes) {
+      limitMs = Math.max(1, minutes) * 60 * 1000;
+      lastPing = Date.now();
+      for (const name of events) window.addEventListener(name, reset, { passive: true });
+      reset();
+    },
+    stop() {
+      clearTimeout(timer);
+      for (const name of events) window.removeEventListener(name, reset);
+    },
+    setMinutes(minutes) {
+      limitMs = Math.max(1, minutes) * 60 * 1000;
+      reset();
+    },
+  };
+})();
+
+export function setAutoLockMinutes(minutes) {
+  idle.setMinutes(minutes);
+}
+
+export function refreshChrome() {
+  renderChrome();
+}
+
+// ------------------------------------------------------------------ keyboard
+
+document.addEventListener('keydown', (event) => {
+  if (workspace.hidden || event.defaultPrevented) return;
+  const target = event.target;
+  const typing = target.matches('input, textarea, select, [contenteditable]');
+  if (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    event.preventDefault();
+    const search = document.querySelector('[data-search]');
+    if (search) search.focus();
+    else navigate('#/customers');
+  }
+});
+
+// ------------------------------------------------------------------ boot
+
+window.addEventListener('hashchange', () => render());
+onLanguageChange(() => {
+  applyI18n(document);
+  if (!workspace.hidden) {
+    renderChrome();
+    render();
+  }
+});
+
+async function boot() {
+  await setLanguage(preferredLanguage());
+  const status = await call('app_status');
+  if (!status.vault_exists) {
+    await firstRun.show(gate, { status, enterWorkspace });
+  } else if (status.unlocked) {
+    await enterWorkspace();
+  } else {
+    await unlock.show(gate, { status, enterWorkspace });
+  }
+  document.body.dataset.ready = 'true';
+  call('ui_ready').catch(() => {});
+}
+
+boot().catch((error) => {
+  document.body.replaceChildren(el('p', { class: 'form-error', text: t('error.internal') + ' ' + (error.message || error) }));
+});

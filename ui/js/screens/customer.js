@@ -1,0 +1,87 @@
+// Screen 5: one customer, their intakes, consent and the log events about them.
+
+import { call } from '../api.js';
+import { el, part, screen } from '../dom.js';
+import { formatDate, formatDateTime, formatPhone, t, tv } from '../i18n.js';
+import { badge, dataTable, deviceLabel, emptyState, statusBadge } from '../table.js';
+import { documentRow } from '../documents.js';
+
+export async function render(page, { match }, { navigate }) {
+  const id = Number(match[0]);
+  const [fragment, customer, intakes, events] = await Promise.all([
+    screen('customer'),
+    call('customer', { id }),
+    call('intakes_for_customer', { customerId: id }),
+    call('audit_events', { filter: { subject_id: id, limit: 50 } }),
+  ]);
+  part(fragment, 'name').textContent = customer.name;
+  part(fragment, 'kind').textContent = t('kind.' + customer.kind);
+  part(fragment, 'since').textContent = t('customer.since', { date: formatDate(customer.created_at) });
+  part(fragment, 'edit').href = `#/customer/${id}/edit`;
+  part(fragment, 'new-intake').href = `#/intake/new?customer=${id}`;
+
+  const details = part(fragment, 'details');
+  const address = [customer.street, [customer.postcode, customer.city].filter(Boolean).join(' '), t('country.' + customer.country)]
+    .filter(Boolean).join('\n');
+  const rows = [
+    ['customer.mobile', formatPhone(customer.mobile)],
+    ['customer.email', customer.email],
+    ['customer.address', address],
+    ['customer.birth_date', customer.birth_date ? formatDate(customer.birth_date) : ''],
+    ['customer.org_number', customer.org_number],
+    ['customer.language', t('lang.' + customer.language)],
+    ['customer.notes', customer.notes],
+    ['customer.updated', formatDateTime(customer.updated_at)],
+  ];
+  for (const [key, value] of rows) {
+    if (!value) continue;
+    details.append(el('dt', { key }), el('dd', { text: value, 'data-field': key }));
+  }
+
+  const consent = part(fragment, 'consent');
+  consent.append(customer.newsletter
+    ? badge('ok', 'customer.newsletter_yes')
+    : badge('neutral', 'customer.newsletter_no'));
+  if (customer.consents.length) {
+    consent.append(el('ul', { class: 'timeline' }, customer.consents.map((c) => el('li', {},
+      el('span', { class: 'muted', text: formatDate(c.given_at) }),
+      el('span', { text: consentLine(c) })))));
+  }
+
+  part(fragment, 'intake-count').textContent = String(intakes.length);
+  part(fragment, 'intakes').replaceChildren(intakes.length
+    ? dataTable([
+      { key: 'intake.number' }, { key: 'intake.device' }, { key: 'intake.status' }, { key: 'intake.received' },
+    ], intakes.map((i) => el('tr', { class: 'clickable', onclick: () => navigate(`#/intake/${i.id}`) },
+      el('td', { class: 'nowrap' }, el('a', { href: `#/intake/${i.id}`, text: i.number })),
+      el('td', {}, el('div', { text: deviceLabel(i) }), el('div', { class: 'muted small', key: 'service.' + i.service })),
+      el('td', {}, statusBadge(i.status)),
+      el('td', { class: 'nowrap', text: formatDate(i.received_at) }))), { testid: 'customer-intake-table' })
+    : emptyState('customer.no_intakes'));
+
+  part(fragment, 'log').replaceChildren(events.length
+    ? el('ul', { class: 'timeline' }, events.map((e) => el('li', {},
+      el('span', { class: 'muted', text: formatDateTime(e.at) }),
+      el('span', {}, el('strong', { key: 'action.' + e.action }), e.staff_name ? ` · ${e.staff_name}` : ''))))
+    : emptyState('customer.no_events'));
+
+  const documents = part(fragment, 'documents');
+  documents.append(
+    documentRow('doc.access_report', 'access_report', () => ({
+      customerId: id, fileName: t('file.access_report', { id }),
+    }), { errorBox: documents, testid: 'doc-access-report' }),
+    documentRow('doc.export_json', 'export_json', () => ({
+      customerId: id, fileName: t('file.export', { id }),
+    }), { errorBox: documents, saveOnly: true, testid: 'doc-export-json' }),
+    documentRow('doc.export_csv', 'export_csv', () => ({ customerId: id }),
+      { errorBox: documents, saveOnly: true, testid: 'doc-export-csv' }));
+
+  page.append(fragment);
+}
+
+function consentLine(consent) {
+  const channel = tv('channel.', consent.channel);
+  return consent.withdrawn_at
+    ? t('customer.consent_withdrawn', { channel, date: formatDate(consent.withdrawn_at) })
+    : t('customer.consent_given', { channel });
+}

@@ -1,0 +1,157 @@
+// Screen 1: first run. Shop, staff, passphrase, then the recovery key shown once.
+
+import { call } from '../api.js';
+import { LANGUAGES, currentLanguage, setLanguage, t } from '../i18n.js';
+import { busy, clearErrors, el, fillOptions, part, readForm, screen, showError } from '../dom.js';
+import { languagePicker } from './language-picker.js';
+import { strength } from './passphrase.js';
+import { documentRow } from '../documents.js';
+
+const STEPS = ['shop', 'staff', 'passphrase', 'recovery'];
+/** Which step holds the input a core error names. */
+const STEP_OF_FIELD = {
+  staff_name: 'staff',
+  staff_title: 'staff',
+  passphrase: 'passphrase',
+  passphrase_repeat: 'passphrase',
+};
+
+export async function show(gate, { status, enterWorkspace }) {
+  const fragment = await screen('first-run');
+  const form = part(fragment, 'form');
+  languagePicker(part(fragment, 'language'));
+  const shopLanguage = form.querySelector('[name="language"]');
+  fillOptions(shopLanguage, LANGUAGES, 'lang.');
+  shopLanguage.value = currentLanguage();
+  shopLanguage.addEventListener('change', () => setLanguage(shopLanguage.value, { remember: true }));
+
+  // "Remember on this computer" only where the OS has a credential store to remember in.
+  part(fragment, 'remember').hidden = !status.keystore;
+
+  const rows = part(fragment, 'staff-rows');
+  const addRow = (focus) => {
+    const index = rows.children.length;
+    const row = el('div', { class: 'staff-row' },
+      el('div', { class: 'field' },
+        el('label', { for: `fr-staff-${index}`, key: 'staff.name' }),
+        el('input', { id: `fr-staff-${index}`, name: 'staff_name', type: 'text', maxlength: '80' })),
+      el('div', { class: 'field' },
+        el('label', { for: `fr-title-${index}`, key: 'staff.title' }),
+        el('input', { id: `fr-title-${index}`, name: 'staff_title', type: 'text', maxlength: '80' })),
+      el('button', {
+        type: 'button', class: 'btn ghost', key: 'common.remove',
+        onclick: () => { if (rows.children.length > 1) row.remove(); },
+      }));
+    rows.append(row);
+    if (focus) row.querySelector('input').focus();
+  };
+  addRow(false);
+  part(fragment, 'add-staff').addEventListener('click', () => addRow(true));
+
+  const pass = form.querySelector('[name="passphrase"]');
+  const meter = part(fragment, 'strength');
+  const meterText = part(fragment, 'strength-text');
+  pass.addEventListener('input', () => {
+    const level = strength(pass.value);
+    meter.dataset.level = String(level);
+    meterText.dataset.i18n = `strength.${level}`;
+    meterText.textContent = t(meterText.dataset.i18n);
+  });
+
+  const next = part(fragment, 'next');
+  const back = part(fragment, 'back');
+  const written = part(fragment, 'written-down');
+  let step = 'shop';
+  let created = false;
+
+  const go = (name) => {
+    step = name;
+    for (const panel of form.querySelectorAll('[data-panel]')) panel.hidden = panel.dataset.panel !== name;
+    const at = STEPS.indexOf(name);
+    for (const item of form.querySelectorAll('[data-step]')) {
+      const index = STEPS.indexOf(item.dataset.step);
+      item.classList.toggle('done', index < at);
+      if (index === at) item.setAttribute('aria-current', 'step');
+      else item.removeAttribute('aria-current');
+    }
+    back.hidden = at === 0 || created;
+    next.dataset.i18n = { shop: 'common.next', staff: 'common.next', passphrase: 'firstrun.create', recovery: 'firstrun.finish' }[name];
+    next.textContent = t(next.dataset.i18n);
+    next.disabled = name === 'recovery' && !written.checked;
+    const first = form.querySelector(`[data-panel="${name}"] input, [data-panel="${name}"] select`);
+    if (first) first.focus();
+  };
+  written.addEventListener('change', () => { next.disabled = !written.checked; });
+  back.addEventListener('click', () => go(STEPS[Math.max(0, STEPS.indexOf(step) - 1)]));
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    if (step === 'shop') return go('staff');
+    if (step === 'staff') return go('passphrase');
+    if (step === 'recovery') {
+      part(form, 'recovery-key').textContent = '';
+      await call('forget_recovery_key');
+      return enterWorkspace();
+    }
+    const values = readForm(form);
+    if (values.passphrase !== values.passphrase_repeat) {
+      return showError(form, { code: 'passphrase_mismatch', field: 'passphrase_repeat' });
+    }
+    const staff = [...rows.querySelectorAll('.staff-row')]
+      .map((row) => ({
+        name: row.querySelector('[name="staff_name"]').value,
+        title: row.querySelector('[name="staff_title"]').value,
+      }))
+      .filter((s, i) => i === 0 || s.name.trim() || s.title.trim());
+    const setup = {
+      shop: {
+        name: values.name,
+        org_number: values.org_number,
+        street: values.street,
+        postcode: values.postcode,
+        city: values.city,
+        phone: values.phone,
+        email: values.email,
+        jurisdiction: values.jurisdiction,
+        language: values.language,
+      },
+      staff,
+    };
+    await busy(next, async () => {
+      try {
+        const recoveryKey = await call('create_vault', { setup, passphrase: values.passphrase });
+        created = true;
+        pass.value = '';
+        form.querySelector('[name="passphrase_repeat"]').value = '';
+        part(form, 'recovery-key').textContent = recoveryKey;
+        const sheet = part(form, 'recovery-sheet');
+        sheet.replaceChildren(documentRow('doc.recovery_sheet', 'recovery_sheet', () => ({
+          fileName: t('file.recovery_sheet'),
+        }), { errorBox: sheet, testid: 'doc-recovery-sheet' }));
+        if (values.remember) await remember(part(form, 'remember-result'));
+        go('recovery');
+      } catch (error) {
+        go(STEP_OF_FIELD[error.field] || (error.field ? 'shop' : step));
+        showError(form, error);
+      }
+    });
+    next.disabled = step === 'recovery' && !written.checked;
+  });
+
+  gate.replaceChildren(fragment);
+  gate.hidden = false;
+  go('shop');
+}
+
+/** "Remember on this computer": optional; where the OS has no credential store, say so. */
+async function remember(notice) {
+  try {
+    await call('remember_on_this_computer');
+    notice.dataset.i18n = 'firstrun.remembered';
+  } catch (error) {
+    notice.dataset.i18n = error.code === 'keystore_unavailable' ? 'firstrun.remember_unavailable' : 'firstrun.remember_failed';
+  }
+  notice.textContent = t(notice.dataset.i18n);
+  notice.hidden = false;
+}

@@ -1,0 +1,99 @@
+// Screen 6: the counter flow. Pick or create the customer, describe the device, save.
+
+import { call } from '../api.js';
+import { busy, clearErrors, el, fillOptions, part, readForm, screen, showError, toast } from '../dom.js';
+import { searchList } from '../search-list.js';
+import { formatPhone, t } from '../i18n.js';
+import { paperSelect } from '../paper.js';
+import { handOut } from '../documents.js';
+import { ACCESS, DEVICE_TYPES, SERVICES } from '../vocab.js';
+
+export async function render(page, { query }, { navigate }) {
+  const fragment = await screen('intake-new');
+  const form = part(fragment, 'form');
+  fillOptions(form.elements.device_type, DEVICE_TYPES, 'device.');
+  fillOptions(form.elements.service, SERVICES, 'service.');
+  part(fragment, 'access').replaceChildren(...ACCESS.map((value, index) => el('label', { class: 'choice-card' },
+    el('input', { type: 'radio', name: 'access', value, checked: index === 0 }),
+    el('span', {}, el('strong', { key: 'access.' + value }), el('br'), el('span', { class: 'small muted', key: `access.${value}_help` })))));
+
+  const picker = part(fragment, 'picker');
+  const selected = part(fragment, 'selected');
+  const input = part(fragment, 'query');
+  const choose = (customer) => {
+    form.elements.customer_id.value = String(customer.id);
+    part(selected, 'selected-name').textContent = customer.name;
+    part(selected, 'selected-contact').textContent = [formatPhone(customer.mobile), customer.email].filter(Boolean).join(' · ');
+    picker.hidden = true;
+    selected.hidden = false;
+    form.elements.device_type.focus();
+  };
+  part(fragment, 'change').addEventListener('click', () => {
+    form.elements.customer_id.value = '';
+    selected.hidden = true;
+    picker.hidden = false;
+    input.focus();
+  });
+  const run = searchList(input, part(fragment, 'results'), choose, { compact: true });
+
+  const immediate = part(fragment, 'immediate');
+  const sync = () => { immediate.hidden = form.elements.service.value !== 'destruction'; };
+  form.elements.service.addEventListener('change', sync);
+  sync();
+
+  const paper = paperSelect();
+  part(fragment, 'paper').append(paper);
+  const saveOnly = part(fragment, 'save-only');
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const print = event.submitter !== saveOnly;
+    const values = readForm(form);
+    if (!values.customer_id) {
+      showError(form, { code: 'customer_required', field: 'customer_search' });
+      input.focus();
+      return;
+    }
+    const intakeInput = {
+      customer_id: Number(values.customer_id),
+      device_type: values.device_type,
+      make: values.make,
+      model: values.model,
+      serial: values.serial,
+      accessories: values.accessories,
+      condition: values.condition,
+      fault: values.fault,
+      service: values.service,
+      estimate: values.estimate,
+      access: values.access,
+      immediate_destruction: values.service === 'destruction' && values.immediate_destruction,
+    };
+    await busy(event.submitter, async () => {
+      try {
+        const saved = await call('add_intake', { input: intakeInput });
+        toast('toast.intake_created', { number: saved.number });
+        if (print) {
+          // The intake is saved either way; a printing problem is reported on its screen.
+          await handOut('receipt', {
+            intakeId: saved.id, paper: paper.value, how: 'print', fileName: t('file.receipt', { number: saved.number }),
+          }, null).catch(() => toast('toast.receipt_failed'));
+        }
+        navigate(`#/intake/${saved.id}`);
+      } catch (error) {
+        showError(form, error);
+      }
+    });
+  });
+
+  page.append(fragment);
+  const preselected = Number(query.get('customer'));
+  if (preselected) {
+    const customer = await call('customer', { id: preselected });
+    choose(customer);
+    form.elements.device_type.setAttribute('data-autofocus', '');
+  } else {
+    input.setAttribute('data-autofocus', '');
+    await run();
+  }
+}

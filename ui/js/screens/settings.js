@@ -1,0 +1,133 @@
+// Screen 8: language, shop profile, policy, staff and security.
+
+import { call } from '../api.js';
+import { busy, clearErrors, el, fillForm, fillOptions, part, readForm, screen, showError, toast } from '../dom.js';
+import { LANGUAGES, currentLanguage, setLanguage, t } from '../i18n.js';
+import { session } from '../session.js';
+import { refreshChrome, setAutoLockMinutes } from '../main.js';
+import { badge, dataTable } from '../table.js';
+
+export async function render(page) {
+  const [fragment, shop, settings, staff, status] = await Promise.all([
+    screen('settings'), call('shop'), call('settings'), call('staff'), call('app_status'),
+  ]);
+
+  const uiLanguage = part(fragment, 'ui-language');
+  fillOptions(uiLanguage, LANGUAGES, 'lang.');
+  uiLanguage.value = currentLanguage();
+  uiLanguage.addEventListener('change', () => setLanguage(uiLanguage.value, { remember: true }));
+
+  const shopForm = part(fragment, 'shop-form');
+  fillOptions(shopForm.elements.jurisdiction, ['NO', 'SE'], 'jurisdiction.');
+  fillOptions(shopForm.elements.language, LANGUAGES, 'lang.');
+  fillForm(shopForm, shop);
+  onSave(shopForm, async () => {
+    const values = readForm(shopForm);
+    session.shop = await call('update_shop', { profile: values });
+    fillForm(shopForm, session.shop);
+    refreshChrome();
+  });
+
+  const policy = part(fragment, 'policy-form');
+  fillForm(policy, settings);
+  part(fragment, 'retention-hint').textContent = t('settings.range_hint', { min: 14, max: 28 });
+  part(fragment, 'holding-hint').textContent = t('settings.range_hint', { min: 14, max: 28 });
+  onSave(policy, async () => {
+    const values = readForm(policy);
+    const input = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Number(v)]));
+    session.settings = await call('update_settings', { settings: input });
+    setAutoLockMinutes(session.settings.auto_lock_minutes);
+  });
+
+  const staffBody = part(fragment, 'staff');
+  const paintStaff = (list) => {
+    session.staff = list;
+    staffBody.replaceChildren(dataTable([
+      { key: 'staff.name' }, { key: 'staff.title' }, { key: 'staff.state' }, { key: 'today.col_action', class: 'row-actions' },
+    ], list.map((member) => {
+      const toggle = el('button', {
+        type: 'button', class: 'btn small', key: member.active ? 'settings.deactivate' : 'settings.activate',
+        onclick: () => busy(toggle, async () => {
+          try {
+            await call('update_staff', { id: member.id, input: { name: member.name, title: member.title }, active: !member.active });
+            paintStaff(await call('staff'));
+            refreshChrome();
+          } catch (error) {
+            showError(staffBody, error);
+          }
+        }),
+      });
+      return el('tr', {},
+        el('td', { text: member.name }),
+        el('td', { text: member.title }),
+        el('td', {}, member.active ? badge('ok', 'staff.active') : badge('neutral', 'staff.inactive')),
+        el('td', { class: 'row-actions' }, toggle));
+    })));
+  };
+  paintStaff(staff);
+  const staffForm = part(fragment, 'staff-form');
+  onSave(staffForm, async () => {
+    const values = readForm(staffForm);
+    await call('add_staff', { input: { name: values.staff_name, title: values.staff_title } });
+    staffForm.reset();
+    paintStaff(await call('staff'));
+    refreshChrome();
+  });
+
+  const passForm = part(fragment, 'passphrase-form');
+  onSave(passForm, async () => {
+    const values = readForm(passForm);
+    if (values.passphrase !== values.passphrase_repeat) {
+      throw { code: 'passphrase_mismatch', field: 'passphrase_repeat' };
+    }
+    try {
+      await call('change_passphrase', { old: values.old, new: values.passphrase });
+    } catch (error) {
+      throw error.code === 'wrong_passphrase' ? { ...error, field: 'old' } : error;
+    } finally {
+      passForm.reset();
+    }
+  }, 'toast.passphrase_changed');
+
+  const rememberState = part(fragment, 'remember-state');
+  const paintRemember = (remembered) => {
+    rememberState.replaceChildren(remembered ? badge('ok', 'settings.remembered_yes') : badge('neutral', 'settings.remembered_no'));
+    part(page, 'remember').hidden = remembered;
+    part(page, 'forget').hidden = !remembered;
+  };
+  const rememberButton = part(fragment, 'remember');
+  const forgetButton = part(fragment, 'forget');
+  const keyAction = (button, command) => button.addEventListener('click', () => busy(button, async () => {
+    try {
+      await call(command);
+      paintRemember((await call('app_status')).remembered);
+    } catch (error) {
+      showError(rememberState.parentElement, error);
+    }
+  }));
+  keyAction(rememberButton, 'remember_on_this_computer');
+  keyAction(forgetButton, 'forget_on_this_computer');
+
+  page.append(fragment);
+  paintRemember(status.remembered);
+  if (!status.keystore && !status.remembered) {
+    part(page, 'no-keystore').hidden = false;
+    part(page, 'remember-actions').hidden = true;
+  }
+}
+
+/** Submits a settings form: errors next to their field, a toast when saved. */
+function onSave(form, action, toastKey = 'toast.saved') {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    await busy(form.querySelector('[type="submit"]'), async () => {
+      try {
+        await action();
+        toast(toastKey);
+      } catch (error) {
+        showError(form, error);
+      }
+    });
+  });
+}

@@ -1,0 +1,140 @@
+// Screen 3: what needs doing today. Every row acts in place.
+
+import { call } from '../api.js';
+import { busy, el, part, screen, showError, toast } from '../dom.js';
+import { formatDate, formatLongDate, t } from '../i18n.js';
+import { badge, dataTable, deviceLabel, emptyState, link } from '../table.js';
+import { copyDeletionForm, destructionForm, inlineRow } from '../forms.js';
+
+export async function render(page) {
+  const [fragment, today] = await Promise.all([screen('today'), call('today')]);
+  part(fragment, 'date').textContent = formatLongDate(today.date);
+  const rerender = async () => {
+    const fresh = await call('today');
+    fill(page, fresh, rerender);
+  };
+  page.append(fragment);
+  fill(page, today, rerender);
+}
+
+function fill(page, today, rerender) {
+  stat(part(page, 'stat-copies'), today.copies_due);
+  stat(part(page, 'stat-destruction'), today.destruction_due);
+  stat(part(page, 'stat-pickup'), today.ready_for_pickup);
+  part(page, 'copies').replaceChildren(copies(today.copies_due, rerender));
+  part(page, 'destruction').replaceChildren(destruction(today.destruction_due, rerender));
+  part(page, 'pickup').replaceChildren(pickup(today.ready_for_pickup, rerender));
+}
+
+function stat(card, items) {
+  const overdue = items.filter((i) => i.overdue).length;
+  part(card, 'value').textContent = String(items.length);
+  part(card, 'overdue').textContent = overdue ? t('today.overdue_count', { count: overdue }) : '';
+  card.classList.toggle('alert', overdue > 0);
+}
+
+function dueCell(date, overdue) {
+  return el('td', {}, el('div', {}, formatDate(date)), overdue ? badge('danger', 'today.overdue') : null);
+}
+
+/** Opens an inline form below `row`, replacing any other open one in the same table. */
+function toggleInline(row, columns, makeForm) {
+  const next = row.nextElementSibling;
+  if (next && next.classList.contains('inline-form-row')) {
+    next.remove();
+    return;
+  }
+  for (const open of row.parentElement.querySelectorAll('.inline-form-row')) open.remove();
+  const inline = inlineRow(columns, makeForm(() => inline.remove()));
+  row.after(inline);
+  const first = inline.querySelector('select, input, button');
+  if (first) first.focus();
+}
+
+function copies(items, rerender) {
+  if (!items.length) return emptyState('today.copies_empty');
+  const rows = items.map((item) => {
+    const row = el('tr', { class: item.overdue ? 'overdue' : '' },
+      dueCell(item.due, item.overdue),
+      el('td', {}, link(`#/intake/${item.intake.id}`, item.intake.number)),
+      el('td', {}, link(`#/customer/${item.intake.customer_id}`, item.intake.customer_name)),
+      el('td', {}, el('div', { text: item.copy.label }), el('div', { class: 'muted small', text: item.copy.location })),
+      el('td', { class: 'row-actions' }, el('button', {
+        type: 'button', class: 'btn small', key: 'today.mark_deleted',
+        onclick: () => toggleInline(row, 5, (close) => copyDeletionForm(item.copy, async () => {
+          toast('toast.copy_deleted');
+          await rerender();
+        }, { onCancel: close })),
+      })));
+    return row;
+  });
+  return dataTable([
+    { key: 'today.col_due' }, { key: 'today.col_intake' }, { key: 'today.col_customer' },
+    { key: 'today.col_copy' }, { key: 'today.col_action', class: 'row-actions' },
+  ], rows, { testid: 'copies-table' });
+}
+
+function destruction(items, rerender) {
+  if (!items.length) return emptyState('today.destruction_empty');
+  const rows = items.map((item) => {
+    const row = el('tr', { class: item.overdue ? 'overdue' : '' },
+      el('td', {}, el('div', { text: t('today.from_to', { from: formatDate(item.earliest), to: formatDate(item.latest) }) }),
+        item.overdue ? badge('danger', 'today.overdue') : null),
+      el('td', {}, link(`#/intake/${item.intake.id}`, item.intake.number)),
+      el('td', {}, link(`#/customer/${item.intake.customer_id}`, item.intake.customer_name)),
+      el('td', { text: deviceLabel(item.intake) }),
+      el('td', { class: 'row-actions' }, el('button', {
+        type: 'button', class: 'btn small', key: 'today.record_destruction',
+        onclick: () => toggleInline(row, 5, (close) => destructionForm(item.intake, async () => {
+          toast('toast.destroyed');
+          await rerender();
+        }, { onCancel: close })),
+      })));
+    return row;
+  });
+  return dataTable([
+    { key: 'today.col_window' }, { key: 'today.col_intake' }, { key: 'today.col_customer' },
+    { key: 'today.col_device' }, { key: 'today.col_action', class: 'row-actions' },
+  ], rows, { testid: 'destruction-table' });
+}
+
+function pickup(items, rerender) {
+  if (!items.length) return emptyState('today.pickup_empty');
+  const rows = items.map((item) => {
+    const row = el('tr', { class: item.overdue ? 'overdue' : '' },
+      el('td', {}, el('div', { text: t('today.waiting_days', { days: item.waiting_days }) }),
+        item.overdue ? badge('danger', 'today.uncollected') : null),
+      el('td', {}, link(`#/intake/${item.intake.id}`, item.intake.number)),
+      el('td', {}, link(`#/customer/${item.intake.customer_id}`, item.intake.customer_name)),
+      el('td', { text: deviceLabel(item.intake) }),
+      el('td', { class: 'row-actions' }, el('button', {
+        type: 'button', class: 'btn small', key: 'today.hand_over',
+        onclick: () => toggleInline(row, 5, (close) => handoverConfirm(item.intake, rerender, close)),
+      })));
+    return row;
+  });
+  return dataTable([
+    { key: 'today.col_waiting' }, { key: 'today.col_intake' }, { key: 'today.col_customer' },
+    { key: 'today.col_device' }, { key: 'today.col_action', class: 'row-actions' },
+  ], rows, { testid: 'pickup-table' });
+}
+
+function handoverConfirm(intake, rerender, close) {
+  const box = el('div', { class: 'actions' });
+  const question = el('span', { class: 'grow' });
+  question.textContent = t('today.confirm_handover', { number: intake.number, name: intake.customer_name });
+  const confirm = el('button', {
+    type: 'button', class: 'btn primary small', key: 'today.confirm',
+    onclick: () => busy(confirm, async () => {
+      try {
+        await call('set_intake_status', { id: intake.id, status: 'handed_over' });
+        toast('toast.handed_over');
+        await rerender();
+      } catch (error) {
+        showError(box, error);
+      }
+    }),
+  });
+  box.append(question, confirm, el('button', { type: 'button', class: 'btn ghost small', key: 'common.cancel', onclick: close }));
+  return box;
+}

@@ -1,0 +1,78 @@
+// Search as you type with arrow keys and Enter: used on the customers screen and in new intake.
+
+import { call } from './api.js';
+import { el } from './dom.js';
+import { formatPhone, t } from './i18n.js';
+import { dataTable, emptyState } from './table.js';
+
+const LIMIT = 25;
+
+/**
+ * Wires `input` to fill `results` with matching customers. `onOpen(summary)` runs on Enter or
+ * click. Returns a function that runs the search again.
+ */
+export function searchList(input, results, onOpen, { compact = false } = {}) {
+  let selected = 0;
+  let hits = [];
+  let sequence = 0;
+
+  const paint = () => {
+    if (!hits.length) {
+      results.replaceChildren(emptyState(input.value.trim() ? 'customers.no_match' : 'customers.none_yet'));
+      return;
+    }
+    const rows = hits.map((hit, index) => el('tr', {
+      class: 'clickable',
+      'aria-selected': String(index === selected),
+      'data-customer-id': String(hit.id),
+      onclick: () => onOpen(hit),
+    },
+    el('td', {}, el('a', { href: `#/customer/${hit.id}`, text: hit.name, tabindex: '-1', onclick: (e) => { e.preventDefault(); } })),
+    el('td', { class: 'nowrap', text: formatPhone(hit.mobile) }),
+    compact ? null : el('td', { text: hit.email }),
+    el('td', { text: [hit.postcode, hit.city].filter(Boolean).join(' ') }),
+    compact ? null : el('td', { key: 'kind.' + hit.kind })));
+    const columns = [{ key: 'customer.name' }, { key: 'customer.mobile' }];
+    if (!compact) columns.push({ key: 'customer.email' });
+    columns.push({ key: 'customers.col_place' });
+    if (!compact) columns.push({ key: 'customer.kind' });
+    results.replaceChildren(dataTable(columns, rows, { testid: 'customer-results' }));
+  };
+
+  const run = async () => {
+    const mine = ++sequence;
+    const found = await call('search_customers', { query: input.value, limit: LIMIT });
+    if (mine !== sequence) return;
+    hits = found;
+    selected = 0;
+    paint();
+  };
+
+  const move = (delta) => {
+    if (!hits.length) return;
+    selected = (selected + delta + hits.length) % hits.length;
+    for (const [index, row] of [...results.querySelectorAll('tbody tr')].entries()) {
+      row.setAttribute('aria-selected', String(index === selected));
+      if (index === selected) row.scrollIntoView({ block: 'nearest' });
+    }
+  };
+
+  input.addEventListener('input', () => run());
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      move(1);
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault();
+      move(-1);
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      if (hits[selected]) onOpen(hits[selected]);
+    } else if (event.key === 'Escape' && input.value) {
+      input.value = '';
+      run();
+    }
+  });
+  input.setAttribute('aria-label', input.getAttribute('aria-label') || t('customers.search_label'));
+  return run;
+}

@@ -1,0 +1,31 @@
+// The core's closed vocabularies, in the order the UI offers them. A Rust test
+// (src-tauri/tests/catalogs.rs) checks these lists against the core and the catalogs.
+
+export const DEVICE_TYPES = ['laptop', 'desktop', 'phone', 'tablet', 'hdd', 'ssd', 'usb_or_memory_card', 'optical_disc', 'paper', 'other'];
+export const SERVICES = ['repair', 'data_recovery', 'backup_copy', 'destruction', 'other'];
+export const ACCESS = ['none_needed', 'customer_at_pickup', 'given_verbally_not_recorded'];
+export const STATUSES = ['received', 'in_progress', 'ready', 'handed_over', 'held_for_destruction', 'destroyed', 'cancelled'];
+export const CATEGORIES = ['clear', 'purge', 'destroy'];
+export const METHODS = ['shred', 'disintegrate', 'drill_crush', 'degauss', 'overwrite', 'block_erase', 'crypto_erase'];
+export const DIN_CLASSES = ['H', 'E', 'O', 'P'];
+export const CONSENT_CHANNELS = ['counter', 'email', 'web', 'phone'];
+
+/** How a status is shown: the badge tone says whether someone has to act. */
+export const STATUS_TONE = {
+  received: 'info',
+  in_progress: 'info',
+  ready: 'ok',
+  handed_over: 'neutral',
+  held_for_destruction: 'warn',
+  destroyed: 'neutral',
+  cancelled: 'neutral',
+};
+
+/** Audit log actions, as the core names them. */
+export const ACTIONS = [
+  'vault_created', 'unlocked', 'locked', 'passphrase_changed', 'data_key_rotated', 'remembered', 'forgotten',
+  'shop_updated', 'settings_updated', 'staff_added', 'staff_updated', 'customer_created', 'customer_viewed',
+  'customer_updated', 'customer_deleted', 'consent_given', 'consent_withdrawn', 'intake_created', 'intake_viewed',
+  'intake_updated', 'status_changed', 'copy_created', 'copy_deleted', 'device_destroyed', 'document_issued',
+  'exported', 'printed', 'erased',
+];
