@@ -30,6 +30,7 @@ actions! {
     Unlocked => "unlocked",
     Locked => "locked",
     PassphraseChanged => "passphrase_changed",
+    RecoveryKeyReplaced => "recovery_key_replaced",
     DataKeyRotated => "data_key_rotated",
     Remembered => "remembered",
     Forgotten => "forgotten",

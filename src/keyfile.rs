@@ -261,6 +261,22 @@ impl KeyFile {
         Ok(KeyFile { body })
     }
 
+    /// A fresh recovery slot for the same data key; the old recovery key stops working.
+    pub(crate) fn with_new_recovery_key(&self, key: &DataKey) -> Result<(KeyFile, RecoveryKey)> {
+        let mut body = self.body.clone();
+        let kdf = body.recovery.kdf;
+        let recovery_bytes = Zeroizing::new(random::<RECOVERY_SECRET_BYTES>());
+        let salt = random::<16>();
+        let public_key = recovery_secret(kdf, recovery_bytes.as_ref(), &salt)?.public_key();
+        body.recovery = RecoverySlot {
+            kdf,
+            salt: b64(&salt),
+            public_key: b64(public_key.as_bytes()),
+            sealed: seal_for_recovery(&public_key, key)?,
+        };
+        Ok((KeyFile { body }, encode_recovery(&recovery_bytes)))
+    }
+
     pub(crate) fn to_bytes(&self) -> Result<Vec<u8>> {
         let json = serde_json::to_vec_pretty(&self.body).map_err(|e| Error::Crypto(e.to_string()))?;
         let mut out = format!("{MAGIC} {VERSION} {}\n", hex::encode(Sha256::digest(&json))).into_bytes();

@@ -291,6 +291,23 @@ impl Vault {
         self.record(Action::PassphraseChanged, None, None, None)
     }
 
+    /// Replaces a lost or exposed recovery key: the old one stops working at once. Needs the
+    /// passphrase, like every change to the key slots.
+    pub fn replace_recovery_key(&mut self, passphrase: &Passphrase) -> Result<RecoveryKey> {
+        self.session()?;
+        let key = self.keys.unwrap_with_passphrase(passphrase)?;
+        let (updated, recovery) = self.keys.with_new_recovery_key(&key)?;
+        updated.write_atomic(&self.dir.join(KEY_FILE))?;
+        self.keys = updated;
+        self.record(
+            Action::PassphraseChanged,
+            None,
+            None,
+            Some("recovery_key_replaced"),
+        )?;
+        Ok(recovery)
+    }
+
     /// Re-encrypts the database under a new random key and re-wraps every slot.
     pub fn rotate_data_key(&mut self, passphrase: &Passphrase) -> Result<()> {
         self.session()?;

@@ -493,7 +493,7 @@ pub(crate) fn render(
     };
     let years = |months: u32| {
         let whole = months / 12;
-        if months % 12 == 0 {
+        if months.is_multiple_of(12) {
             whole.to_string()
         } else {
             format!("{whole}{}5", t(lang, "format.decimal"))

@@ -307,3 +307,28 @@ fn a_second_vault_in_the_same_place_is_refused() {
         "creating over an existing vault must fail: {err:?}"
     );
 }
+
+#[test]
+fn a_replaced_recovery_key_retires_the_old_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, old, clock) = new_vault(tmp.path());
+    assert!(
+        matches!(
+            vault.replace_recovery_key(&Passphrase::new("ikke riktig frase")),
+            Err(Error::WrongPassphrase)
+        ),
+        "replacing needs the passphrase"
+    );
+    let new = vault.replace_recovery_key(&Passphrase::new(PASS)).unwrap();
+    vault.lock();
+    let mut v = reopen(tmp.path(), &clock);
+    assert!(
+        matches!(
+            v.unlock_with_recovery_key(old.expose_display()),
+            Err(Error::WrongRecoveryKey)
+        ),
+        "the old recovery key must stop working"
+    );
+    v.unlock_with_recovery_key(new.expose_display()).unwrap();
+    assert!(!v.is_locked(), "the new recovery key opens the vault");
+}

@@ -6,8 +6,8 @@ use crate::support::{files, read, ui_dir};
 use regex::Regex;
 use skranke::audit::Action;
 use skranke::{
-    AccessArrangement, CustomerKind, DestructionMethod, DeviceType, DinClass, Jurisdiction, Language,
-    SanitizationCategory, ServiceKind, Status,
+    AccessArrangement, CustomerKind, DestructionMethod, DeviceType, DinClass, DocumentKind, Jurisdiction,
+    Language, SanitizationCategory, ServiceKind, Status,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -138,8 +138,22 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
     put(
         "record.",
         "",
-        ["intake", "copy", "staff"].map(String::from).to_vec(),
+        ["intake", "copy", "staff", "certificate", "file"]
+            .map(String::from)
+            .to_vec(),
     );
+    let kinds = [
+        DocumentKind::Receipt,
+        DocumentKind::Certificate,
+        DocumentKind::BatchCertificate,
+        DocumentKind::DeletionConfirmation,
+        DocumentKind::AccessReport,
+        DocumentKind::ExportJson,
+        DocumentKind::ExportCsv,
+        DocumentKind::RecoverySheet,
+    ];
+    put("doc_kind.", "", names(&kinds, DocumentKind::as_str));
+    put("paper.", "", js_list("paper.js", "PAPERS"));
     put("strength.", "", ["0", "1", "2", "3"].map(String::from).to_vec());
     v
 }
