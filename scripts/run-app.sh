@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds Skranke and starts it. Without a vault of your own it opens a
-# demo register (fictional shop, passphrase shown on the unlock screen) in its own data folder,
-# so the real register is never touched. Pass --real to start on the real data folder instead.
+# Installs what is missing, builds Skranke and starts it.
+#
+# With a register of your own (in the OS app-data folder, or SKRANKE_DATA_DIR) it opens that.
+# Without one it opens a demo shop of fictional customers in its own folder (the real folder is
+# never touched); the demo passphrase is shown on the unlock screen. `--real` skips the demo and
+# starts first-run setup of a real register instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,8 +14,14 @@ if [ -f "$HOME/.cargo/env" ]; then . "$HOME/.cargo/env"; fi
 cargo build --release -p skranke-app
 app="${CARGO_TARGET_DIR:-target}/release/skranke-app"
 
-args=(--demo)
-if [ "${1:-}" = "--real" ]; then args=(); shift; fi
+real_dir="${SKRANKE_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/no.skranke.app}"
+args=()
+if [ "${1:-}" = "--real" ]; then
+  shift
+elif [ ! -f "$real_dir/skranke.keys" ]; then
+  args=(--demo)
+  echo "run-app: no register in $real_dir; opening the demo shop (pass --real to set one up)" >&2
+fi
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "run-app: no display; starting under Xvfb (nothing will be visible)" >&2

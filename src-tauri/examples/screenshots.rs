@@ -59,6 +59,26 @@ async fn main() {
         let app = App::connect(&driver, port, &[]).await;
         app.el("[data-testid=first-run]").await;
         shoot(&app, "01-first-run").await;
+        app.type_into("[name=name]", "Fiks & Berg Data AS").await;
+        app.type_into("[name=org_number]", "123456785").await;
+        app.type_into("[name=phone]", "22 00 00 00").await;
+        app.type_into("[name=email]", "post@example.com").await;
+        app.click("[data-testid=next]").await;
+        app.type_into("[name=staff_name]", "Kari Nordmann").await;
+        app.type_into("[name=staff_title]", "Daglig leder").await;
+        app.click("[data-testid=next]").await;
+        app.type_into("[data-testid=new-passphrase]", "korrekt hest batteri stift")
+            .await;
+        app.type_into(
+            "[data-testid=new-passphrase-repeat]",
+            "korrekt hest batteri stift",
+        )
+        .await;
+        shoot(&app, "01b-first-run-passphrase").await;
+        app.click("[data-testid=next]").await;
+        app.text_until("[data-testid=recovery-key]", "a recovery key", |t| t.len() > 10)
+            .await;
+        shoot(&app, "01c-first-run-recovery-key").await;
         app.client.close().await.expect("close");
     }
 

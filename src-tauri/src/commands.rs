@@ -195,7 +195,13 @@ pub async fn customer_count(shell: Ui<'_>) -> Reply<i64> {
     shell.with(|v| v.customer_count())
 }
 
-/// First run is finished: the recovery key is dropped from memory.
+/// Replaces the recovery key (the old one stops working); returns the new one to show once.
+#[tauri::command]
+pub async fn replace_recovery_key(shell: Ui<'_>, passphrase: String) -> Reply<String> {
+    shell.replace_recovery_key(&Passphrase::new(passphrase))
+}
+
+/// The recovery key has been written down: it is dropped from memory.
 #[tauri::command]
 pub async fn forget_recovery_key(shell: Ui<'_>) -> Reply<()> {
     shell.forget_recovery_key();
@@ -235,6 +241,21 @@ pub async fn destruction_certificate(
     file_name: String,
 ) -> Reply<Delivered> {
     let certificate = shell.with(|v| v.issue_certificate(&intake_ids))?;
+    shell.hand_out(&app, &file_name, "pdf", &certificate.pdf, how)
+}
+
+/// One certificate for every device destroyed for a (business) customer in a period.
+#[tauri::command]
+pub async fn batch_certificate(
+    app: AppHandle,
+    shell: Ui<'_>,
+    customer_id: i64,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    how: Delivery,
+    file_name: String,
+) -> Reply<Delivered> {
+    let certificate = shell.with(|v| v.issue_batch_certificate(customer_id, from, to))?;
     shell.hand_out(&app, &file_name, "pdf", &certificate.pdf, how)
 }
 

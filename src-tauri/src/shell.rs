@@ -87,7 +87,16 @@ impl Shell {
         Ok(shown)
     }
 
-    /// Runs `f` with the recovery key from first run (for the recovery sheet).
+    /// Settings: a new recovery key replaces the old one; it is kept for its sheet until the
+    /// user is done, and returned in its written form to be shown once.
+    pub fn replace_recovery_key(&self, passphrase: &Passphrase) -> Reply<String> {
+        let key = self.with(|v| v.replace_recovery_key(passphrase))?;
+        let shown = key.expose_display().to_string();
+        *self.recovery.lock().unwrap_or_else(|e| e.into_inner()) = Some(key);
+        Ok(shown)
+    }
+
+    /// Runs `f` with the recovery key just shown (first run or settings), for the recovery sheet.
     pub fn with_recovery_key<T>(
         &self,
         f: impl FnOnce(&mut Vault, &RecoveryKey) -> skranke::Result<T>,
@@ -107,10 +116,13 @@ impl Shell {
     /// Called from a timer: closes the vault once the core's idle limit has passed, even if
     /// the page's own timer did not fire (a frozen or hidden window).
     pub fn lock_if_idle(&self) {
-        let locked = self.guard().as_mut().is_none_or(|vault| {
-            vault.lock_if_idle();
-            vault.is_locked()
-        });
+        let locked = match self.guard().as_mut() {
+            Some(vault) => {
+                vault.lock_if_idle();
+                vault.is_locked()
+            }
+            None => true,
+        };
         if locked {
             self.forget_recovery_key();
             self.temp.purge();

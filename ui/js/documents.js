@@ -31,6 +31,6 @@ export function documentRow(labelKey, command, args, { errorBox, testid, saveOnl
     type: 'button', class: 'btn small', key: 'doc.save',
     onclick: () => handOut(command, saveOnly ? args() : { ...args(), how: 'save' }, save, errorBox),
   });
-  row.append(el('span', { class: 'grow', key: labelKey }), print, save);
+  row.append(...[el('span', { class: 'grow', key: labelKey }), print, save].filter(Boolean));
   return row;
 }

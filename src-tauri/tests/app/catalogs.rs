@@ -131,9 +131,14 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
     put(
         "detail.",
         "",
-        ["passphrase", "recovery_key", "remembered"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "passphrase",
+            "recovery_key",
+            "remembered",
+            "recovery_key_replaced",
+        ]
+        .map(String::from)
+        .to_vec(),
     );
     put(
         "record.",

@@ -44,6 +44,44 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// Makes "the OS default PDF viewer" (xdg-open, as the app's Print uses it) a script that copies
+/// the opened file to `work/printed/` and notes its original path in `work/printed.log`, so a
+/// test can read what Print handed over and check the temp copy is gone after locking.
+pub fn install_test_pdf_viewer(work: &Path) {
+    let apps = work.join("xdg-data/applications");
+    std::fs::create_dir_all(&apps).expect("applications folder");
+    std::fs::create_dir_all(work.join("xdg-config")).expect("config folder");
+    let viewer = work.join("viewer.sh");
+    let printed = work.join("printed");
+    std::fs::write(
+        &viewer,
+        format!(
+            "#!/bin/sh\nmkdir -p '{dir}'\ncp \"$1\" '{dir}/'\necho \"$1\" >> '{log}'\n",
+            dir = printed.display(),
+            log = work.join("printed.log").display()
+        ),
+    )
+    .expect("viewer script");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&viewer, std::fs::Permissions::from_mode(0o755)).expect("executable viewer");
+    }
+    std::fs::write(
+        apps.join("skranke-test-viewer.desktop"),
+        format!(
+            "[Desktop Entry]\nType=Application\nName=Test PDF viewer\nExec={} %f\nMimeType=application/pdf;\n",
+            viewer.display()
+        ),
+    )
+    .expect("desktop file");
+    std::fs::write(
+        work.join("xdg-config/mimeapps.list"),
+        "[Default Applications]\napplication/pdf=skranke-test-viewer.desktop\n",
+    )
+    .expect("mimeapps.list");
+}
+
 /// tauri-driver, stopped with SIGTERM on drop so it takes WebKitWebDriver down with it.
 pub struct Driver {
     child: Child,
@@ -62,6 +100,7 @@ impl Driver {
             std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some(),
             "no display: run the tests under xvfb-run -a (scripts/test-all.sh does)"
         );
+        install_test_pdf_viewer(work);
         let port = free_port();
         let native_port = free_port();
         let log = work.join("tauri-driver.log");

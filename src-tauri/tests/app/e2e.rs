@@ -7,8 +7,10 @@
 //!
 //! Missing tools fail the test (a skipped end-to-end test counts as a failure in CI).
 
-use crate::driver::{App, Driver};
+use crate::driver::{App, Driver, WAIT};
 use crate::support::ui_dir;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 const PASSPHRASE: &str = "korrekt hest batteri stift";
 
@@ -39,6 +41,28 @@ fn luhn_check_digit(digits: &str) -> u32 {
 fn fictional_personnummer() -> String {
     let base = "811218987";
     format!("811218-987{}", luhn_check_digit(base))
+}
+
+/// The first file the test PDF viewer received.
+async fn wait_for_printed(work: &Path) -> PathBuf {
+    let dir = work.join("printed");
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(file) = std::fs::read_dir(&dir)
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(Result::ok)
+        {
+            // Give the copy a moment to finish.
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            return file.path();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Print never opened a document in the PDF viewer"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 fn catalog(lang: &str) -> serde_json::Value {
@@ -144,7 +168,7 @@ async fn counter_day_from_first_run_to_language_switch() {
     app.type_into("[data-testid=intake-serial]", "PF3ABC12").await;
     app.type_into("[data-testid=intake-fault]", "Starter ikke etter oppdatering")
         .await;
-    app.click("[data-testid=intake-save]").await;
+    app.click("[data-testid=intake-save-print]").await;
     let number = app
         .text_until("[data-testid=intake-number]", "an intake number", |t| {
             t.len() == 9
@@ -158,6 +182,14 @@ async fn counter_day_from_first_run_to_language_switch() {
         "intake numbers look like 2026-0001: {number}"
     );
     app.el("[data-testid=intake-status] [data-status=received]").await;
+
+    // The same action printed the receipt: the PDF reached the (test) PDF viewer.
+    let printed = wait_for_printed(work.path()).await;
+    let pdf = std::fs::read(&printed).expect("printed receipt readable");
+    assert!(pdf.starts_with(b"%PDF-"), "Print hands the viewer a PDF");
+    let temp_copy = std::fs::read_to_string(work.path().join("printed.log")).expect("viewer log");
+    let temp_copy = PathBuf::from(temp_copy.lines().next().expect("one printed file").trim());
+    assert!(temp_copy.exists(), "the temp copy exists while the vault is open");
     app.click("[data-testid=status-in_progress]").await;
     app.el("[data-testid=intake-status] [data-status=in_progress]")
         .await;
@@ -175,6 +207,10 @@ async fn counter_day_from_first_run_to_language_switch() {
     assert!(
         !locked_page.contains(&number),
         "after locking, no intake data remains in the DOM"
+    );
+    assert!(
+        !temp_copy.exists(),
+        "locking deletes the temp documents handed to the printer"
     );
 
     // A wrong passphrase is refused visibly.
@@ -243,6 +279,40 @@ async fn counter_day_from_first_run_to_language_switch() {
         .await
         .expect("read lang");
     assert_eq!(lang, "nb", "the document language follows the switch");
+
+    // Auto-lock: at the shortest setting (1 minute) an idle counter locks itself.
+    app.type_into("[name=auto_lock_minutes]", "1").await;
+    app.click("[data-part=policy-form] [type=submit]").await;
+    app.text_until("#toast", "the saved message", |t| {
+        t == nb["toast.saved"].as_str().unwrap_or_default()
+    })
+    .await;
+    let idle_from = Instant::now();
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    assert!(
+        app.client
+            .find(fantoccini::Locator::Css("[data-testid=settings-language]"))
+            .await
+            .is_ok(),
+        "half a minute idle is not yet a minute: the app is still open"
+    );
+    let deadline = idle_from + Duration::from_secs(90);
+    while app
+        .client
+        .find(fantoccini::Locator::Css("[data-testid=unlock-passphrase]"))
+        .await
+        .is_err()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the app did not lock itself after a minute idle"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(
+        !app.source().await.contains("Anna Svensson"),
+        "auto-lock wipes the page like the Lock button"
+    );
 
     app.client.close().await.expect("close the session");
     drop(driver);

@@ -75,8 +75,22 @@ export async function render(page, { match }, { navigate }) {
     }), { errorBox: documents, saveOnly: true, testid: 'doc-export-json' }),
     documentRow('doc.export_csv', 'export_csv', () => ({ customerId: id }),
       { errorBox: documents, saveOnly: true, testid: 'doc-export-csv' }));
+  if (customer.kind === 'business') documents.append(batchRow(id, documents));
 
   page.append(fragment);
+}
+
+/** Business customers: one signed certificate for every device destroyed in a period. */
+function batchRow(id, errorBox) {
+  const today = new Date();
+  const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  const from = el('input', { type: 'date', name: 'from', value: `${today.getFullYear()}-01-01`, 'aria-label': t('doc.batch_from') });
+  const to = el('input', { type: 'date', name: 'to', value: iso(today), 'aria-label': t('doc.batch_to') });
+  const row = documentRow('doc.batch_certificate', 'batch_certificate', () => ({
+    customerId: id, from: from.value, to: to.value, fileName: t('file.batch_certificate', { id }),
+  }), { errorBox, testid: 'doc-batch-certificate' });
+  row.querySelector('.grow').after(from, to);
+  return row;
 }
 
 function consentLine(consent) {

@@ -6,6 +6,7 @@ import { LANGUAGES, currentLanguage, setLanguage, t } from '../i18n.js';
 import { session } from '../session.js';
 import { refreshChrome, setAutoLockMinutes } from '../main.js';
 import { badge, dataTable } from '../table.js';
+import { documentRow } from '../documents.js';
 
 export async function render(page) {
   const [fragment, shop, settings, staff, status] = await Promise.all([
@@ -88,6 +89,30 @@ export async function render(page) {
       passForm.reset();
     }
   }, 'toast.passphrase_changed');
+
+  const recoveryForm = part(fragment, 'recovery-form');
+  const newRecovery = part(fragment, 'new-recovery');
+  const closeRecovery = async () => {
+    part(recoveryForm, 'new-recovery-key').textContent = '';
+    newRecovery.hidden = true;
+    await call('forget_recovery_key');
+  };
+  part(fragment, 'recovery-done').addEventListener('click', closeRecovery);
+  onSave(recoveryForm, async () => {
+    const passphrase = recoveryForm.elements.passphrase.value;
+    recoveryForm.elements.passphrase.value = '';
+    try {
+      const key = await call('replace_recovery_key', { passphrase });
+      part(recoveryForm, 'new-recovery-key').textContent = key;
+      const sheet = part(recoveryForm, 'new-recovery-sheet');
+      sheet.replaceChildren(documentRow('doc.recovery_sheet', 'recovery_sheet', () => ({
+        fileName: t('file.recovery_sheet'),
+      }), { errorBox: sheet }));
+      newRecovery.hidden = false;
+    } catch (error) {
+      throw error.code === 'wrong_passphrase' ? { ...error, field: 'passphrase' } : error;
+    }
+  });
 
   const rememberState = part(fragment, 'remember-state');
   const paintRemember = (remembered) => {
