@@ -61,6 +61,9 @@ async fn main() {
         shoot(&app, "01-first-run").await;
         app.type_into("[name=name]", "Fiks & Berg Data AS").await;
         app.type_into("[name=org_number]", "123456785").await;
+        app.type_into("[name=street]", "Storgata 12").await;
+        app.type_into("[name=postcode]", "0155").await;
+        app.type_into("[name=city]", "Oslo").await;
         app.type_into("[name=phone]", "22 00 00 00").await;
         app.type_into("[name=email]", "post@example.com").await;
         app.click("[data-testid=next]").await;
