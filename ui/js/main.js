@@ -105,8 +105,12 @@ export async function enterWorkspace() {
 
 document.getElementById('actor-select').addEventListener('change', async (event) => {
   const id = Number(event.target.value);
-  await call('set_actor', { staffId: id });
-  session.actor = id;
+  try {
+    await call('set_actor', { staffId: id });
+    session.actor = id;
+  } catch {
+    event.target.value = String(session.actor ?? '');
+  }
 });
 
 // ------------------------------------------------------------------ lock
