@@ -138,30 +138,27 @@ pub(crate) fn append(
     detail: Option<&str>,
 ) -> Result<()> {
     let last: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev) = last.map_or((1, GENESIS.to_string()), |(s, h)| (s + 1, h));
     let at = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let hash = event_hash(&prev, seq, &at, staff, action.as_str(), subject, record, detail);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_event(seq, at, staff_id, action, subject_id, record, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            seq,
-            at,
-            staff,
-            action.as_str(),
-            subject,
-            record,
-            detail,
-            prev,
-            hash
-        ],
-    )?;
+    )?
+    .execute(params![
+        seq,
+        at,
+        staff,
+        action.as_str(),
+        subject,
+        record,
+        detail,
+        prev,
+        hash
+    ])?;
     Ok(())
 }
 

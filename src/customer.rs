@@ -241,11 +241,8 @@ pub(crate) fn country_code(c: Country) -> &'static str {
 /// Records a consent change; returns the audit action it amounts to, if any.
 fn apply_consent(conn: &Connection, id: i64, want: bool, channel: &str, now: &str) -> Result<Option<Action>> {
     let active: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM consent WHERE customer_id = ?1 AND withdrawn_at IS NULL",
-            [id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT id FROM consent WHERE customer_id = ?1 AND withdrawn_at IS NULL")?
+        .query_row([id], |r| r.get(0))
         .optional()?;
     match (want, active) {
         (true, None) => {
@@ -279,27 +276,27 @@ pub(crate) fn insert(
     actor: Option<i64>,
 ) -> Result<i64> {
     let now = timestamp(at);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO customer(name, street, postcode, city, country, mobile, email, birth_date, kind,
              org_number, language, notes, created_at, updated_at, search_key)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13,
              (SELECT coalesce(max(search_key), 0) + 1 FROM customer))",
-        params![
-            c.name,
-            c.street,
-            c.postcode,
-            c.city,
-            country_code(c.country),
-            c.mobile,
-            c.email,
-            c.birth_date,
-            c.kind.as_str(),
-            c.org_number,
-            c.language.as_str(),
-            c.notes,
-            now
-        ],
-    )?;
+    )?
+    .execute(params![
+        c.name,
+        c.street,
+        c.postcode,
+        c.city,
+        country_code(c.country),
+        c.mobile,
+        c.email,
+        c.birth_date,
+        c.kind.as_str(),
+        c.org_number,
+        c.language.as_str(),
+        c.notes,
+        now
+    ])?;
     let id = tx.last_insert_rowid();
     search::reindex(tx, id)?;
     audit::append(tx, at, actor, Action::CustomerCreated, Some(id), None, None)?;

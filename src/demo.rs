@@ -361,7 +361,13 @@ pub fn setup() -> Setup {
 /// Intakes move through every state, so the today screen has copies due for deletion,
 /// devices due for destruction and devices waiting for pickup.
 pub fn create(dir: &Path, days: i64, seed: u64) -> Result<RecoveryKey> {
-    let clock = ManualClock::new(Utc::now() - Duration::days(days));
+    // Midnight, so each simulated day opens at 09:00 whatever the time the demo is built: the
+    // deadlines met on each day, and so the seeded history, must not depend on the hour.
+    let start = (Utc::now().date_naive() - Duration::days(days))
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc();
+    let clock = ManualClock::new(start);
     let (mut vault, recovery) = Vault::create(
         dir,
         &setup(),

@@ -439,21 +439,19 @@ pub(crate) fn load(conn: &Connection, id: i64) -> Result<Intake> {
 
 /// Next number of the year, `2026-0001`, taken in the caller's transaction.
 fn next_number(conn: &Connection, year: i32) -> Result<String> {
-    let n: i64 = conn.query_row(
-        "INSERT INTO intake_counter(year, last) VALUES (?1, 1)
-         ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
-        [year],
-        |r| r.get(0),
-    )?;
+    let n: i64 = conn
+        .prepare_cached(
+            "INSERT INTO intake_counter(year, last) VALUES (?1, 1)
+             ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+        )?
+        .query_row([year], |r| r.get(0))?;
     Ok(format!("{year}-{n:04}"))
 }
 
 fn holding_days(conn: &Connection) -> Result<(i64, i64)> {
-    Ok(conn.query_row(
-        "SELECT copy_retention_days, destruction_holding_days FROM shop WHERE id = 1",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+    Ok(conn
+        .prepare_cached("SELECT copy_retention_days, destruction_holding_days FROM shop WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 /// Inserts one validated intake with its number and log event, inside the caller's transaction.
@@ -474,30 +472,30 @@ pub(crate) fn insert(
             today + Duration::days(holding)
         }
     });
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO intake(number, customer_id, received_at, received_by, device_type, make, model, serial,
              accessories, condition, fault, service, estimate, access, status, status_changed_at,
              immediate_destruction, earliest_destruction, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?3, ?15, ?16, ?3)",
-        params![
-            number,
-            i.customer_id,
-            timestamp(now),
-            actor,
-            i.device_type.as_str(),
-            i.make,
-            i.model,
-            i.serial,
-            i.accessories,
-            i.condition,
-            i.fault,
-            i.service.as_str(),
-            i.estimate,
-            i.access.as_str(),
-            i.immediate_destruction,
-            earliest
-        ],
-    )?;
+    )?
+    .execute(params![
+        number,
+        i.customer_id,
+        timestamp(now),
+        actor,
+        i.device_type.as_str(),
+        i.make,
+        i.model,
+        i.serial,
+        i.accessories,
+        i.condition,
+        i.fault,
+        i.service.as_str(),
+        i.estimate,
+        i.access.as_str(),
+        i.immediate_destruction,
+        earliest
+    ])?;
     let id = tx.last_insert_rowid();
     let record = format!("intake:{id}");
     audit::append(

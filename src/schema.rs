@@ -19,6 +19,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 2,
         sql: include_str!("schema/0002_documents.sql"),
     },
+    Migration {
+        version: 3,
+        sql: include_str!("schema/0003_name_prefix_4.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {
@@ -105,6 +109,42 @@ mod tests {
             .query_row("SELECT count(*) FROM staff", [], |r| r.get(0))
             .unwrap();
         assert_eq!(staff, 1, "existing data must survive a failed migration");
+    }
+
+    #[test]
+    fn the_name_index_rebuild_keeps_every_customer_findable() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, &MIGRATIONS[..2]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO customer(name, kind, language, created_at, updated_at, search_key)
+                 VALUES ('Hans Hansen', 'private', 'nb', '2026-01-01', '2026-01-01', 41);
+             INSERT INTO customer_name(rowid, name) VALUES (41, 'Hans Hansen');",
+        )
+        .unwrap();
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        let found: Vec<i64> = conn
+            .prepare("SELECT rowid FROM customer_name WHERE customer_name MATCH 'hans*'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            found,
+            vec![41],
+            "a customer stored before migration 3 must be found by name under the same search key"
+        );
+        let sql: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'customer_name'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            sql.contains("'1 2 3 4'"),
+            "the rebuilt index must carry the 4-character prefix index: {sql}"
+        );
     }
 
     #[test]

@@ -54,10 +54,11 @@ pub(crate) fn reindex(conn: &Connection, customer_id: i64) -> Result<()> {
         String,
         String,
         String,
-    ) = conn.query_row(
-        "SELECT search_key, name, mobile, email, postcode, city, org_number FROM customer WHERE id = ?1",
-        [customer_id],
-        |r| {
+    ) = conn
+        .prepare_cached(
+            "SELECT search_key, name, mobile, email, postcode, city, org_number FROM customer WHERE id = ?1",
+        )?
+        .query_row([customer_id], |r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,
@@ -67,8 +68,7 @@ pub(crate) fn reindex(conn: &Connection, customer_id: i64) -> Result<()> {
                 r.get(5)?,
                 r.get(6)?,
             ))
-        },
-    )?;
+        })?;
     let mut body = format!(
         "{name}\n{}\n{email}\n{postcode} {city}\n{org}",
         phone_forms(&mobile)
@@ -86,21 +86,20 @@ pub(crate) fn reindex(conn: &Connection, customer_id: i64) -> Result<()> {
             body.push_str(&serial);
         }
     }
-    let new_key: i64 = conn.query_row("SELECT max(search_key) + 1 FROM customer", [], |r| r.get(0))?;
-    conn.execute("DELETE FROM customer_text WHERE rowid = ?1", [old_key])?;
-    conn.execute("DELETE FROM customer_name WHERE rowid = ?1", [old_key])?;
-    conn.execute(
-        "UPDATE customer SET search_key = ?1 WHERE id = ?2",
-        params![new_key, customer_id],
-    )?;
-    conn.execute(
-        "INSERT INTO customer_text(rowid, body) VALUES (?1, ?2)",
-        params![new_key, body],
-    )?;
-    conn.execute(
-        "INSERT INTO customer_name(rowid, name) VALUES (?1, ?2)",
-        params![new_key, name],
-    )?;
+    // Cached statements: imports and the demo generator call this once per customer.
+    let new_key: i64 = conn
+        .prepare_cached("SELECT max(search_key) + 1 FROM customer")?
+        .query_row([], |r| r.get(0))?;
+    conn.prepare_cached("DELETE FROM customer_text WHERE rowid = ?1")?
+        .execute([old_key])?;
+    conn.prepare_cached("DELETE FROM customer_name WHERE rowid = ?1")?
+        .execute([old_key])?;
+    conn.prepare_cached("UPDATE customer SET search_key = ?1 WHERE id = ?2")?
+        .execute(params![new_key, customer_id])?;
+    conn.prepare_cached("INSERT INTO customer_text(rowid, body) VALUES (?1, ?2)")?
+        .execute(params![new_key, body])?;
+    conn.prepare_cached("INSERT INTO customer_name(rowid, name) VALUES (?1, ?2)")?
+        .execute(params![new_key, name])?;
     Ok(())
 }
 

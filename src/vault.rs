@@ -463,6 +463,11 @@ fn open_database(path: &Path, key: &DataKey, create: bool) -> Result<Connection>
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Sorts and temporary indexes stay in memory: no plaintext in the temp directory.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Every page read from disk is decrypted and checked (HMAC); a 64 MiB page cache (instead of
+    // SQLite's 2 MiB) keeps a large shop's search index decrypted in memory, so typing in the
+    // search box does not decrypt the same pages again on each keystroke.
+    conn.pragma_update(None, "cache_size", -65536)?;
+    conn.set_prepared_statement_cache_capacity(64);
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)
 }
