@@ -31,7 +31,7 @@ pub enum Error {
     IllegalTransition { from: &'static str, to: &'static str },
     #[error("{0}")]
     Conflict(String),
-    #[error("not before {0}")]
+    #[error("too early: the holding period ends on {0}")]
     TooEarly(chrono::NaiveDate),
     #[error("the computer's credential store is not available: {0}")]
     KeyStoreUnavailable(String),

@@ -8,8 +8,9 @@ use clap::{Args, Parser, Subcommand};
 use output::{Out, Words};
 use skranke::import::{self, Field, ImportPlan};
 use skranke::{
-    AccessArrangement, Country, CustomerInput, CustomerKind, DeviceType, Error, IntakeInput, Jurisdiction,
-    KdfParams, Language, Passphrase, ServiceKind, Setup, ShopProfile, StaffInput, Status, Vault,
+    AccessArrangement, Country, CustomerInput, CustomerKind, DestructionInput, DestructionMethod, DeviceType,
+    DinClass, Error, IntakeInput, Jurisdiction, KdfParams, Language, Passphrase, SanitizationCategory,
+    ServiceKind, Setup, ShopProfile, StaffInput, Status, Vault,
 };
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -241,6 +242,36 @@ enum IntakeCommand {
     Show { intake: String },
     /// Show an intake's status and the allowed next ones, or move it to STATUS.
     Status { intake: String, status: Option<String> },
+    /// Record the destruction of a device held for destruction (not before its earliest date).
+    Destroy(DestroyArgs),
+}
+
+/// What a destruction certificate states about the device (NIST SP 800-88, DIN 66399).
+#[derive(Args)]
+struct DestroyArgs {
+    /// The intake's id or number.
+    intake: String,
+    /// NIST SP 800-88 category: clear, purge, destroy.
+    #[arg(long, default_value = "destroy")]
+    category: String,
+    /// shred, disintegrate, drill_crush, degauss, overwrite, block_erase, crypto_erase
+    #[arg(long)]
+    method: String,
+    /// The machine or software used, e.g. "HSM Powerline HDS 230".
+    #[arg(long, default_value = "")]
+    tool: String,
+    /// How the result was checked, e.g. "visual check of particle size".
+    #[arg(long, default_value = "")]
+    verification: String,
+    /// DIN 66399 material class: H (hard disks), E (electronic media), O (optical), P (paper).
+    #[arg(long)]
+    din_class: String,
+    /// DIN 66399 security level, 1 to 7.
+    #[arg(long)]
+    din_level: u8,
+    /// Who witnessed or verified the destruction.
+    #[arg(long, default_value = "")]
+    witness: String,
 }
 
 #[derive(Args)]
@@ -702,6 +733,31 @@ fn intake(vault: &mut Vault, command: &IntakeCommand, out: &Out) -> Outcome {
                 }
             };
             out.status(&updated);
+            Ok(())
+        }
+        IntakeCommand::Destroy(a) => {
+            let current = find_intake(vault, &a.intake)?;
+            let input = DestructionInput {
+                category: vocabulary(
+                    "category",
+                    &a.category,
+                    SanitizationCategory::ALL,
+                    SanitizationCategory::as_str,
+                )?,
+                method: vocabulary(
+                    "method",
+                    &a.method,
+                    DestructionMethod::ALL,
+                    DestructionMethod::as_str,
+                )?,
+                tool: a.tool.clone(),
+                verification: a.verification.clone(),
+                din_class: vocabulary("DIN class", &a.din_class, DinClass::ALL, DinClass::as_str)?,
+                din_level: a.din_level,
+                witness: a.witness.clone(),
+            };
+            let destroyed = vault.record_destruction(current.id, &input)?;
+            out.intake(&destroyed);
             Ok(())
         }
     }

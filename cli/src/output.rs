@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 use skranke::import::{ImportPlan, ImportReport};
-use skranke::{ChainReport, Customer, CustomerSummary, Intake, IntakeSummary};
+use skranke::{ChainReport, Customer, CustomerSummary, Destruction, Intake, IntakeSummary};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -213,6 +213,31 @@ impl Out {
         println!("Service     {}", i.service.as_str());
         println!("Access      {}", i.access.as_str());
         self.status_lines(i);
+        if let Some(d) = &i.destruction {
+            self.destruction_lines(d);
+        }
+    }
+
+    fn destruction_lines(&self, d: &Destruction) {
+        match (&d.destroyed_at, &d.destroyed_by) {
+            (Some(at), by) => println!("Destroyed   {at} by {}", by.as_deref().unwrap_or("")),
+            (None, _) => println!("Destroy on  {} or later", d.earliest),
+        }
+        if let (Some(category), Some(method)) = (d.category, d.method) {
+            println!("Method      {} ({})", method.as_str(), category.as_str());
+        }
+        if let (Some(class), Some(level)) = (d.din_class, d.din_level) {
+            println!("DIN 66399   {}-{level}", class.as_str());
+        }
+        for (label, value) in [
+            ("Tool", &d.tool),
+            ("Verified", &d.verification),
+            ("Witness", &d.witness),
+        ] {
+            if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+                println!("{label:<11} {v}");
+            }
+        }
     }
 
     fn status_lines(&self, i: &Intake) {

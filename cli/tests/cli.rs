@@ -600,3 +600,106 @@ fn documents_are_written_and_a_receipt_is_no_certificate() {
         stdout(&verify)
     );
 }
+
+#[test]
+fn a_destroyed_device_gets_a_certificate_that_verifies() {
+    let dir = vault();
+    let customer = add_kari(dir.path()).to_string();
+    let add = |extra: &[&str]| {
+        let mut args = vec![
+            "--json",
+            "intake",
+            "add",
+            "--customer",
+            &customer,
+            "--device-type",
+            "hdd",
+            "--make",
+            "Seagate",
+            "--serial",
+            "ZA1B2C3D",
+            "--service",
+            "destruction",
+        ];
+        args.extend_from_slice(extra);
+        ok_json(&cli(dir.path(), &args))["number"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let destroy = |number: &str| {
+        cli(
+            dir.path(),
+            &[
+                "--json",
+                "intake",
+                "destroy",
+                number,
+                "--method",
+                "shred",
+                "--din-class",
+                "H",
+                "--din-level",
+                "5",
+                "--tool",
+                "HSM Powerline HDS 230",
+                "--witness",
+                "Ola Nordmann",
+            ],
+        )
+    };
+
+    let held = add(&[]);
+    let o = cli(dir.path(), &["intake", "status", &held, "held_for_destruction"]);
+    assert_eq!(code(&o), 0, "a destruction intake can be held: {}", stderr(&o));
+    let early = destroy(&held);
+    assert_eq!(
+        code(&early),
+        5,
+        "destroying before the holding period ends is refused as invalid input: {}",
+        stderr(&early)
+    );
+    assert!(
+        stderr(&early).contains("holding period"),
+        "the refusal says why in plain words: {}",
+        stderr(&early)
+    );
+    let still = ok_json(&cli(dir.path(), &["--json", "intake", "show", &held]));
+    assert_eq!(
+        still["status"], "held_for_destruction",
+        "a refused destruction leaves the device held"
+    );
+
+    let now = add(&["--immediate-destruction"]);
+    let o = cli(dir.path(), &["intake", "status", &now, "held_for_destruction"]);
+    assert_eq!(code(&o), 0, "held before destruction: {}", stderr(&o));
+    let destroyed = ok_json(&destroy(&now));
+    assert_eq!(
+        destroyed["status"], "destroyed",
+        "an immediate destruction may be recorded on the day of intake"
+    );
+    assert_eq!(
+        destroyed["destruction"]["din_level"], 5,
+        "the DIN 66399 level given on the command line is stored"
+    );
+
+    let pdf = dir.path().join("sertifikat.pdf");
+    let o = cli(
+        dir.path(),
+        &["document", "certificate", &now, "--out", pdf.to_str().unwrap()],
+    );
+    assert_eq!(code(&o), 0, "the certificate is made: {}", stderr(&o));
+    let verify = cli(dir.path(), &["certificate", "verify", pdf.to_str().unwrap()]);
+    assert_eq!(
+        code(&verify),
+        0,
+        "the shop's own unchanged certificate verifies: {}{}",
+        stdout(&verify),
+        stderr(&verify)
+    );
+    assert!(
+        stdout(&verify).contains("Fiks & Berg Data AS"),
+        "the verdict names the issuing shop: {}",
+        stdout(&verify)
+    );
+}
