@@ -325,7 +325,8 @@ fn main() {
         .query_row("PRAGMA cache_size", [], |r| r.get(0))
         .expect("cache_size");
 
-    // 3. Queries: names, phone digits, and fragments of real generated serials.
+    // 3. Queries: names, phone digits, fragments of real generated serials, a whole e-mail address
+    // and a whole intake number.
     let serial_of = |id: i64| -> String {
         conn.query_row("SELECT serial FROM intake WHERE id = ?1", [id], |r| r.get(0))
             .expect("a generated serial")
@@ -351,6 +352,21 @@ fn main() {
     queries.push(("serial", s1[2..6].to_lowercase()));
     queries.push(("serial", s2[3..9].to_string()));
     queries.push(("serial", s3.clone()));
+    // Typed whole at the counter: an address whose domain thousands share, and an intake number.
+    let email: String = conn
+        .query_row(
+            "SELECT email FROM customer WHERE id = ?1",
+            [customers.max(1) as i64 / 4 + 1],
+            |r| r.get(0),
+        )
+        .expect("a generated e-mail");
+    queries.push(("e-mail", email));
+    let number: String = conn
+        .query_row("SELECT number FROM intake WHERE id = ?1", [n / 4 + 1], |r| {
+            r.get(0)
+        })
+        .expect("a generated intake number");
+    queries.push(("intake", number));
 
     // 5. An unencrypted copy of the same database, searched with the same cache size.
     let plain_path = tmp.path().join("plain.db");

@@ -108,6 +108,56 @@ fn phrase(term: &str) -> String {
     format!("\"{}\"", term.replace('"', "\"\""))
 }
 
+/// Shortest term matched by covering trigrams instead of its full trigram phrase.
+const COVER_FROM: usize = 8;
+
+/// The text tier's FTS expression for `terms`, and the terms its rows must still be checked to
+/// contain. A phrase reads the posting list of every trigram in the term: ten for a typed
+/// serial number, nineteen for an e-mail address, many of them shared by thousands of
+/// customers. A long ASCII term is instead matched by a few non-overlapping trigrams of its
+/// distinctive part, and each candidate row is checked for the exact term, so the result is the
+/// phrase's result at a fraction of the reading. ASCII only: SQLite's `lower` folds ASCII
+/// letters alone, while the trigram index folds all of Unicode.
+fn text_query(terms: &[&String]) -> (String, Vec<String>) {
+    let mut parts = Vec::with_capacity(terms.len());
+    let mut checks = Vec::new();
+    for term in terms {
+        if term.len() < COVER_FROM || !term.is_ascii() {
+            parts.push(phrase(term));
+            continue;
+        }
+        parts.extend(cover(distinctive(term)).into_iter().map(phrase));
+        checks.push(term.to_string());
+    }
+    (parts.join(" AND "), checks)
+}
+
+/// The part of a long term that sets it apart: of an e-mail address the part before the '@'
+/// (the domain is everyone's), and of that its longest run of letters and digits, which skips
+/// the year that begins every intake number ("2026-125001") and the dots of an address.
+fn distinctive(term: &str) -> &str {
+    let personal = match term.find('@') {
+        Some(at) if at >= 3 => &term[..at],
+        _ => term,
+    };
+    personal
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .max_by_key(|run| run.len())
+        .filter(|run| run.len() >= 3)
+        .unwrap_or(personal)
+}
+
+/// Non-overlapping trigrams from the start, plus the last one, so every character is in one.
+/// `term` has at least three (ASCII) characters.
+fn cover(term: &str) -> Vec<&str> {
+    let last = term.len() - 3;
+    let mut starts: Vec<usize> = (0..=last).step_by(3).collect();
+    if starts.last() != Some(&last) {
+        starts.push(last);
+    }
+    starts.into_iter().map(|i| &term[i..i + 3]).collect()
+}
+
 /// Splits what was typed into terms. Pure digit groups typed with spaces ("912 34 567") are
 /// joined, because phone numbers are indexed without spaces.
 fn terms(query: &str) -> Vec<String> {
@@ -169,12 +219,17 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Custom
     }
     let long: Vec<&String> = terms.iter().filter(|t| t.chars().count() >= 3).collect();
     if keys.len() < limit && !long.is_empty() {
-        let expr = long.iter().map(|t| phrase(t)).collect::<Vec<_>>().join(" AND ");
-        let mut stmt = conn.prepare_cached(
-            "SELECT rowid FROM customer_text WHERE customer_text MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
-        )?;
+        let (expr, checks) = text_query(&long);
+        let mut sql = String::from("SELECT rowid FROM customer_text WHERE customer_text MATCH ?1");
+        for n in 0..checks.len() {
+            sql.push_str(&format!(" AND instr(lower(body), ?{}) > 0", n + 3));
+        }
+        sql.push_str(" ORDER BY rowid DESC LIMIT ?2");
+        let mut stmt = conn.prepare_cached(&sql)?;
         let want = (limit + keys.len()) as i64;
-        let rows = stmt.query_map(params![expr, want], |r| r.get::<_, i64>(0))?;
+        let mut values: Vec<&dyn rusqlite::ToSql> = vec![&expr, &want];
+        values.extend(checks.iter().map(|c| c as &dyn rusqlite::ToSql));
+        let rows = stmt.query_map(values.as_slice(), |r| r.get::<_, i64>(0))?;
         for k in rows {
             let k = k?;
             if keys.len() >= limit {
@@ -229,6 +284,42 @@ mod tests {
             "e-mail stays whole"
         );
         assert!(terms(" \"' ").is_empty(), "quotes alone are no search");
+    }
+
+    #[test]
+    fn long_ascii_terms_are_covered_and_checked() {
+        let serial = "sa7f302f9999".to_string();
+        let (expr, checks) = text_query(&[&serial]);
+        assert_eq!(
+            expr, "\"sa7\" AND \"f30\" AND \"2f9\" AND \"999\"",
+            "four trigrams cover twelve characters, the last one overlapping"
+        );
+        assert_eq!(
+            checks,
+            vec![serial.clone()],
+            "the whole serial is checked on each row"
+        );
+        let email = "kari.nordmann42@example.com".to_string();
+        let (expr, _) = text_query(&[&email]);
+        assert_eq!(
+            expr, "\"nor\" AND \"dma\" AND \"nn4\" AND \"n42\"",
+            "an e-mail is narrowed by the longest run before its '@', the domain being shared"
+        );
+        let number = "2026-125001".to_string();
+        let (expr, checks) = text_query(&[&number]);
+        assert_eq!(
+            expr, "\"125\" AND \"001\"",
+            "an intake number is narrowed by its count, not by the year every number shares"
+        );
+        assert_eq!(checks, vec![number.clone()], "and checked whole");
+        let short = "91234".to_string();
+        let name = "ørjebakken".to_string();
+        let (expr, checks) = text_query(&[&short, &name]);
+        assert_eq!(
+            expr, "\"91234\" AND \"ørjebakken\"",
+            "short and non-ASCII terms stay phrases"
+        );
+        assert!(checks.is_empty(), "phrases need no check");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Search as you type: fragments of any field, ranked name-prefix first, then newest first.
 
 use crate::common::*;
-use skranke::{AccessArrangement, DeviceType, IntakeInput, ServiceKind};
+use skranke::{AccessArrangement, CustomerInput, DeviceType, IntakeInput, ServiceKind};
 
 #[test]
 fn fragments_of_every_field_find_the_customer() {
@@ -35,6 +35,8 @@ fn fragments_of_every_field_find_the_customer() {
         ("strömstad", anna.id, "a city with a Nordic letter"),
         ("452", anna.id, "a postcode fragment"),
         ("k9zq", kari.id, "a serial fragment"),
+        ("c02xk9zqjg5h", kari.id, "a whole serial"),
+        ("kari.nordmann@example.com", kari.id, "a whole e-mail address"),
         (&intake.number, kari.id, "an intake number"),
         ("kari nord", kari.id, "two terms"),
     ] {
@@ -95,5 +97,60 @@ fn name_prefixes_rank_first_then_recent_activity() {
         hits,
         vec![sen, hansen, nilsen],
         "a customer just worked on moves up within its tier"
+    );
+}
+
+#[test]
+fn a_long_term_matches_only_where_it_stands_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, _) = new_vault(tmp.path());
+    let kari = vault.add_customer(&kari()).unwrap();
+    let ola = vault
+        .add_customer(&CustomerInput {
+            name: "Ola Nordmann".into(),
+            mobile: "+4741234567".into(),
+            email: "ola.nordmann@example.com".into(),
+            ..crate::common::kari()
+        })
+        .unwrap();
+    let device = |customer_id, serial: &str| IntakeInput {
+        customer_id,
+        device_type: DeviceType::Hdd,
+        make: "Seagate".into(),
+        model: String::new(),
+        serial: serial.into(),
+        accessories: String::new(),
+        condition: String::new(),
+        fault: String::new(),
+        service: ServiceKind::Repair,
+        estimate: String::new(),
+        access: AccessArrangement::NoneNeeded,
+        immediate_destruction: false,
+    };
+    vault.add_intake(&device(kari.id, "SA7F302F9999")).unwrap();
+    // Every trigram a covering query reads ("sa7", "f30", "2f9", "999"), but not in one run.
+    vault.add_intake(&device(ola.id, "SA7X-F30X-2F9X-999")).unwrap();
+    let ids = |q: &str, vault: &mut skranke::Vault| -> Vec<i64> {
+        vault
+            .search_customers(q, 20)
+            .unwrap()
+            .iter()
+            .map(|h| h.id)
+            .collect()
+    };
+    assert_eq!(
+        ids("SA7F302F9999", &mut vault),
+        vec![kari.id],
+        "a serial matches where it stands whole, not where its pieces are scattered"
+    );
+    assert_eq!(
+        ids("ola.nordmann@example.com", &mut vault),
+        vec![ola.id],
+        "an e-mail address finds its owner only, though the domain is shared"
+    );
+    assert_eq!(
+        ids("nordmann@example.com", &mut vault),
+        vec![ola.id, kari.id],
+        "a fragment of two addresses finds both, most recently active first"
     );
 }
