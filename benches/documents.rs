@@ -4,7 +4,8 @@
 //! Chromium (`--print-to-pdf` of an equivalent HTML page) as the baseline.
 //!
 //! Run: `cargo bench --bench documents` (release build). Chromium is optional; without it the
-//! baseline is reported as missing.
+//! baseline is reported as missing. With `SKRANKE_BENCH_PDFS=<folder>` the last certificate and
+//! access report are written there for looking at.
 
 use skranke::{
     AccessArrangement, DestructionInput, DestructionMethod, DeviceType, DinClass, IntakeInput, KdfParams,
@@ -23,7 +24,9 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+/// Median of `runs` calls; the fastest and slowest are added to `spread`, because on a shared
+/// machine one median hides how much the figures move.
+fn time<T>(spread: &mut Vec<(Duration, Duration)>, runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut times = Vec::with_capacity(runs);
     let mut last = None;
     for _ in 0..runs {
@@ -32,6 +35,8 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
         times.push(start.elapsed());
         last = Some(out);
     }
+    let (min, max) = (times.iter().min(), times.iter().max());
+    spread.push((*min.expect("runs > 0"), *max.expect("runs > 0")));
     (median(times), last.expect("at least one run"))
 }
 
@@ -147,18 +152,30 @@ fn main() {
     vault.receipt_pdf(receipt_intake, Paper::Roll80).expect("receipt");
 
     let mut next = destroyed.iter();
-    let (cert_t, cert) = time(50, || {
+    let load_before = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let mut spread = Vec::new();
+    let (cert_t, cert) = time(&mut spread, 50, || {
         let id = *next.next().expect("enough destroyed devices");
         vault.issue_certificate(&[id]).expect("certificate")
     });
-    let (verify_t, _) = time(20, || vault.verify_certificate_pdf(&cert.pdf).expect("verify"));
-    let (roll_t, roll) = time(50, || {
+    let (verify_t, _) = time(&mut spread, 20, || {
+        vault.verify_certificate_pdf(&cert.pdf).expect("verify")
+    });
+    let (roll_t, roll) = time(&mut spread, 50, || {
         vault.receipt_pdf(receipt_intake, Paper::Roll80).expect("receipt")
     });
-    let (a4_t, a4) = time(50, || {
+    let (a4_t, a4) = time(&mut spread, 50, || {
         vault.receipt_pdf(receipt_intake, Paper::A4).expect("receipt")
     });
-    let (report_t, report) = time(10, || vault.access_report_pdf(heavy).expect("access report"));
+    let (report_t, report) = time(&mut spread, 20, || {
+        vault.access_report_pdf(heavy).expect("access report")
+    });
+    // `SKRANKE_BENCH_PDFS=/some/folder` keeps the last certificate and report for looking at.
+    if let Some(dir) = std::env::var_os("SKRANKE_BENCH_PDFS") {
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::write(dir.join("bench-certificate.pdf"), &cert.pdf).expect("write certificate");
+        std::fs::write(dir.join("bench-access-report.pdf"), &report).expect("write report");
+    }
     let pages = lopdf::Document::load_mem(&report)
         .map(|d| d.get_pages().len())
         .unwrap_or(0);
@@ -185,6 +202,27 @@ fn main() {
         "| access report, 1,000 intakes ({pages} pages) | {:.2} | {} |",
         ms(report_t),
         report.len()
+    );
+
+    let names = [
+        "certificate",
+        "verify",
+        "receipt roll",
+        "receipt A4",
+        "access report",
+    ];
+    let spread: Vec<String> = names
+        .iter()
+        .zip(&spread)
+        .map(|(name, (min, max))| format!("{name} {:.2}–{:.2}", ms(*min), ms(*max)))
+        .collect();
+    println!("fastest–slowest run (ms): {}", spread.join(", "));
+    println!(
+        "load average before / after the runs: {} / {}",
+        load_before.trim(),
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
     );
 
     let cert_html = html_page(

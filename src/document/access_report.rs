@@ -10,7 +10,10 @@ use super::{
 use crate::audit::Action;
 use crate::customer::{Customer, CustomerKind};
 use crate::error::Result;
-use crate::intake::{Intake, Status};
+use crate::intake::{
+    AccessArrangement, DataCopy, Destruction, DestructionMethod, DeviceType, DinClass, Intake,
+    SanitizationCategory, ServiceKind, Status,
+};
 use crate::shop::Language;
 use crate::vault::Vault;
 use chrono::{DateTime, Months, NaiveDate, Utc};
@@ -33,15 +36,7 @@ pub(crate) struct Holdings {
 
 pub(crate) fn gather(conn: &Connection, customer_id: i64) -> Result<Holdings> {
     let customer = crate::customer::load(conn, customer_id)?;
-    let ids: Vec<i64> = {
-        let mut stmt = conn.prepare_cached("SELECT id FROM intake WHERE customer_id = ?1 ORDER BY id")?;
-        let rows = stmt.query_map([customer_id], |r| r.get(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    let intakes = ids
-        .iter()
-        .map(|id| crate::intake::load(conn, *id))
-        .collect::<Result<Vec<_>>>()?;
+    let intakes = intakes_of(conn, customer_id)?;
     let certificates = {
         let mut stmt = conn.prepare_cached(
             "SELECT number, kind, issued_at FROM certificate WHERE customer_id = ?1 ORDER BY id",
@@ -67,6 +62,104 @@ pub(crate) fn gather(conn: &Connection, customer_id: i64) -> Result<Holdings> {
         documents,
         events,
     })
+}
+
+/// Every intake of the customer with its data copies, in two queries. The same rows and values
+/// as `intake::load` per intake, which took 1,000 statement runs (about 35 ms) for a customer
+/// with 1,000 intakes.
+fn intakes_of(conn: &Connection, customer_id: i64) -> Result<Vec<Intake>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id, i.number, i.customer_id, c.name, i.received_at, i.received_by, s.name,
+                i.device_type, i.make, i.model, i.serial, i.accessories, i.condition, i.fault,
+                i.service, i.estimate, i.access, i.status, i.status_changed_at, i.handed_over_at,
+                i.held_since, i.earliest_destruction, i.immediate_destruction, i.destroyed_at, d.name,
+                i.sanitization_category, i.destruction_method, i.destruction_tool, i.verification,
+                i.din_class, i.din_level, i.witness
+         FROM intake i JOIN customer c ON c.id = i.customer_id
+         JOIN staff s ON s.id = i.received_by LEFT JOIN staff d ON d.id = i.destroyed_by
+         WHERE i.customer_id = ?1 ORDER BY i.id",
+    )?;
+    let rows = stmt.query_map([customer_id], |r| {
+        let device: String = r.get(7)?;
+        let service: String = r.get(14)?;
+        let access: String = r.get(16)?;
+        let status: String = r.get(17)?;
+        let earliest: Option<NaiveDate> = r.get(21)?;
+        let category: Option<String> = r.get(25)?;
+        let method: Option<String> = r.get(26)?;
+        let din_class: Option<String> = r.get(29)?;
+        let status = Status::parse(&status).unwrap_or(Status::Received);
+        Ok(Intake {
+            id: r.get(0)?,
+            number: r.get(1)?,
+            customer_id: r.get(2)?,
+            customer_name: r.get(3)?,
+            received_at: r.get(4)?,
+            received_by: r.get(5)?,
+            received_by_name: r.get(6)?,
+            device_type: DeviceType::parse(&device).unwrap_or(DeviceType::Other),
+            make: r.get(8)?,
+            model: r.get(9)?,
+            serial: r.get(10)?,
+            accessories: r.get(11)?,
+            condition: r.get(12)?,
+            fault: r.get(13)?,
+            service: ServiceKind::parse(&service).unwrap_or(ServiceKind::Other),
+            estimate: r.get(15)?,
+            access: AccessArrangement::parse(&access).unwrap_or(AccessArrangement::NoneNeeded),
+            status,
+            status_changed_at: r.get(18)?,
+            handed_over_at: r.get(19)?,
+            allowed_next: status.allowed_next().to_vec(),
+            destruction: match earliest {
+                Some(earliest) => Some(Destruction {
+                    held_since: r.get(20)?,
+                    earliest,
+                    immediate: r.get(22)?,
+                    destroyed_at: r.get(23)?,
+                    destroyed_by: r.get(24)?,
+                    category: category.as_deref().and_then(SanitizationCategory::parse),
+                    method: method.as_deref().and_then(DestructionMethod::parse),
+                    tool: r.get(27)?,
+                    verification: r.get(28)?,
+                    din_class: din_class.as_deref().and_then(DinClass::parse),
+                    din_level: r.get(30)?,
+                    witness: r.get(31)?,
+                }),
+                None => None,
+            },
+            copies: Vec::new(),
+        })
+    })?;
+    let mut intakes = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.id, d.intake_id, d.label, d.location, d.created_at, d.handed_over_at, d.delete_due,
+                d.deleted_at, s.name, d.deletion_method
+         FROM data_copy d JOIN intake i ON i.id = d.intake_id LEFT JOIN staff s ON s.id = d.deleted_by
+         WHERE i.customer_id = ?1 ORDER BY d.id",
+    )?;
+    let copies = stmt.query_map([customer_id], |r| {
+        Ok(DataCopy {
+            id: r.get(0)?,
+            intake_id: r.get(1)?,
+            label: r.get(2)?,
+            location: r.get(3)?,
+            created_at: r.get(4)?,
+            handed_over_at: r.get(5)?,
+            delete_due: r.get(6)?,
+            deleted_at: r.get(7)?,
+            deleted_by: r.get(8)?,
+            deletion_method: r.get(9)?,
+        })
+    })?;
+    for copy in copies {
+        let copy = copy?;
+        // Intakes are sorted by id, so each copy finds its intake by binary search.
+        if let Ok(k) = intakes.binary_search_by_key(&copy.intake_id, |i| i.id) {
+            intakes[k].copies.push(copy);
+        }
+    }
+    Ok(intakes)
 }
 
 fn add_months(d: NaiveDate, months: u32) -> NaiveDate {
@@ -632,5 +725,109 @@ impl Vault {
         )?;
         tx.commit()?;
         Ok(pdf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::intake::{CopyInput, DestructionInput, IntakeInput};
+    use crate::{KdfParams, ManualClock, Passphrase};
+    use std::sync::Arc;
+
+    /// The report reads intakes in two queries; they must be exactly what `intake::load`
+    /// gives one by one, copies and destruction columns included.
+    #[test]
+    fn intakes_read_together_equal_intakes_read_one_by_one() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let (mut vault, _) = Vault::create(
+            &tmp.path().join("vault"),
+            &crate::demo::setup(),
+            &Passphrase::new("test passphrase"),
+            KdfParams::MINIMUM,
+            Arc::new(ManualClock::new(chrono::Utc::now())),
+        )
+        .expect("vault");
+        let customer = crate::demo::bulk(&mut vault, 1, 12, 3).expect("12 intakes")[0];
+        let other = crate::demo::bulk(&mut vault, 1, 5, 4).expect("another customer")[0];
+        let held = vault
+            .add_intake(&IntakeInput {
+                customer_id: customer,
+                device_type: DeviceType::Hdd,
+                make: "Seagate".into(),
+                model: "Barracuda 2 TB".into(),
+                serial: "ZFL0TEST".into(),
+                accessories: String::new(),
+                condition: String::new(),
+                fault: String::new(),
+                service: ServiceKind::Destruction,
+                estimate: String::new(),
+                access: AccessArrangement::NoneNeeded,
+                immediate_destruction: true,
+            })
+            .expect("intake for destruction");
+        vault
+            .set_intake_status(held.id, Status::HeldForDestruction)
+            .expect("held");
+        vault
+            .record_destruction(
+                held.id,
+                &DestructionInput {
+                    category: SanitizationCategory::Destroy,
+                    method: DestructionMethod::Shred,
+                    tool: "HSM Powerline".into(),
+                    verification: "Visual check".into(),
+                    din_class: DinClass::H,
+                    din_level: 5,
+                    witness: "Kari Nordmann".into(),
+                },
+            )
+            .expect("destroyed");
+        let conn = vault.conn().expect("unlocked");
+        let first: i64 = conn
+            .query_row(
+                "SELECT min(id) FROM intake WHERE customer_id = ?1",
+                [customer],
+                |r| r.get(0),
+            )
+            .expect("an intake");
+        for label in ["Bilder", "Dokumenter"] {
+            vault
+                .add_copy(
+                    first,
+                    &CopyInput {
+                        label: label.into(),
+                        location: "NAS-01".into(),
+                    },
+                )
+                .expect("copy");
+        }
+        let conn = vault.conn().expect("unlocked");
+        let together = intakes_of(conn, customer).expect("batch read");
+        let ids: Vec<i64> = {
+            let mut stmt = conn
+                .prepare("SELECT id FROM intake WHERE customer_id = ?1 ORDER BY id")
+                .expect("statement");
+            let rows = stmt.query_map([customer], |r| r.get(0)).expect("ids");
+            rows.collect::<rusqlite::Result<_>>().expect("ids")
+        };
+        let one_by_one: Vec<Intake> = ids
+            .iter()
+            .map(|id| crate::intake::load(conn, *id).expect("load"))
+            .collect();
+        assert_eq!(
+            together, one_by_one,
+            "the batch read must return the same intakes, in the same order, as loading each"
+        );
+        assert_eq!(together.len(), 13, "12 generated intakes and the destroyed disk");
+        assert_eq!(together[0].copies.len(), 2, "both copies sit on the first intake");
+        assert!(
+            together.iter().any(|i| i.destruction.is_some()),
+            "the destruction columns are exercised"
+        );
+        assert!(
+            together.iter().all(|i| i.customer_id == customer) && other != customer,
+            "another customer's intakes are not included"
+        );
     }
 }

@@ -9,6 +9,12 @@
 //! face is subset to the characters the document uses (allsorts, the subsetter printpdf itself
 //! uses), so printpdf runs without its `text_layout`/`html` features yet embeds only kilobytes.
 //!
+//! Pages: printpdf writes the document, the page objects and the fonts (with `/W` and
+//! `/ToUnicode`); each page's content stream is then built with lopdf's content model
+//! (`PageOps`) and compressed at a faster zlib level, on several threads for long documents.
+//! printpdf's own content writer handled every character one at a time and was over half the
+//! time of a 158-page access report (see `PageOps` and docs/benchmarks.md).
+//!
 //! PDF/A-2b: printpdf 0.12.8 cannot produce it by itself (read in its `conformance.rs` and
 //! `serialize.rs`):
 //! - `PdfConformance::A2B_2011_PDF_1_7` writes no XMP metadata at all (`must_have_xmp_metadata()`
@@ -32,9 +38,11 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
+use lopdf::content::{Content, Operation};
+use lopdf::{Object, StringFormat};
 use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+    Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Pt,
+    TextItem,
 };
 use qrcode::{EcLevel, QrCode};
 
@@ -218,8 +226,18 @@ impl Font {
 
     /// Drawn width of `text` (tracking after the last glyph does not count).
     fn width(&self, text: &str) -> f32 {
-        let n = text.chars().count() as f32;
-        self.face.metrics().width(text, self.size) + self.tracking * (n - 1.0).max(0.0)
+        let metrics = self.face.metrics();
+        let (units, chars) = text
+            .chars()
+            .fold((0, 0), |(u, n), c| (u + metrics.advance(c), n + 1));
+        self.measure(units, chars)
+    }
+
+    /// Drawn width of `chars` characters whose advances add up to `units` font units; the
+    /// same value as [`Font::width`] of that text, so line breaking can add up words instead
+    /// of measuring every candidate line again.
+    fn measure(&self, units: u32, chars: usize) -> f32 {
+        self.face.metrics().scaled(units, self.size) + self.tracking * (chars as f32 - 1.0).max(0.0)
     }
 
     /// Baseline of a line of this font centred in a line box starting at `top`.
@@ -970,33 +988,53 @@ impl Layout {
 
 /// Greedy line breaking with the face's real advance widths. Hard breaks at `\n`; words longer
 /// than the width are broken between characters. Always returns at least one line.
+///
+/// Widths are added up in font units as words join a line (exactly what measuring the joined
+/// line gives, since the sum is an integer); a long report breaks some 300,000 characters.
 fn wrap(text: &str, font: Font, width: f32) -> Vec<String> {
+    let metrics = font.face.metrics();
+    let space = metrics.advance(' ');
     let mut lines = Vec::new();
     for hard in text.split('\n') {
         let hard = font.face.drawable(hard);
         let mut line = String::new();
+        // Advance units and character count of `line`.
+        let (mut units, mut chars) = (0, 0);
         for word in hard.split_whitespace() {
-            let candidate = if line.is_empty() {
-                word.to_string()
+            let (word_units, word_chars) = word
+                .chars()
+                .fold((0, 0), |(u, n), c| (u + metrics.advance(c), n + 1));
+            let (joined_units, joined_chars) = if line.is_empty() {
+                (word_units, word_chars)
             } else {
-                format!("{line} {word}")
+                (units + space + word_units, chars + 1 + word_chars)
             };
-            if font.width(&candidate) <= width {
-                line = candidate;
+            if font.measure(joined_units, joined_chars) <= width {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                (units, chars) = (joined_units, joined_chars);
                 continue;
             }
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
             }
-            if font.width(word) <= width {
+            if font.measure(word_units, word_chars) <= width {
                 line = word.to_string();
+                (units, chars) = (word_units, word_chars);
                 continue;
             }
+            (units, chars) = (0, 0);
             for c in word.chars() {
+                let advance = metrics.advance(c);
                 line.push(c);
-                if font.width(&line) > width && line.chars().count() > 1 {
+                units += advance;
+                chars += 1;
+                if font.measure(units, chars) > width && chars > 1 {
                     line.pop();
                     lines.push(std::mem::replace(&mut line, c.to_string()));
+                    (units, chars) = (advance, 1);
                 }
             }
         }
@@ -1019,13 +1057,105 @@ fn code_groups(code: &str) -> Vec<String> {
     chars.chunks(4).map(|g| g.iter().collect()).collect()
 }
 
-fn grey(level: f32) -> Color {
-    Color::Greyscale(Greyscale::new(level.clamp(0.0, 1.0), None))
-}
-
 /// Rounds to 1/100 pt: invisible, and keeps content streams short.
 fn round(v: f32) -> f32 {
     (v * 100.0).round() / 100.0
+}
+
+/// zlib level for page streams and fonts. lopdf's own `compress` always uses 9 (best): about
+/// 70 ms of a 158-page access report with miniz_oxide. Level 4 with zlib-rs took about 17 ms,
+/// for a file about 4 % larger than level 6 (`benches/documents.rs`, 2026-11-22).
+const DEFLATE_LEVEL: u32 = 4;
+
+fn deflate(bytes: &[u8], level: u32) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(bytes.len() / 4),
+        flate2::Compression::new(level),
+    );
+    encoder.write_all(bytes)?;
+    encoder.finish()
+}
+
+/// A page's content stream, compressed when that made it smaller.
+struct PageContent {
+    bytes: Vec<u8>,
+    deflated: bool,
+}
+
+/// Below this many pages the content streams are written on the calling thread.
+const PAGES_PER_THREAD: usize = 8;
+
+/// Every page's content stream, built, encoded and compressed on up to four threads when the
+/// document is long (pages are independent, and this is most of a long report's cost).
+fn page_contents(
+    pages: &[Vec<Item>],
+    page_height: f32,
+    faces: &[Option<Embedded>; 2],
+) -> Result<Vec<PageContent>, LayoutError> {
+    let one = |items: &Vec<Item>| -> Result<PageContent, LayoutError> {
+        let mut page = PageOps::new(page_height, faces, items.len());
+        for item in items {
+            page.emit(item);
+        }
+        let plain = page
+            .finish()
+            .encode()
+            .map_err(|e| LayoutError::Pdf(e.to_string()))?;
+        let packed = deflate(&plain, DEFLATE_LEVEL).map_err(|e| LayoutError::Pdf(e.to_string()))?;
+        // lopdf's rule: keep a stream that compression would not make smaller as it is.
+        Ok(if packed.len() + 19 < plain.len() {
+            PageContent {
+                bytes: packed,
+                deflated: true,
+            }
+        } else {
+            PageContent {
+                bytes: plain,
+                deflated: false,
+            }
+        })
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(4)
+        .min(pages.len() / PAGES_PER_THREAD);
+    if threads <= 1 {
+        return pages.iter().map(one).collect();
+    }
+    let chunk = pages.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = pages
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Result<Vec<_>, _>>()))
+            .collect();
+        let mut out = Vec::with_capacity(pages.len());
+        for worker in workers {
+            let part = worker
+                .join()
+                .map_err(|_| LayoutError::Pdf("a page writer thread panicked".into()))??;
+            out.extend(part);
+        }
+        Ok(out)
+    })
+}
+
+/// `FlateDecode` for every stream that may be compressed and is not yet, as lopdf's
+/// `Document::compress` does (including its rule to keep a stream that would not shrink).
+fn compress(pdf: &mut lopdf::Document) -> std::io::Result<()> {
+    for object in pdf.objects.values_mut() {
+        if let lopdf::Object::Stream(stream) = object {
+            if !stream.allows_compression || stream.dict.has(b"Filter") {
+                continue;
+            }
+            let packed = deflate(&stream.content, DEFLATE_LEVEL)?;
+            if packed.len() + 19 < stream.content.len() {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content(packed);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn write_pdf(
@@ -1039,12 +1169,29 @@ fn write_pdf(
     // Subset each face to the characters actually drawn with it, then hand the subset to
     // printpdf as if it were the whole font (it embeds what it is given).
     let mut used: [BTreeSet<char>; 2] = [BTreeSet::new(), BTreeSet::new()];
+    // Marked in a table first: a set insert per character drawn is slow for a long report.
+    let mut seen = [vec![false; DIRECT_CODES], vec![false; DIRECT_CODES]];
     for item in pages.iter().flatten() {
         if let Item::Text { text, font, .. } = item {
-            used[font.face as usize].extend(text.chars());
+            let face = font.face as usize;
+            for c in text.chars() {
+                match seen[face].get_mut(c as usize) {
+                    Some(mark) => *mark = true,
+                    None => {
+                        used[face].insert(c);
+                    }
+                }
+            }
         }
     }
-    let mut font_ids: [Option<FontId>; 2] = [None, None];
+    for (face, marks) in seen.iter().enumerate() {
+        let marked = marks.iter().enumerate().filter(|(_, m)| **m);
+        used[face].extend(marked.filter_map(|(code, _)| char::from_u32(code as u32)));
+    }
+    let mut faces: [Option<Embedded>; 2] = [None, None];
+    // printpdf writes a font's /W widths and /ToUnicode map from the text it sees drawn, so it
+    // is shown each face's characters once (on page 1, whose content is replaced below).
+    let mut usage = Vec::new();
     for (face, tag) in [(Face::Regular, "SKRAAA"), (Face::Bold, "SKRAAB")] {
         let chars = &used[face as usize];
         if chars.is_empty() {
@@ -1056,19 +1203,28 @@ fn write_pdf(
             .ok_or_else(|| LayoutError::Font(format!("subset of {face:?} does not parse: {warnings:?}")))?;
         // The six-letter tag marks the embedded program as a subset (ISO 32000-1 9.6.4).
         parsed.font_name = Some(format!("{tag}+{}", face.postscript_name()));
-        font_ids[face as usize] = Some(doc.add_font(&parsed));
+        let embedded = Embedded::new(&parsed, chars);
+        let id = doc.add_font(&parsed);
+        usage.extend([
+            Op::StartTextSection,
+            Op::SetFont {
+                font: PdfFontHandle::External(id.clone()),
+                size: Pt(1.0),
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(chars.iter().collect())],
+            },
+            Op::EndTextSection,
+        ]);
+        faces[face as usize] = Some(Embedded {
+            resource: id.0.into_bytes(),
+            ..embedded
+        });
     }
 
-    let pdf_pages = pages
-        .iter()
-        .map(|items| {
-            let mut ops = Vec::with_capacity(items.len() * 4);
-            for item in items {
-                emit(item, page_height, &font_ids, &mut ops);
-            }
-            PdfPage::new(Mm(page_width / PT_PER_MM), Mm(page_height / PT_PER_MM), ops)
-        })
-        .collect();
+    let (width, height) = (Mm(page_width / PT_PER_MM), Mm(page_height / PT_PER_MM));
+    let mut pdf_pages = vec![PdfPage::new(width, height, usage)];
+    pdf_pages.resize_with(pages.len().max(1), || PdfPage::new(width, height, Vec::new()));
     doc.with_pages(pdf_pages);
 
     let info = &mut doc.metadata.info;
@@ -1092,103 +1248,231 @@ fn write_pdf(
     if !errors.is_empty() {
         return Err(LayoutError::Pdf(errors.join("; ")));
     }
+    let page_ids: Vec<lopdf::ObjectId> = pdf.get_pages().into_values().collect();
+    for (id, content) in page_ids
+        .into_iter()
+        .zip(page_contents(pages, page_height, &faces)?)
+    {
+        // Not `Document::change_page_content`: it compresses again, at level 9.
+        let stream = pdf
+            .get_dictionary(id)
+            .and_then(|page| page.get(b"Contents"))
+            .and_then(Object::as_reference)
+            .and_then(|contents| pdf.get_object_mut(contents))
+            .and_then(Object::as_stream_mut)
+            .map_err(|e| LayoutError::Pdf(e.to_string()))?;
+        stream.set_plain_content(content.bytes);
+        if content.deflated {
+            stream.dict.set("Filter", "FlateDecode");
+        }
+    }
     archival::complete(&mut pdf, meta).map_err(|e| LayoutError::Pdf(e.to_string()))?;
-    pdf.compress();
+    compress(&mut pdf).map_err(|e| LayoutError::Pdf(e.to_string()))?;
     let mut out = Vec::new();
     pdf.save_to(&mut out)
         .map_err(|e| LayoutError::Pdf(e.to_string()))?;
     Ok(out)
 }
 
-fn emit(item: &Item, page_height: f32, fonts: &[Option<FontId>; 2], ops: &mut Vec<Op>) {
-    let y = |top: f32| Pt(round(page_height - top));
-    match item {
-        Item::Text {
-            x,
-            baseline,
-            text,
-            font,
-        } => {
-            let Some(id) = &fonts[font.face as usize] else {
-                return;
-            };
-            ops.push(Op::StartTextSection);
-            ops.push(Op::SetFont {
-                font: PdfFontHandle::External(id.clone()),
-                size: Pt(font.size),
-            });
-            ops.push(Op::SetFillColor { col: grey(font.grey) });
-            if font.tracking != 0.0 {
-                ops.push(Op::SetCharacterSpacing {
-                    multiplier: round(font.tracking),
-                });
+/// A face as embedded in one document: printpdf's resource name for it and the subset's own
+/// character-to-glyph map, which gives the two-byte codes (Identity-H) the page shows.
+struct Embedded {
+    resource: Vec<u8>,
+    /// Glyph id by code point below [`DIRECT_CODES`]; 0 = none.
+    direct: Vec<u16>,
+    /// Glyph ids of the (rare) characters above.
+    other: std::collections::BTreeMap<u32, u16>,
+}
+
+/// Code points looked up by index rather than in a map (Latin, Greek, Cyrillic, punctuation).
+const DIRECT_CODES: usize = 0x2100;
+
+impl Embedded {
+    fn new(font: &ParsedFont, chars: &BTreeSet<char>) -> Embedded {
+        let mut direct = vec![0; DIRECT_CODES];
+        let mut other = std::collections::BTreeMap::new();
+        for c in chars {
+            let gid = font.lookup_glyph_index(*c as u32).unwrap_or(0);
+            match direct.get_mut(*c as usize) {
+                Some(slot) => *slot = gid,
+                None => {
+                    other.insert(*c as u32, gid);
+                }
             }
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(round(*x)), y(*baseline)),
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::Text(text.clone())],
-            });
-            if font.tracking != 0.0 {
-                // Tc is graphics state and would outlive the text section.
-                ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
-            }
-            ops.push(Op::EndTextSection);
         }
-        Item::Line {
-            x1,
-            y1,
-            x2,
-            y2,
-            width,
-            grey: level,
-        } => {
-            let point = |x: f32, top: f32| LinePoint {
-                p: Point {
-                    x: Pt(round(x)),
-                    y: y(top),
-                },
-                bezier: false,
-            };
-            ops.push(Op::SetOutlineColor { col: grey(*level) });
-            ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-            ops.push(Op::DrawLine {
-                line: Line {
-                    points: vec![point(*x1, *y1), point(*x2, *y2)],
-                    is_closed: false,
-                },
-            });
+        Embedded {
+            resource: Vec::new(),
+            direct,
+            other,
         }
-        Item::Rect {
-            x,
-            top,
-            width,
-            height,
-            fill,
-            stroke,
-        } => {
-            if let Some(level) = fill {
-                ops.push(Op::SetFillColor { col: grey(*level) });
-            }
-            if let Some(level) = stroke {
-                ops.push(Op::SetOutlineColor { col: grey(*level) });
-                ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
-            }
-            let mode = match (fill, stroke) {
-                (Some(_), Some(_)) => PaintMode::FillStroke,
-                (None, Some(_)) => PaintMode::Stroke,
-                _ => PaintMode::Fill,
+    }
+
+    /// `text` as big-endian glyph ids, the way printpdf encodes text in an embedded font
+    /// (a character without a glyph becomes 0, `.notdef`).
+    fn codes(&self, text: &str) -> Vec<u8> {
+        let mut out = Vec::with_capacity(text.len() * 2);
+        for c in text.chars() {
+            let gid = match self.direct.get(c as usize) {
+                Some(gid) => *gid,
+                None => self.other.get(&(c as u32)).copied().unwrap_or(0),
             };
-            ops.push(Op::DrawRectangle {
-                rectangle: Rect {
-                    x: Pt(round(*x)),
-                    y: y(top + height),
-                    width: Pt(round(*width)),
-                    height: Pt(round(*height)),
-                    mode: Some(mode),
-                    winding_order: None,
-                },
-            });
+            out.extend_from_slice(&gid.to_be_bytes());
+        }
+        out
+    }
+}
+
+/// One page's items as content-stream operations, built with lopdf's content model.
+///
+/// printpdf draws the same operators, but its writer looks up, collects and hex-formats every
+/// character one at a time; for a 158-page access report (23,000 runs, 320,000 characters) that
+/// was about 55 ms, over half the document. Here consecutive runs of text share one text
+/// object (`BT … ET`), font, fill grey and letter spacing are written only when they change,
+/// and glyph ids are written as binary strings (two bytes per glyph instead of four hex
+/// digits). printpdf still writes the document, its fonts (with `/W` and `/ToUnicode`) and the
+/// page objects; this only replaces each page's content stream.
+struct PageOps<'a> {
+    page_height: f32,
+    faces: &'a [Option<Embedded>; 2],
+    ops: Vec<Operation>,
+    /// Inside `BT … ET`.
+    in_text: bool,
+    /// Face and size set by the last `Tf`; `None` before the first.
+    font: Option<(Face, f32)>,
+    /// Fill grey last set (by text or a filled rectangle); `None` before the first.
+    fill: Option<f32>,
+    /// Letter spacing (`Tc`) in force; a page starts at 0.
+    tracking: f32,
+}
+
+impl<'a> PageOps<'a> {
+    fn new(page_height: f32, faces: &'a [Option<Embedded>; 2], items: usize) -> PageOps<'a> {
+        PageOps {
+            page_height,
+            faces,
+            ops: Vec::with_capacity(items * 3),
+            in_text: false,
+            font: None,
+            fill: None,
+            tracking: 0.0,
+        }
+    }
+
+    /// PDF's y axis points up from the bottom of the page; items measure down from the top.
+    fn y(&self, top: f32) -> Object {
+        Object::Real(round(self.page_height - top))
+    }
+
+    fn op(&mut self, operator: &str, operands: Vec<Object>) {
+        self.ops.push(Operation::new(operator, operands));
+    }
+
+    fn set_fill(&mut self, level: f32) {
+        if self.fill != Some(level) {
+            self.op("g", vec![Object::Real(level.clamp(0.0, 1.0))]);
+            self.fill = Some(level);
+        }
+    }
+
+    fn set_stroke(&mut self, level: f32, width: f32) {
+        self.op("G", vec![Object::Real(level.clamp(0.0, 1.0))]);
+        self.op("w", vec![Object::Real(width)]);
+    }
+
+    /// Path operators are not allowed inside a text object.
+    fn end_text(&mut self) {
+        if self.in_text {
+            self.op("ET", Vec::new());
+            self.in_text = false;
+        }
+    }
+
+    fn finish(mut self) -> Content<Vec<Operation>> {
+        self.end_text();
+        Content { operations: self.ops }
+    }
+
+    fn emit(&mut self, item: &Item) {
+        match item {
+            Item::Text {
+                x,
+                baseline,
+                text,
+                font,
+            } => {
+                let faces = self.faces;
+                let Some(face) = &faces[font.face as usize] else {
+                    return;
+                };
+                if !self.in_text {
+                    self.op("BT", Vec::new());
+                    self.in_text = true;
+                }
+                if self.font != Some((font.face, font.size)) {
+                    let name = Object::Name(face.resource.clone());
+                    self.op("Tf", vec![name, Object::Real(font.size)]);
+                    self.font = Some((font.face, font.size));
+                }
+                self.set_fill(font.grey);
+                let tracking = round(font.tracking);
+                if self.tracking != tracking {
+                    self.op("Tc", vec![Object::Real(tracking)]);
+                    self.tracking = tracking;
+                }
+                let (one, zero) = (Object::Integer(1), Object::Integer(0));
+                let (x, y) = (Object::Real(round(*x)), self.y(*baseline));
+                self.op("Tm", vec![one.clone(), zero.clone(), zero, one, x, y]);
+                let codes = Object::String(face.codes(text), StringFormat::Literal);
+                self.op("Tj", vec![codes]);
+            }
+            Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+                grey,
+            } => {
+                self.end_text();
+                self.set_stroke(*grey, *width);
+                let (from, to) = ((round(*x1), self.y(*y1)), (round(*x2), self.y(*y2)));
+                self.op("m", vec![Object::Real(from.0), from.1]);
+                self.op("l", vec![Object::Real(to.0), to.1]);
+                self.op("S", Vec::new());
+            }
+            Item::Rect {
+                x,
+                top,
+                width,
+                height,
+                fill,
+                stroke,
+            } => {
+                self.end_text();
+                if let Some(level) = fill {
+                    self.set_fill(*level);
+                }
+                if let Some(level) = stroke {
+                    self.set_stroke(*level, 0.5);
+                }
+                let y = self.y(top + height);
+                self.op(
+                    "re",
+                    vec![
+                        Object::Real(round(*x)),
+                        y,
+                        Object::Real(round(*width)),
+                        Object::Real(round(*height)),
+                    ],
+                );
+                // Nonzero winding: fill and stroke, stroke only, or fill.
+                let paint = match (fill, stroke) {
+                    (Some(_), Some(_)) => "B",
+                    (None, Some(_)) => "S",
+                    _ => "f",
+                };
+                self.op(paint, Vec::new());
+            }
         }
     }
 }
@@ -1196,6 +1480,8 @@ fn emit(item: &Item, page_height: f32, fonts: &[Option<FontId>; 2], ops: &mut Ve
 /// The parts of PDF/A-2b and of the document metadata that printpdf does not write (see the
 /// module comment), added through lopdf's object model.
 mod archival {
+    use std::sync::OnceLock;
+
     use lopdf::{dictionary, text_string, Dictionary, Document, Object, Stream};
 
     use super::{Meta, CREATOR, PRODUCER, SRGB_ICC};
@@ -1233,7 +1519,18 @@ mod archival {
         .with_compression(false);
         let xmp_id = pdf.add_object(xmp);
 
-        let icc_id = pdf.add_object(Stream::new(dictionary! { "N" => 3 }, SRGB_ICC.to_vec()));
+        // The profile never changes: compressed once per process, at the best level.
+        static PACKED_ICC: OnceLock<Vec<u8>> = OnceLock::new();
+        let packed = PACKED_ICC.get_or_init(|| super::deflate(SRGB_ICC, 9).unwrap_or_default());
+        let icc = if packed.is_empty() {
+            Stream::new(dictionary! { "N" => 3 }, SRGB_ICC.to_vec())
+        } else {
+            Stream::new(
+                dictionary! { "N" => 3, "Filter" => "FlateDecode" },
+                packed.clone(),
+            )
+        };
+        let icc_id = pdf.add_object(icc);
         let intent = dictionary! {
             "Type" => "OutputIntent",
             "S" => "GTS_PDFA1",
@@ -1808,6 +2105,71 @@ mod tests {
             Some(&b"GTS_PDFA1"[..]),
             "PDF/A output intent"
         );
+    }
+
+    /// Line breaking as it was before widths were added up: every candidate line measured
+    /// from scratch.
+    fn wrap_by_measuring(text: &str, font: Font, width: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        for hard in text.split('\n') {
+            let hard = font.face.drawable(hard);
+            let mut line = String::new();
+            for word in hard.split_whitespace() {
+                let candidate = if line.is_empty() {
+                    word.to_string()
+                } else {
+                    format!("{line} {word}")
+                };
+                if font.width(&candidate) <= width {
+                    line = candidate;
+                    continue;
+                }
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                if font.width(word) <= width {
+                    line = word.to_string();
+                    continue;
+                }
+                for c in word.chars() {
+                    line.push(c);
+                    if font.width(&line) > width && line.chars().count() > 1 {
+                        line.pop();
+                        lines.push(std::mem::replace(&mut line, c.to_string()));
+                    }
+                }
+            }
+            lines.push(line);
+        }
+        lines
+    }
+
+    #[test]
+    fn adding_up_widths_breaks_lines_exactly_like_measuring_them() {
+        let texts = [
+            "Maskinen starter ikke etter at det ble sølt kaffe på tastaturet, og Supercalifragilisticexpialidociousordet må deles.",
+            "Tilbehør: Lader, veske\nFeil: Skjermen flimrer – «av og til» … ÆØÅ äö\tslutt",
+            "7KQ2 M9XD 4HTR ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567 ABCD EFGH IJKL MNOP QRST UVWX YZ23",
+            "Göteborg\u{a0}Strömstad  dobbel  mellomrom \u{10FFFD} ukjent tegn",
+            "",
+        ];
+        for face in [Face::Regular, Face::Bold] {
+            for (size, tracking) in [(7.5, 0.0), (9.0, 0.0), (17.0, 1.02)] {
+                let font = Font {
+                    tracking,
+                    ..Font::new(face, size, 0.0)
+                };
+                for width in [12.0, 41.3, 90.0, 200.0, 481.89] {
+                    for text in texts {
+                        assert_eq!(
+                            wrap(text, font, width),
+                            wrap_by_measuring(text, font, width),
+                            "{face:?} {size} pt, tracking {tracking}, {width} pt wide: {text:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
