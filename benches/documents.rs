@@ -141,6 +141,7 @@ fn main() {
                     din_class: DinClass::H,
                     din_level: 5,
                     witness: "Kari Nordmann".into(),
+                    destination: String::new(),
                 },
             )
             .expect("destroyed");

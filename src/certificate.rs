@@ -113,6 +113,9 @@ pub struct CertDevice {
     /// Copies taken before destruction ("label (location)"), so the certificate says whether the
     /// data was backed up first and where.
     pub backups: Vec<String>,
+    /// Where the media went afterwards. Absent from certificates signed before it was recorded.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub destination: String,
 }
 
 /// One deleted data copy.
@@ -561,6 +564,7 @@ fn cert_device(conn: &Connection, intake_id: i64) -> Result<(i64, CertDevice)> {
             din_level: i64::from(d.din_level.unwrap_or(0)),
             performed_by: document::staff_line(conn, performed_by)?,
             witness: d.witness.unwrap_or_default(),
+            destination: d.destination.unwrap_or_default(),
             backups: i
                 .copies
                 .iter()

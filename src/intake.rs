@@ -175,6 +175,8 @@ pub struct Destruction {
     pub din_class: Option<DinClass>,
     pub din_level: Option<u8>,
     pub witness: Option<String>,
+    /// Where the media went afterwards (recycler, returned to the customer).
+    pub destination: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,6 +191,9 @@ pub struct DestructionInput {
     pub din_level: u8,
     #[serde(default)]
     pub witness: String,
+    /// Where the media goes after destruction, e.g. the recycler that takes the shreds.
+    #[serde(default)]
+    pub destination: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -340,17 +345,19 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<IntakeSummary> {
     })
 }
 
+/// The columns [`copy_from_row`] reads; callers add their `WHERE`.
+pub(crate) const COPY_SELECT: &str =
+    "SELECT d.id, d.intake_id, d.label, d.location, d.created_at, d.handed_over_at,
+        d.delete_due, d.deleted_at, s.name, d.deletion_method
+     FROM data_copy d LEFT JOIN staff s ON s.id = d.deleted_by";
+
 fn copies(conn: &Connection, intake_id: i64) -> Result<Vec<DataCopy>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT d.id, d.intake_id, d.label, d.location, d.created_at, d.handed_over_at, d.delete_due,
-                d.deleted_at, s.name, d.deletion_method
-         FROM data_copy d LEFT JOIN staff s ON s.id = d.deleted_by WHERE d.intake_id = ?1 ORDER BY d.id",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!("{COPY_SELECT} WHERE d.intake_id = ?1 ORDER BY d.id"))?;
     let rows = stmt.query_map([intake_id], copy_from_row)?;
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from)
 }
 
-fn copy_from_row(r: &Row<'_>) -> rusqlite::Result<DataCopy> {
+pub(crate) fn copy_from_row(r: &Row<'_>) -> rusqlite::Result<DataCopy> {
     Ok(DataCopy {
         id: r.get(0)?,
         intake_id: r.get(1)?,
@@ -365,72 +372,76 @@ fn copy_from_row(r: &Row<'_>) -> rusqlite::Result<DataCopy> {
     })
 }
 
+/// The columns [`intake_from_row`] reads; callers add their `WHERE`.
+pub(crate) const INTAKE_SELECT: &str =
+    "SELECT i.id, i.number, i.customer_id, c.name, i.received_at, i.received_by,
+        s.name, i.device_type, i.make, i.model, i.serial, i.accessories, i.condition, i.fault, i.service,
+        i.estimate, i.access, i.status, i.status_changed_at, i.handed_over_at, i.held_since,
+        i.earliest_destruction, i.immediate_destruction, i.destroyed_at, d.name, i.sanitization_category,
+        i.destruction_method, i.destruction_tool, i.verification, i.din_class, i.din_level, i.witness,
+        i.destination
+     FROM intake i JOIN customer c ON c.id = i.customer_id
+     JOIN staff s ON s.id = i.received_by LEFT JOIN staff d ON d.id = i.destroyed_by";
+
+/// An intake without its copies, from a row of [`INTAKE_SELECT`].
+pub(crate) fn intake_from_row(r: &Row<'_>) -> rusqlite::Result<Intake> {
+    let device: String = r.get(7)?;
+    let service: String = r.get(14)?;
+    let access: String = r.get(16)?;
+    let status: String = r.get(17)?;
+    let earliest: Option<NaiveDate> = r.get(21)?;
+    let category: Option<String> = r.get(25)?;
+    let method: Option<String> = r.get(26)?;
+    let din_class: Option<String> = r.get(29)?;
+    let status = Status::parse(&status).unwrap_or(Status::Received);
+    Ok(Intake {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        customer_id: r.get(2)?,
+        customer_name: r.get(3)?,
+        received_at: r.get(4)?,
+        received_by: r.get(5)?,
+        received_by_name: r.get(6)?,
+        device_type: DeviceType::parse(&device).unwrap_or(DeviceType::Other),
+        make: r.get(8)?,
+        model: r.get(9)?,
+        serial: r.get(10)?,
+        accessories: r.get(11)?,
+        condition: r.get(12)?,
+        fault: r.get(13)?,
+        service: ServiceKind::parse(&service).unwrap_or(ServiceKind::Other),
+        estimate: r.get(15)?,
+        access: AccessArrangement::parse(&access).unwrap_or(AccessArrangement::NoneNeeded),
+        status,
+        status_changed_at: r.get(18)?,
+        handed_over_at: r.get(19)?,
+        allowed_next: status.allowed_next().to_vec(),
+        destruction: match earliest {
+            Some(earliest) => Some(Destruction {
+                held_since: r.get(20)?,
+                earliest,
+                immediate: r.get(22)?,
+                destroyed_at: r.get(23)?,
+                destroyed_by: r.get(24)?,
+                category: category.as_deref().and_then(SanitizationCategory::parse),
+                method: method.as_deref().and_then(DestructionMethod::parse),
+                tool: r.get(27)?,
+                verification: r.get(28)?,
+                din_class: din_class.as_deref().and_then(DinClass::parse),
+                din_level: r.get(30)?,
+                witness: r.get(31)?,
+                destination: r.get(32)?,
+            }),
+            None => None,
+        },
+        copies: Vec::new(),
+    })
+}
+
 pub(crate) fn load(conn: &Connection, id: i64) -> Result<Intake> {
     let row = conn
-        .query_row(
-            "SELECT i.id, i.number, i.customer_id, c.name, i.received_at, i.received_by, s.name,
-                    i.device_type, i.make, i.model, i.serial, i.accessories, i.condition, i.fault,
-                    i.service, i.estimate, i.access, i.status, i.status_changed_at, i.handed_over_at,
-                    i.held_since, i.earliest_destruction, i.immediate_destruction, i.destroyed_at, d.name,
-                    i.sanitization_category, i.destruction_method, i.destruction_tool, i.verification,
-                    i.din_class, i.din_level, i.witness
-             FROM intake i JOIN customer c ON c.id = i.customer_id
-             JOIN staff s ON s.id = i.received_by LEFT JOIN staff d ON d.id = i.destroyed_by
-             WHERE i.id = ?1",
-            [id],
-            |r| {
-                let device: String = r.get(7)?;
-                let service: String = r.get(14)?;
-                let access: String = r.get(16)?;
-                let status: String = r.get(17)?;
-                let earliest: Option<NaiveDate> = r.get(21)?;
-                let category: Option<String> = r.get(25)?;
-                let method: Option<String> = r.get(26)?;
-                let din_class: Option<String> = r.get(29)?;
-                let status = Status::parse(&status).unwrap_or(Status::Received);
-                Ok(Intake {
-                    id: r.get(0)?,
-                    number: r.get(1)?,
-                    customer_id: r.get(2)?,
-                    customer_name: r.get(3)?,
-                    received_at: r.get(4)?,
-                    received_by: r.get(5)?,
-                    received_by_name: r.get(6)?,
-                    device_type: DeviceType::parse(&device).unwrap_or(DeviceType::Other),
-                    make: r.get(8)?,
-                    model: r.get(9)?,
-                    serial: r.get(10)?,
-                    accessories: r.get(11)?,
-                    condition: r.get(12)?,
-                    fault: r.get(13)?,
-                    service: ServiceKind::parse(&service).unwrap_or(ServiceKind::Other),
-                    estimate: r.get(15)?,
-                    access: AccessArrangement::parse(&access).unwrap_or(AccessArrangement::NoneNeeded),
-                    status,
-                    status_changed_at: r.get(18)?,
-                    handed_over_at: r.get(19)?,
-                    allowed_next: status.allowed_next().to_vec(),
-                    destruction: match earliest {
-                        Some(earliest) => Some(Destruction {
-                            held_since: r.get(20)?,
-                            earliest,
-                            immediate: r.get(22)?,
-                            destroyed_at: r.get(23)?,
-                            destroyed_by: r.get(24)?,
-                            category: category.as_deref().and_then(SanitizationCategory::parse),
-                            method: method.as_deref().and_then(DestructionMethod::parse),
-                            tool: r.get(27)?,
-                            verification: r.get(28)?,
-                            din_class: din_class.as_deref().and_then(DinClass::parse),
-                            din_level: r.get(30)?,
-                            witness: r.get(31)?,
-                        }),
-                        None => None,
-                    },
-                    copies: Vec::new(),
-                })
-            },
-        )
+        .prepare_cached(&format!("{INTAKE_SELECT} WHERE i.id = ?1"))?
+        .query_row([id], intake_from_row)
         .optional()?;
     let mut intake = row.ok_or_else(|| Error::not_found("intake", id))?;
     intake.copies = copies(conn, id)?;
@@ -653,6 +664,8 @@ impl Vault {
             .map_err(|r| Error::invalid("verification", r))?;
         let witness = validation::check_optional(&input.witness, 80, false)
             .map_err(|r| Error::invalid("witness", r))?;
+        let destination = validation::check_optional(&input.destination, 120, false)
+            .map_err(|r| Error::invalid("destination", r))?;
         let session = self.session()?;
         let actor = session
             .actor
@@ -673,7 +686,8 @@ impl Vault {
         tx.execute(
             "UPDATE intake SET status = 'destroyed', status_changed_at = ?1, updated_at = ?1, destroyed_at = ?1,
                  destroyed_by = ?2, sanitization_category = ?3, destruction_method = ?4, destruction_tool = ?5,
-                 verification = ?6, din_class = ?7, din_level = ?8, witness = ?9 WHERE id = ?10",
+                 verification = ?6, din_class = ?7, din_level = ?8, witness = ?9, destination = ?11
+             WHERE id = ?10",
             params![
                 ts,
                 actor,
@@ -684,7 +698,8 @@ impl Vault {
                 input.din_class.as_str(),
                 input.din_level,
                 witness,
-                id
+                id,
+                destination
             ],
         )?;
         audit::append(

@@ -23,6 +23,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 3,
         sql: include_str!("schema/0003_name_prefix_4.sql"),
     },
+    Migration {
+        version: 4,
+        sql: include_str!("schema/0004_destruction_destination.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

@@ -272,6 +272,9 @@ struct DestroyArgs {
     /// Who witnessed or verified the destruction.
     #[arg(long, default_value = "")]
     witness: String,
+    /// Where the media went afterwards, e.g. "recycling (Norsirk)" or "returned to the customer".
+    #[arg(long, default_value = "")]
+    destination: String,
 }
 
 #[derive(Args)]
@@ -755,6 +758,7 @@ fn intake(vault: &mut Vault, command: &IntakeCommand, out: &Out) -> Outcome {
                 din_class: vocabulary("DIN class", &a.din_class, DinClass::ALL, DinClass::as_str)?,
                 din_level: a.din_level,
                 witness: a.witness.clone(),
+                destination: a.destination.clone(),
             };
             let destroyed = vault.record_destruction(current.id, &input)?;
             out.intake(&destroyed);

@@ -233,6 +233,7 @@ impl Out {
             ("Tool", &d.tool),
             ("Verified", &d.verification),
             ("Witness", &d.witness),
+            ("Destination", &d.destination),
         ] {
             if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
                 println!("{label:<11} {v}");

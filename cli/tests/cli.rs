@@ -645,6 +645,8 @@ fn a_destroyed_device_gets_a_certificate_that_verifies() {
                 "HSM Powerline HDS 230",
                 "--witness",
                 "Ola Nordmann",
+                "--destination",
+                "Levert til gjenvinning",
             ],
         )
     };
@@ -681,6 +683,10 @@ fn a_destroyed_device_gets_a_certificate_that_verifies() {
     assert_eq!(
         destroyed["destruction"]["din_level"], 5,
         "the DIN 66399 level given on the command line is stored"
+    );
+    assert_eq!(
+        destroyed["destruction"]["destination"], "Levert til gjenvinning",
+        "so is where the media went afterwards"
     );
 
     let pdf = dir.path().join("sertifikat.pdf");

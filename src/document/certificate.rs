@@ -246,6 +246,7 @@ fn device_fields(l: &mut Layout, lang: Language, d: &CertDevice) {
         (t(lang, "certificate.performed_by"), d.performed_by.clone()),
         (t(lang, "certificate.witness"), d.witness.clone()),
         (t(lang, "certificate.backups"), backups),
+        (t(lang, "certificate.destination"), d.destination.clone()),
     ];
     let rows: Vec<(&str, &str)> = rows
         .iter()

@@ -126,6 +126,7 @@ fn destroyed(vault: &mut Vault, customer_id: i64, serial: &str) -> Intake {
                 din_class: DinClass::H,
                 din_level: 5,
                 witness: "Kari Nordmann".into(),
+                destination: "Levert til gjenvinning (Norsirk)".into(),
             },
         )
         .expect("destroyed");
@@ -272,6 +273,8 @@ fn certificate_prints_every_nist_field_and_verifies() {
                 t(lang, "din.H.5"),
                 "Ola Nordmann, Tekniker",
                 "Kari Nordmann",
+                t(lang, "certificate.destination"),
+                "Levert til gjenvinning (Norsirk)",
                 t(lang, "certificate.place_date"),
                 "Oslo",
                 t(lang, "certificate.dates"),

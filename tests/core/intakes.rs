@@ -143,6 +143,7 @@ fn destruction_waits_for_the_holding_period_unless_immediate() {
         din_class: DinClass::H,
         din_level: 5,
         witness: "Ola Nordmann".into(),
+        destination: "Levert til gjenvinning (Norsirk)".into(),
     };
     let disk = IntakeInput {
         device_type: DeviceType::Hdd,
@@ -189,6 +190,11 @@ fn destruction_waits_for_the_holding_period_unless_immediate() {
         d.destroyed_by.as_deref(),
         Some("Kari Nordmann"),
         "who destroyed it is recorded"
+    );
+    assert_eq!(
+        d.destination.as_deref(),
+        Some("Levert til gjenvinning (Norsirk)"),
+        "where the shreds went is recorded (NIST SP 800-88 destination)"
     );
 
     days_later(&mut vault, &clock, 14);

@@ -44,7 +44,8 @@ export function destructionForm(intake, onDone, { onCancel } = {}) {
       field(`df-level-${n}`, 'destruction.din_level', select(`df-level-${n}`, 'din_level', ['1', '2', '3', '4', '5', '6', '7']), 'span-1'),
       field(`df-tool-${n}`, 'destruction.tool', el('input', { id: `df-tool-${n}`, name: 'tool', type: 'text', maxlength: '120' }), 'span-2'),
       field(`df-ver-${n}`, 'destruction.verification', el('input', { id: `df-ver-${n}`, name: 'verification', type: 'text', maxlength: '200' }), 'span-3'),
-      field(`df-wit-${n}`, 'destruction.witness', el('input', { id: `df-wit-${n}`, name: 'witness', type: 'text', maxlength: '80' }), 'span-2')),
+      field(`df-wit-${n}`, 'destruction.witness', el('input', { id: `df-wit-${n}`, name: 'witness', type: 'text', maxlength: '80' }), 'span-2'),
+      field(`df-dest-${n}`, 'destruction.destination', el('input', { id: `df-dest-${n}`, name: 'destination', type: 'text', maxlength: '120' }), 'span-3')),
     el('div', { class: 'form-actions' },
       el('button', { type: 'submit', class: 'btn primary', key: 'destruction.save', 'data-testid': 'destruction-save' }),
       onCancel ? el('button', { type: 'button', class: 'btn ghost', key: 'common.cancel', onclick: onCancel }) : null));
@@ -54,6 +55,7 @@ export function destructionForm(intake, onDone, { onCancel } = {}) {
   form.elements.din_level.value = remembered.din_level || '5';
   form.elements.tool.value = remembered.tool || '';
   form.elements.verification.value = remembered.verification || '';
+  form.elements.destination.value = remembered.destination || '';
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors(form);
@@ -62,8 +64,8 @@ export function destructionForm(intake, onDone, { onCancel } = {}) {
     await busy(form.querySelector('[type="submit"]'), async () => {
       try {
         const updated = await call('record_destruction', { id: intake.id, input });
-        const { category, method, din_level, tool, verification } = values;
-        localStorage.setItem(EQUIPMENT_KEY, JSON.stringify({ category, method, din_level, tool, verification }));
+        const { category, method, din_level, tool, verification, destination } = values;
+        localStorage.setItem(EQUIPMENT_KEY, JSON.stringify({ category, method, din_level, tool, verification, destination }));
         onDone(updated);
       } catch (error) {
         showError(form, error);

@@ -192,6 +192,7 @@ function destruction(page, intake, repaint) {
     ['destruction.tool', d.tool],
     ['destruction.verification', d.verification],
     ['destruction.witness', d.witness],
+    ['destruction.destination', d.destination],
   ]);
   const slot = part(page, 'destruction-form');
   slot.replaceChildren();
