@@ -1,7 +1,7 @@
 //! The commands the UI may call. Each one: take the state, call the core, map the error.
 //! The list in `build.rs` and `capabilities/main.json` must name every command here.
 
-use crate::delivery::{self, Delivered, Delivery, PaperChoice};
+use crate::delivery::{self, Delivered, Delivery};
 use crate::reply::Reply;
 use crate::shell::{AppStatus, Shell};
 use skranke::audit::AuditFilter;
@@ -224,11 +224,11 @@ pub async fn receipt(
     app: AppHandle,
     shell: Ui<'_>,
     intake_id: i64,
-    paper: PaperChoice,
+    paper: skranke::Paper,
     how: Delivery,
     file_name: String,
 ) -> Reply<Delivered> {
-    let pdf = shell.with(|v| v.receipt_pdf(intake_id, paper.into()))?;
+    let pdf = shell.with(|v| v.receipt_pdf(intake_id, paper))?;
     shell.hand_out(&app, &file_name, "pdf", &pdf, how)
 }
 

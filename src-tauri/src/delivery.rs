@@ -26,23 +26,6 @@ pub enum Delivered {
     Cancelled,
 }
 
-/// Paper as the UI names it.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PaperChoice {
-    A4,
-    Roll80,
-}
-
-impl From<PaperChoice> for skranke::Paper {
-    fn from(p: PaperChoice) -> Self {
-        match p {
-            PaperChoice::A4 => skranke::Paper::A4,
-            PaperChoice::Roll80 => skranke::Paper::Roll80,
-        }
-    }
-}
-
 fn failure(code: &'static str, e: impl std::fmt::Display) -> ErrorReply {
     ErrorReply {
         code,

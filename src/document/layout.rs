@@ -62,8 +62,9 @@ fn mm(v: f32) -> f32 {
     v * PT_PER_MM
 }
 
-/// Paper the document is laid out for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Paper the document is laid out for; shells name it `a4` or `roll80`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Paper {
     /// 210 × 297 mm with margins; content flows over as many pages as it needs.
     A4,
@@ -1609,6 +1610,21 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+
+    #[test]
+    fn paper_has_the_names_the_shells_send() {
+        for (name, paper) in [("\"a4\"", Paper::A4), ("\"roll80\"", Paper::Roll80)] {
+            assert_eq!(
+                serde_json::from_str::<Paper>(name).expect("a known paper name parses"),
+                paper,
+                "the UI sends {name}"
+            );
+        }
+        assert!(
+            serde_json::from_str::<Paper>("\"letter\"").is_err(),
+            "an unknown paper is refused, not defaulted"
+        );
+    }
 
     fn meta(title: &str) -> Meta {
         Meta {
