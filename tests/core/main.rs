@@ -11,4 +11,5 @@ mod documents;
 mod import;
 mod intakes;
 mod keys;
+mod pdfa;
 mod search;
