@@ -9,9 +9,9 @@
 //! `skranke-certificate/1 <base64url content> <base32 signature>`.
 //!
 //! Verifying a PDF checks the signature over the embedded content with the shop's public key,
-//! then renders the certificate again from that content and compares every page's drawing
-//! instructions with the file's, so a change to the printed text fails as well as a change to
-//! the embedded content.
+//! then reads the text drawn on the pages and requires every value the content states to be
+//! there, so a change to the printed values fails as well as a change to the embedded content,
+//! while a certificate drawn by an earlier layout version still verifies.
 
 use crate::audit::Action;
 use crate::document::{self, i18n::tf, DocumentKind};
@@ -441,48 +441,268 @@ fn read_keywords(pdf: &[u8]) -> Option<(Vec<u8>, Vec<u8>, lopdf::Document)> {
     Some((content, signature, doc))
 }
 
-/// Every page's drawing instructions, in order, with font resource names (which printpdf picks
-/// at random per document) replaced by the fonts' own names, so two renderings of the same
-/// content compare equal and any change to what is drawn does not.
-fn page_contents(doc: &lopdf::Document) -> Vec<Vec<String>> {
-    doc.get_pages()
-        .values()
-        .map(|id| {
-            let fonts: std::collections::BTreeMap<Vec<u8>, Vec<u8>> = doc
-                .get_page_fonts(*id)
-                .map(|fonts| {
-                    fonts
-                        .into_iter()
-                        .map(|(name, dict)| {
-                            let base = dict
-                                .get(b"BaseFont")
-                                .and_then(lopdf::Object::as_name)
-                                .map(<[u8]>::to_vec)
-                                .unwrap_or_default();
-                            (name, base)
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            let Ok(content) = lopdf::content::Content::decode(&doc.get_page_content(*id)) else {
-                return vec!["<unreadable page>".to_string()];
-            };
-            content
-                .operations
-                .into_iter()
-                .map(|mut op| {
-                    if op.operator == "Tf" {
-                        if let Some(lopdf::Object::Name(name)) = op.operands.first_mut() {
-                            if let Some(base) = fonts.get(name.as_slice()) {
-                                *name = base.clone();
+/// Most that one page's content or one font's `/ToUnicode` map may inflate to: the PDF being
+/// checked comes from anywhere.
+const MAX_INFLATED: usize = 16 << 20;
+
+/// The text drawn on a PDF's pages as a reader of the paper sees it, kept as characters with a
+/// mark where a gap (space, new line, new position, new page) comes before each.
+///
+/// Read through each font's `/ToUnicode` map with lopdf, so it does not depend on which layout
+/// version drew the pages, how it grouped text objects or compressed the streams. Every page is
+/// read twice: in drawing order, and down each column (the runs that start at the same x, in
+/// drawing order), so a value wrapped over lines is found whole whether a layout drew a label
+/// column and a value column line by line or a table cell by cell. Text drawn invisibly
+/// (rendering mode 3 or 7) is left out: it is not on the paper.
+struct Printed {
+    chars: Vec<char>,
+    gap_before: Vec<bool>,
+}
+
+impl Printed {
+    fn new(text: &str) -> Printed {
+        let mut printed = Printed {
+            chars: Vec::with_capacity(text.len()),
+            gap_before: Vec::with_capacity(text.len()),
+        };
+        let mut gap = false;
+        for c in text.chars() {
+            if c.is_whitespace() {
+                gap = true;
+            } else if !c.is_control() {
+                printed.chars.push(c);
+                printed.gap_before.push(gap);
+                gap = false;
+            }
+        }
+        printed
+    }
+
+    /// The pages' text; `None` when a page cannot be read at all.
+    fn of_pages(doc: &lopdf::Document) -> Option<Printed> {
+        let mut text = String::new();
+        for id in doc.get_pages().into_values() {
+            page_text(doc, id, &mut text)?;
+            text.push(' ');
+        }
+        Some(Printed::new(&text))
+    }
+
+    /// Whether `value` is drawn: its characters in order, each space in it a gap on the page
+    /// (a gap on the page inside it is allowed: layouts break long words anywhere), and not the
+    /// middle of a longer word or number (`S1` is not found in `S12`). A glyph the font could not
+    /// draw (U+FFFD) stands for any character.
+    fn shows(&self, value: &str) -> bool {
+        let want = Printed::new(value);
+        let m = want.chars.len();
+        if m == 0 {
+            return true;
+        }
+        let n = self.chars.len();
+        m <= n && (0..=n - m).any(|p| self.shows_at(&want, p))
+    }
+
+    fn shows_at(&self, want: &Printed, p: usize) -> bool {
+        let m = want.chars.len();
+        let matches = want
+            .chars
+            .iter()
+            .zip(&want.gap_before)
+            .enumerate()
+            .all(|(j, (c, gap))| {
+                let here = self.chars[p + j];
+                (here == *c || here == REPLACEMENT) && (j == 0 || !gap || self.gap_before[p + j])
+            });
+        let word = |c: char| c.is_alphanumeric();
+        let starts = p == 0 || self.gap_before[p] || !word(self.chars[p - 1]) || !word(want.chars[0]);
+        let end = p + m;
+        let ends = end == self.chars.len()
+            || self.gap_before[end]
+            || !word(self.chars[end])
+            || !word(want.chars[m - 1]);
+        matches && starts && ends
+    }
+}
+
+/// What lopdf and our layout put for a glyph that has no character.
+const REPLACEMENT: char = '\u{FFFD}';
+
+/// Appends one page's text to `out`: drawing order first, then column by column.
+fn page_text(doc: &lopdf::Document, page: lopdf::ObjectId, out: &mut String) -> Option<()> {
+    let fonts = doc.get_page_fonts(page).ok()?;
+    let encodings: std::collections::BTreeMap<Vec<u8>, lopdf::Encoding> = fonts
+        .into_iter()
+        .filter_map(|(name, font)| {
+            let encoding = font.get_font_encoding_with_limit(doc, MAX_INFLATED).ok()?;
+            Some((name, encoding))
+        })
+        .collect();
+    let content = doc.get_page_content_with_limit(page, MAX_INFLATED).ok()?;
+    let content = lopdf::content::Content::decode(&content).ok()?;
+
+    let mut columns: std::collections::BTreeMap<i64, String> = std::collections::BTreeMap::new();
+    let mut font = None;
+    // Text rendering mode, saved and restored with the graphics state by q/Q.
+    let mut mode = 0;
+    let mut saved = Vec::new();
+    // Where the current line starts (x of the line matrix) and whether the next run starts a
+    // new line.
+    let (mut x, mut scale, mut new_line) = (0.0f32, 1.0f32, true);
+    for op in &content.operations {
+        let number = |i: usize| op.operands.get(i).and_then(|o| o.as_float().ok()).unwrap_or(0.0);
+        match op.operator.as_str() {
+            "q" => saved.push(mode),
+            "Q" => mode = saved.pop().unwrap_or(0),
+            "Tr" => mode = op.operands.first().and_then(|o| o.as_i64().ok()).unwrap_or(0),
+            "Tf" => {
+                font = op
+                    .operands
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .and_then(|name| encodings.get(name));
+            }
+            "BT" => (x, scale, new_line) = (0.0, 1.0, true),
+            "ET" | "T*" => new_line = true,
+            "Tm" => (x, scale, new_line) = (number(4), number(0), true),
+            "Td" | "TD" => (x, new_line) = (x + number(0) * scale, true),
+            "Tj" | "'" | "\"" | "TJ" => {
+                if op.operator != "Tj" && op.operator != "TJ" {
+                    new_line = true;
+                }
+                // Modes 3 (neither fill nor stroke) and 7 (clip only) draw nothing.
+                if mode == 3 || mode == 7 {
+                    continue;
+                }
+                let Some(encoding) = font else { continue };
+                let mut run = String::new();
+                let shown = if op.operator == "\"" {
+                    op.operands.get(2)
+                } else {
+                    op.operands.first()
+                };
+                match shown {
+                    Some(lopdf::Object::String(bytes, _)) => {
+                        run.push_str(&encoding.bytes_to_string(bytes).ok()?);
+                    }
+                    Some(lopdf::Object::Array(parts)) => {
+                        for part in parts {
+                            match part {
+                                lopdf::Object::String(bytes, _) => {
+                                    run.push_str(&encoding.bytes_to_string(bytes).ok()?)
+                                }
+                                // A move right of more than a quarter em reads as a space.
+                                other if other.as_float().is_ok_and(|v| v < -250.0) => run.push(' '),
+                                _ => {}
                             }
                         }
                     }
-                    format!("{} {:?}", op.operator, op.operands)
-                })
-                .collect()
-        })
-        .collect()
+                    _ => {}
+                }
+                let column = columns.entry((x * 10.0).round() as i64).or_default();
+                if new_line {
+                    out.push(' ');
+                    column.push(' ');
+                    new_line = false;
+                }
+                out.push_str(&run);
+                column.push_str(&run);
+            }
+            _ => {}
+        }
+    }
+    for column in columns.into_values() {
+        out.push(' ');
+        out.push_str(&column);
+    }
+    Some(())
+}
+
+/// Everything the certificate states that its pages must show, each as the forms any one of
+/// which will do: dates as the catalog writes them or in ISO or Nordic order, vocabulary in the
+/// certificate's language (full or short) or as its code. Labels, headings and the statement
+/// are wording and may change between versions; they are not checked.
+fn stated_values(c: &CertificateContent, signature: &[u8]) -> Vec<Vec<String>> {
+    let lang = c.language;
+    let text = |s: &str| vec![s.to_string()];
+    let mut want = vec![
+        text(&c.number),
+        text(&grouped_code(signature)),
+        text(&c.key_fingerprint),
+        text(&c.shop.name),
+        text(&c.shop.org_number),
+        text(&c.customer.name),
+        text(&c.place),
+        text(&c.issued_by),
+        day_forms(lang, &c.issued_at),
+    ];
+    if c.customer.kind == "business" {
+        want.push(text(&c.customer.org_number));
+    }
+    for day in [&c.period_from, &c.period_to].into_iter().flatten() {
+        want.push(match day.parse::<NaiveDate>() {
+            Ok(d) => date_forms(lang, d),
+            Err(_) => text(day),
+        });
+    }
+    for d in &c.devices {
+        want.extend([
+            text(&d.intake_number),
+            text(&d.make),
+            text(&d.model),
+            text(&d.serial),
+            vocab_forms(lang, &["category", "category_short"], &d.category),
+            vocab_forms(lang, &["method"], &d.method),
+            text(&d.performed_by),
+            text(&d.witness),
+            day_forms(lang, &d.destroyed_at),
+        ]);
+        if !d.din_class.is_empty() {
+            want.push(text(&format!("{}-{}", d.din_class, d.din_level)));
+        }
+        // The batch table has no room for these; the one-by-one certificate prints them.
+        if c.kind == CertificateKind::Destruction {
+            want.extend([text(&d.tool), text(&d.verification), text(&d.destination)]);
+            want.extend(d.backups.iter().map(|b| text(b)));
+        }
+    }
+    for k in &c.copies {
+        want.extend([
+            text(&k.intake_number),
+            text(&k.label),
+            text(&k.location),
+            text(&k.method),
+            text(&k.deleted_by),
+            day_forms(lang, &k.handed_over_at),
+            day_forms(lang, &k.deleted_at),
+        ]);
+    }
+    want
+}
+
+/// The calendar day of a timestamp as written (its own offset), in the forms it may be printed.
+fn day_forms(lang: Language, ts: &str) -> Vec<String> {
+    if ts.trim().is_empty() {
+        return vec![String::new()];
+    }
+    match DateTime::parse_from_rfc3339(ts) {
+        Ok(t) => date_forms(lang, t.date_naive()),
+        Err(_) => vec![ts.to_string()],
+    }
+}
+
+fn date_forms(lang: Language, d: NaiveDate) -> Vec<String> {
+    vec![
+        document::date(lang, d),
+        d.format("%Y-%m-%d").to_string(),
+        d.format("%d.%m.%Y").to_string(),
+    ]
+}
+
+/// A vocabulary code as any of `groups` words it in `lang`, or as the code itself.
+fn vocab_forms(lang: Language, groups: &[&str], code: &str) -> Vec<String> {
+    let mut forms: Vec<String> = groups.iter().map(|g| document::vocab(lang, g, code)).collect();
+    forms.push(code.to_string());
+    forms
 }
 
 // ---- gathering and issuing ----------------------------------------------------------------------
@@ -868,7 +1088,33 @@ impl Vault {
         check_signature(content.as_bytes(), &stored, key)
     }
 
-    /// Checks a certificate PDF: signed by this shop, content unchanged, pages unchanged.
+    /// Checks a certificate PDF: signed by this shop, content unchanged, and every signed value
+    /// printed on its pages.
+    ///
+    /// The pages are not compared with a fresh rendering: certificates are kept for years and
+    /// must verify after layout, font, wording or compression changes. Instead the text drawn
+    /// on the pages (decoded through the fonts' `/ToUnicode` maps) must show each stated value:
+    /// number, verification code, key fingerprint, shop name and org number, customer (and org
+    /// number for a business), place, issuer, issue date, and per device intake number, make,
+    /// model, serial, category, method, DIN class-level, destruction date, performer, witness
+    /// (one-by-one certificates also tool, verification, destination and backups), per deleted
+    /// copy intake number, label, location, method, deleter and dates.
+    ///
+    /// Detected: a value altered, removed or made invisible (rendering mode 3 or 7) in the drawn
+    /// text while the keywords still hold the signed original, e.g. a serial with one character
+    /// changed, added or cut off, or a changed name, date, method or DIN level.
+    ///
+    /// Not detected (a forger with a PDF editor could still do this; the register, shown by
+    /// typing number and code, stays the authority):
+    /// - text added beside the signed values: an extra line or device, a changed label, heading
+    ///   or statement (wording is not checked, so wording may change between versions);
+    /// - one copy of a value printed twice altered while the other stays (shop name in header
+    ///   and footer, certificate number, names in the fields and under the signature lines);
+    /// - a signed value kept in the text but hidden from the eye in another way (painted over,
+    ///   white, clipped, off the page, scaled to nothing) while a forged one is drawn, e.g. as
+    ///   paths, an image, a form XObject or an annotation, none of which are read;
+    /// - an edited `/ToUnicode` map or embedded font, so the glyphs seen differ from the
+    ///   characters read (the former byte-for-byte comparison did not look inside fonts either).
     pub fn verify_certificate_pdf(&mut self, pdf: &[u8]) -> Result<Verification> {
         let Some((content_bytes, signature, doc)) = read_keywords(pdf) else {
             return Ok(Verification::NotValid(Invalid::NotACertificate));
@@ -887,10 +1133,12 @@ impl Vault {
         if !verdict.is_valid() {
             return Ok(verdict);
         }
-        let again =
-            document::certificate::render(&content, &signature, &keywords(&content_bytes, &signature))?;
-        let again = lopdf::Document::load_mem(&again).map_err(|e| Error::Document(e.to_string()))?;
-        if page_contents(&doc) != page_contents(&again) {
+        let shown = Printed::of_pages(&doc).is_some_and(|pages| {
+            stated_values(&content, &signature)
+                .iter()
+                .all(|forms| forms.iter().any(|form| pages.shows(form)))
+        });
+        if !shown {
             return Ok(Verification::NotValid(Invalid::PrintedContentChanged));
         }
         let registered: Option<String> = conn
@@ -971,6 +1219,59 @@ mod tests {
             parse_code(&with_digits).as_deref(),
             Some(&sig[..]),
             "0/1/8 typed for O/I/B still read"
+        );
+    }
+
+    #[test]
+    fn printed_values_are_found_across_line_breaks_but_not_inside_longer_words() {
+        let page = Printed::new("Serienummer ZFL0AB\nCD Kunde Anna  Svensson\n(S12) \u{FFFD}la Nordmann");
+        assert!(page.shows("ZFL0ABCD"), "a word broken over two lines is found");
+        assert!(
+            page.shows("Anna Svensson"),
+            "runs of spaces and line breaks are one gap"
+        );
+        assert!(page.shows("S12"), "brackets are not part of a word");
+        assert!(
+            page.shows("Ola Nordmann"),
+            "a glyph the font lacked stands for any character"
+        );
+        assert!(page.shows(""), "an empty value is not printed and not required");
+        assert!(!page.shows("ZFL0ABC"), "a serial cut short is not the signed one");
+        assert!(!page.shows("FL0ABCD"), "nor one missing its first character");
+        assert!(!page.shows("S1"), "S1 is not shown by S12");
+        assert!(
+            !Printed::new("AnnaSvensson").shows("Anna Svensson"),
+            "a space in the value must be a gap on the page"
+        );
+        assert!(!page.shows("Anna Svenson"), "nor a changed name");
+    }
+
+    #[test]
+    fn wrapped_label_and_value_lines_are_read_down_their_column() {
+        use crate::document::layout::{Layout, Meta, Paper};
+        let mut l = Layout::new(
+            Paper::A4,
+            Meta {
+                title: "t".into(),
+                author: "a".into(),
+                subject: String::new(),
+                language: "en".into(),
+                created: Utc::now(),
+                keywords: String::new(),
+            },
+        );
+        let label = "A label long enough to wrap over several lines beside its value in this layout";
+        let value = "Bilder og dokumenter (NAS-01/2026-0008); Regnskap 2019-2025 (USB-disk merket \
+                     Ola Nordmann, hylle 3); Epost-arkiv (ekstern disk WD-WCC4E1234567)";
+        l.fields(&[(label, value)]);
+        let pdf = l.finish().expect("layout renders");
+        let doc = lopdf::Document::load_mem(&pdf).expect("PDF loads");
+        let page = Printed::of_pages(&doc).expect("pages read");
+        assert!(page.shows(value), "the wrapped value reads whole down its column");
+        assert!(page.shows(label), "and so does the wrapped label");
+        assert!(
+            !page.shows("WD-WCC4E123456"),
+            "a value that is not printed is not found"
         );
     }
 

@@ -1,5 +1,5 @@
-//! The certificate PDF: rendered only from the signed content and the signature, so the same
-//! inputs always give the same pages and a verifier can render it again and compare.
+//! The certificate PDF: rendered only from the signed content and the signature, so every value
+//! a verifier looks for on the pages is one the signature covers.
 
 use super::i18n::{t, tf};
 use super::layout::{Layout, Meta, Paper, ShopHeader};

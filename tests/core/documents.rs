@@ -361,24 +361,70 @@ fn tamper_keywords(pdf: &[u8], from: &str, to: &str) -> Vec<u8> {
     out
 }
 
-/// Changes one byte of the first text string drawn on page 1.
-fn tamper_page(pdf: &[u8]) -> Vec<u8> {
+/// Loads `pdf`, lets `edit` rewrite each page's drawing operations (given the page's fonts'
+/// encodings by resource name) and saves it; the keywords and everything else stay as they are.
+fn rewrite_pages(
+    pdf: &[u8],
+    edit: impl Fn(
+        &std::collections::BTreeMap<Vec<u8>, lopdf::Encoding>,
+        Vec<lopdf::content::Operation>,
+    ) -> Vec<lopdf::content::Operation>,
+) -> Vec<u8> {
     let mut doc = lopdf::Document::load_mem(pdf).expect("our PDF loads");
-    let page = *doc.get_pages().get(&1).expect("page 1");
-    let mut content = doc.get_page_content(page);
-    let start = content
-        .windows(2)
-        .position(|w| w == b"Tj" || w == b"TJ")
-        .expect("a text operator");
-    // Walk back to the string operand and change one of its bytes.
-    let pos = content[..start]
-        .iter()
-        .rposition(|b| b.is_ascii_hexdigit())
-        .expect("a hex glyph string");
-    content[pos] = if content[pos] == b'1' { b'2' } else { b'1' };
-    doc.change_page_content(page, content).expect("replace content");
+    for page in doc.get_pages().into_values() {
+        let encodings = doc
+            .get_page_fonts(page)
+            .expect("page fonts")
+            .into_iter()
+            .map(|(name, font)| (name, font.get_font_encoding(&doc).expect("font encoding")))
+            .collect();
+        let content = doc
+            .get_and_decode_page_content(page)
+            .expect("page content decodes");
+        let operations = edit(&encodings, content.operations);
+        let bytes = lopdf::content::Content { operations }
+            .encode()
+            .expect("content encodes");
+        doc.change_page_content(page, bytes).expect("replace content");
+    }
     let mut out = Vec::new();
     doc.save_to(&mut out).expect("save");
+    out
+}
+
+/// The text of a `Tj` operation in the font last set by `Tf`, if it is one.
+fn shown_text(
+    encodings: &std::collections::BTreeMap<Vec<u8>, lopdf::Encoding>,
+    font: &[u8],
+    op: &lopdf::content::Operation,
+) -> Option<String> {
+    match (op.operator.as_str(), op.operands.first()) {
+        ("Tj", Some(lopdf::Object::String(bytes, _))) => encodings.get(font)?.bytes_to_string(bytes).ok(),
+        _ => None,
+    }
+}
+
+/// Draws `to` where the page draws `from` (every occurrence, every page), through the fonts'
+/// own encodings, leaving the signed keywords untouched.
+fn tamper_page(pdf: &[u8], from: &str, to: &str) -> Vec<u8> {
+    let mut doc = lopdf::Document::load_mem(pdf).expect("our PDF loads");
+    let pages: Vec<u32> = doc.get_pages().into_keys().collect();
+    let mut replaced = 0;
+    for page in pages {
+        replaced += doc
+            .replace_partial_text(page, from, to, None)
+            .expect("text replaced");
+    }
+    assert!(
+        replaced > 0,
+        "the page must draw {from:?} for the test to mean anything"
+    );
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    let text = lopdf::Document::load_mem(&out)
+        .and_then(|d| d.extract_text(&d.get_pages().into_keys().collect::<Vec<_>>()))
+        .expect("tampered text extracts");
+    assert!(text.contains(to), "the forged page must now draw {to:?}: {text}");
     out
 }
 
@@ -404,7 +450,9 @@ fn any_changed_byte_or_foreign_key_fails_verification() {
             "changing {from} to {to} must break the signature"
         );
     }
-    let v = vault.verify_certificate_pdf(&tamper_page(&cert.pdf)).unwrap();
+    let v = vault
+        .verify_certificate_pdf(&tamper_page(&cert.pdf, "ZFL0ABCD", "ZFL0ABCE"))
+        .unwrap();
     assert_eq!(
         v,
         Verification::NotValid(Invalid::PrintedContentChanged),
@@ -458,6 +506,178 @@ fn any_changed_byte_or_foreign_key_fails_verification() {
         vault.shop_key_fingerprint().unwrap(),
         other.shop_key_fingerprint().unwrap(),
         "every vault has its own key"
+    );
+}
+
+/// A layout version other than today's: every text line moved 1.5 pt right and put in its own
+/// text object, every string split in two and written in hex inside a `TJ` array, the
+/// streams stored uncompressed. The same text, drawn differently.
+fn redraw_like_another_layout(pdf: &[u8]) -> Vec<u8> {
+    use lopdf::content::Operation;
+    use lopdf::{Object, StringFormat};
+    rewrite_pages(pdf, |_, ops| {
+        let mut out = Vec::with_capacity(ops.len() * 2);
+        let mut font = None;
+        for mut op in ops {
+            match op.operator.as_str() {
+                "Tf" => font = Some(op.clone()),
+                "Tm" => {
+                    if let Some(x) = op.operands.get_mut(4) {
+                        *x = Object::Real(x.as_float().expect("Tm x is a number") + 1.5);
+                    }
+                    // Close the running text object and open one per line, font set again.
+                    out.push(Operation::new("ET", vec![]));
+                    out.push(Operation::new("BT", vec![]));
+                    out.extend(font.clone());
+                }
+                "Tj" => {
+                    if let Some(Object::String(bytes, _)) = op.operands.first() {
+                        let half = bytes.len() / 4 * 2;
+                        let (a, b) = bytes.split_at(half);
+                        op = Operation::new(
+                            "TJ",
+                            vec![Object::Array(vec![
+                                Object::String(a.to_vec(), StringFormat::Hexadecimal),
+                                Object::Integer(0),
+                                Object::String(b.to_vec(), StringFormat::Hexadecimal),
+                            ])],
+                        );
+                    }
+                }
+                _ => {}
+            }
+            out.push(op);
+        }
+        out
+    })
+}
+
+#[test]
+fn certificate_drawn_by_another_layout_version_still_verifies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, clock) = new_vault(&tmp.path().join("v"));
+    let c = vault.add_customer(&anna()).unwrap();
+    let a = destroyed(&mut vault, c.id, "ZFL0ABCD");
+    let b = destroyed(&mut vault, c.id, "S69ENF0R123456");
+    let cert = vault.issue_certificate(&[a.id, b.id]).unwrap();
+    let older = redraw_like_another_layout(&cert.pdf);
+
+    let ops = |pdf: &[u8]| {
+        let doc = lopdf::Document::load_mem(pdf).unwrap();
+        doc.get_pages()
+            .into_values()
+            .map(|p| doc.get_page_content(p))
+            .collect::<Vec<_>>()
+    };
+    assert_ne!(
+        ops(&cert.pdf),
+        ops(&older),
+        "the redrawn pages must really be drawn differently (a byte-for-byte comparison with a \
+         fresh rendering would reject them)"
+    );
+    let text = pdf_text(tmp.path(), &older);
+    assert_contains(
+        &text,
+        &[
+            "Anna Svensson",
+            "ZFL0ABCD",
+            "S69ENF0R123456",
+            &cert.number,
+            &cert.code,
+        ],
+        "the redrawn certificate",
+    );
+    let v = vault.verify_certificate_pdf(&older).unwrap();
+    assert!(
+        v.is_valid(),
+        "a certificate whose pages show the signed values verifies however they were drawn: {v:?}"
+    );
+
+    let batch_customer = vault
+        .add_customer(&skranke::CustomerInput {
+            name: "Nordmann Regnskap AS".into(),
+            kind: skranke::CustomerKind::Business,
+            org_number: "987654325".into(),
+            ..kari()
+        })
+        .unwrap();
+    for s in ["WD-BATCH-01", "WD-BATCH-02"] {
+        destroyed(&mut vault, batch_customer.id, s);
+    }
+    let today = skranke::Clock::today(&clock);
+    let batch = vault
+        .issue_batch_certificate(batch_customer.id, today - chrono::Duration::days(30), today)
+        .unwrap();
+    let v = vault
+        .verify_certificate_pdf(&redraw_like_another_layout(&batch.pdf))
+        .unwrap();
+    assert!(v.is_valid(), "a redrawn batch certificate verifies: {v:?}");
+}
+
+#[test]
+fn certificate_whose_drawn_values_differ_from_the_signed_ones_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, _) = new_vault(&tmp.path().join("v"));
+    let c = vault.add_customer(&anna()).unwrap();
+    let a = destroyed(&mut vault, c.id, "ZFL0ABCD");
+    let cert = vault.issue_certificate(&[a.id]).unwrap();
+    assert!(
+        vault.verify_certificate_pdf(&cert.pdf).unwrap().is_valid(),
+        "the untouched certificate verifies"
+    );
+    for (from, to, what) in [
+        ("ZFL0ABCD", "ZFL0ABCE", "one character of the serial"),
+        ("ZFL0ABCD", "ZFL0ABCD9", "a character added to the serial"),
+        ("ZFL0ABCD", "ZFL0ABC", "the serial cut short"),
+        ("Anna Svensson", "Anna Svenson", "the customer's name"),
+        ("Seagate", "Seagete", "the make"),
+        ("H-5", "H-7", "the DIN level"),
+    ] {
+        let forged = tamper_page(&cert.pdf, from, to);
+        assert_eq!(
+            vault.verify_certificate_pdf(&forged).unwrap(),
+            Verification::NotValid(Invalid::PrintedContentChanged),
+            "{what} drawn as {to:?} while the keywords still say {from:?} must fail"
+        );
+    }
+
+    // The signed serial kept in invisible text (rendering mode 3), a forged one drawn instead.
+    let hidden = rewrite_pages(&cert.pdf, |encodings, ops| {
+        let mut out = Vec::new();
+        let mut font = Vec::new();
+        let mut position = None;
+        for op in ops {
+            match op.operator.as_str() {
+                "Tf" => font = op.operands[0].as_name().unwrap().to_vec(),
+                "Tm" => position = Some(op.clone()),
+                _ => {}
+            }
+            if shown_text(encodings, &font, &op).as_deref() == Some("ZFL0ABCD") {
+                let forged = encodings[&font].string_to_bytes("ZFL0ABCE");
+                out.push(lopdf::content::Operation::new("Tr", vec![3.into()]));
+                out.push(op);
+                out.push(lopdf::content::Operation::new("Tr", vec![0.into()]));
+                // Drawn on the same spot, as a line of its own.
+                out.extend(position.clone());
+                out.push(lopdf::content::Operation::new(
+                    "Tj",
+                    vec![lopdf::Object::String(forged, lopdf::StringFormat::Hexadecimal)],
+                ));
+                continue;
+            }
+            out.push(op);
+        }
+        out
+    });
+    let text = pdf_text(tmp.path(), &hidden);
+    assert!(
+        text.contains("ZFL0ABCE"),
+        "the forged serial is what a reader sees: {text}"
+    );
+    assert_eq!(
+        vault.verify_certificate_pdf(&hidden).unwrap(),
+        Verification::NotValid(Invalid::PrintedContentChanged),
+        "a signed value present only as invisible text must fail"
     );
 }
 
