@@ -1,7 +1,8 @@
 //! Takes a screenshot of every screen of the real app into docs/screenshots/, driving it
 //! through tauri-driver under Xvfb like the end-to-end test does:
 //!
-//! `xvfb-run -a -s '-screen 0 1280x800x24' cargo run -p skranke-app --example screenshots`
+//! `cargo build -p skranke-app && xvfb-run -a -s '-screen 0 1280x800x24' cargo run -p skranke-app --example screenshots`
+//! (the example drives the built app binary; `cargo run --example` alone does not rebuild it)
 //!
 //! Set `SHOT_LOCALE` (default `nb_NO`) to photograph another language.
 
@@ -145,6 +146,14 @@ async fn main() {
     app.click("a[data-route=today]").await;
     app.click("[data-testid=destruction-table] tbody tr a").await;
     app.visible("[data-testid=destruction-form]").await;
+    // The form with the certificate's fields is what this screen is for.
+    app.client
+        .execute(
+            "document.querySelector('[data-testid=destruction-form]').scrollIntoView({ block: 'end' });",
+            vec![],
+        )
+        .await
+        .expect("scroll to the destruction form");
     shoot(&app, "07b-intake-held-for-destruction").await;
 
     app.click("a[data-route=settings]").await;
