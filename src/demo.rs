@@ -435,7 +435,7 @@ fn destruction_record() -> DestructionInput {
         din_class: DinClass::H,
         din_level: 5,
         witness: "Ola Nordmann".into(),
-        destination: "Levert til gjenvinning (Norsirk)".into(),
+        destination: "Gjenvinning Øst AS (metall)".into(),
     }
 }
 

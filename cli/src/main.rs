@@ -272,7 +272,7 @@ struct DestroyArgs {
     /// Who witnessed or verified the destruction.
     #[arg(long, default_value = "")]
     witness: String,
-    /// Where the media went afterwards, e.g. "recycling (Norsirk)" or "returned to the customer".
+    /// Where the media went afterwards, e.g. "Gjenvinning Øst AS" or "returned to the customer".
     #[arg(long, default_value = "")]
     destination: String,
 }

@@ -126,7 +126,7 @@ fn destroyed(vault: &mut Vault, customer_id: i64, serial: &str) -> Intake {
                 din_class: DinClass::H,
                 din_level: 5,
                 witness: "Kari Nordmann".into(),
-                destination: "Levert til gjenvinning (Norsirk)".into(),
+                destination: "Gjenvinning Øst AS (metall)".into(),
             },
         )
         .expect("destroyed");
@@ -274,7 +274,7 @@ fn certificate_prints_every_nist_field_and_verifies() {
                 "Ola Nordmann, Tekniker",
                 "Kari Nordmann",
                 t(lang, "certificate.destination"),
-                "Levert til gjenvinning (Norsirk)",
+                "Gjenvinning Øst AS (metall)",
                 t(lang, "certificate.place_date"),
                 "Oslo",
                 t(lang, "certificate.dates"),

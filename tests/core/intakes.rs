@@ -143,7 +143,7 @@ fn destruction_waits_for_the_holding_period_unless_immediate() {
         din_class: DinClass::H,
         din_level: 5,
         witness: "Ola Nordmann".into(),
-        destination: "Levert til gjenvinning (Norsirk)".into(),
+        destination: "Gjenvinning Øst AS (metall)".into(),
     };
     let disk = IntakeInput {
         device_type: DeviceType::Hdd,
@@ -193,7 +193,7 @@ fn destruction_waits_for_the_holding_period_unless_immediate() {
     );
     assert_eq!(
         d.destination.as_deref(),
-        Some("Levert til gjenvinning (Norsirk)"),
+        Some("Gjenvinning Øst AS (metall)"),
         "where the shreds went is recorded (NIST SP 800-88 destination)"
     );
 
