@@ -13,7 +13,9 @@ use crate::shop::{Jurisdiction, Language};
 use crate::vault::Vault;
 use chrono::{DateTime, Duration, Utc};
 
-/// Days a repaired device may wait before the uncollected-goods rules apply (three months).
+/// Months before an uncollected device may be sold: in Norway after the work is done and payment
+/// due (håndverkertjenesteloven § 47), in Sweden after a written notice to collect it
+/// (lag (1985:982) om näringsidkares rätt att sälja saker som inte har hämtats, 3 §).
 const UNCOLLECTED_MONTHS: &str = "3";
 
 pub(crate) fn render(

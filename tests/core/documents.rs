@@ -883,7 +883,17 @@ fn swedish_shop_names_imy_and_seven_years() {
     )
     .expect("a Swedish shop");
     let c = vault.add_customer(&anna()).unwrap();
-    vault.add_intake(&laptop(c.id)).unwrap();
+    let intake = vault.add_intake(&laptop(c.id)).unwrap();
+    let receipt = vault.receipt_pdf(intake.id, skranke::Paper::A4).unwrap();
+    assert_contains(
+        &pdf_text(tmp.path(), &receipt),
+        &[
+            "uppmanat dig att hämta den",
+            "minst 3 månader",
+            "(lagen (1985:982) om näringsidkares rätt att sälja saker som inte har hämtats, 3 §)",
+        ],
+        "a Swedish receipt states when an uncollected device may be sold, and under which act",
+    );
     let pdf = vault.access_report_pdf(c.id).unwrap();
     let text = pdf_text(tmp.path(), &pdf);
     assert_contains(
