@@ -1604,7 +1604,6 @@ xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n\
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
     use std::process::{Command, Stdio};
 
     use chrono::TimeZone;
@@ -2273,34 +2272,5 @@ mod tests {
             matches!(err, LayoutError::Qr(_)),
             "must report a QR error, got {err:?}"
         );
-    }
-
-    /// Writes the sample certificate and receipt for looking at them:
-    /// `SKRANKE_PDF_SAMPLES=/tmp/out cargo test write_samples -- --ignored`.
-    #[test]
-    #[ignore = "writes files for visual inspection"]
-    fn write_samples() {
-        let dir = std::env::var("SKRANKE_PDF_SAMPLES").expect("set SKRANKE_PDF_SAMPLES to a folder");
-        let mut long = Layout::new(Paper::A4, meta("Lang tabell"));
-        long.header(&shop());
-        long.title("Lagringsmedier");
-        long.table(
-            &[("Løpenr.", 1.0), ("Beskrivelse", 4.0), ("Status", 1.0)],
-            &rows(60),
-        );
-        long.footer_text("Datahjelpen Ørje AS");
-        let long = long.finish().expect("long table renders");
-        for (name, pdf) in [
-            ("certificate-a4.pdf", certificate(Paper::A4)),
-            ("certificate-roll.pdf", certificate(Paper::Roll80)),
-            ("receipt-roll.pdf", receipt()),
-            ("table-a4.pdf", long),
-        ] {
-            let pdf = checked(pdf);
-            let mut file =
-                std::fs::File::create(std::path::Path::new(&dir).join(name)).expect("create sample");
-            file.write_all(&pdf).expect("write sample");
-            println!("{name}: {} bytes", pdf.len());
-        }
     }
 }

@@ -1046,14 +1046,15 @@ fn printing_is_logged_against_the_issued_document() {
     );
 }
 
-/// Writes one of each document for looking at them:
-/// `SKRANKE_DOC_SAMPLES=/tmp/out cargo test --test core write_document_samples -- --ignored`.
+/// Every document, in every language, rendered to an image the way a person looks at it
+/// (pdftoppm); the first page must show ink. To keep the PDFs and page images for looking at:
+/// `SKRANKE_DOC_SAMPLES=/tmp/out cargo test --test core every_document_renders`.
 #[test]
-#[ignore = "writes files for visual inspection"]
-fn write_document_samples() {
-    let out = PathBuf::from(std::env::var("SKRANKE_DOC_SAMPLES").expect("set SKRANKE_DOC_SAMPLES"));
-    std::fs::create_dir_all(&out).unwrap();
+fn every_document_renders_to_a_page_with_ink() {
     let tmp = tempfile::tempdir().unwrap();
+    let out =
+        std::env::var_os("SKRANKE_DOC_SAMPLES").map_or_else(|| tmp.path().join("samples"), PathBuf::from);
+    std::fs::create_dir_all(&out).unwrap();
     let (mut vault, recovery, _) = new_vault(&tmp.path().join("v"));
     for lang in [Language::Nb, Language::Sv, Language::En] {
         let c = vault
@@ -1117,4 +1118,55 @@ fn write_document_samples() {
         vault.recovery_sheet_pdf(&recovery).unwrap(),
     )
     .unwrap();
+    let mut rendered = 0;
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let pdf = entry.unwrap().path();
+        if pdf.extension().is_some_and(|e| e == "pdf") {
+            assert_first_page_has_ink(&pdf);
+            rendered += 1;
+        }
+    }
+    assert_eq!(
+        rendered, 19,
+        "six documents in three languages and the recovery sheet"
+    );
+}
+
+/// Renders page 1 in grey (pdftoppm, PGM) and requires dark pixels on it: a PDF that parses but
+/// draws nothing, or that poppler cannot draw, fails.
+fn assert_first_page_has_ink(pdf: &Path) {
+    let prefix = pdf.with_extension("");
+    let status = Command::new("pdftoppm")
+        .args(["-r", "50", "-gray", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm must be installed (apt-get install poppler-utils)");
+    assert!(status.success(), "pdftoppm draws {}", pdf.display());
+    let image = std::fs::read(prefix.with_extension("pgm")).expect("pdftoppm wrote the page image");
+    // PGM: "P5", width, height, maxval, each followed by whitespace, then one byte per pixel.
+    let (mut fields, mut in_field, mut start) = (0, false, None);
+    for (k, b) in image.iter().enumerate() {
+        if !b.is_ascii_whitespace() {
+            in_field = true;
+        } else if in_field {
+            in_field = false;
+            fields += 1;
+            if fields == 4 {
+                start = Some(k + 1);
+                break;
+            }
+        }
+    }
+    let start = start
+        .filter(|_| image.starts_with(b"P5"))
+        .expect("a binary PGM image");
+    let pixels = &image[start..];
+    let dark = pixels.iter().filter(|&&p| p < 128).count();
+    assert!(
+        dark * 200 > pixels.len(),
+        "page 1 of {} must show text and lines, not an empty page ({dark} dark of {} pixels)",
+        pdf.display(),
+        pixels.len()
+    );
 }
