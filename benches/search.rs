@@ -54,34 +54,6 @@ fn fts_ids(conn: &Connection, query: &str) -> Vec<i64> {
         .collect()
 }
 
-/// The app's query terms, as `search::terms` splits them (private there, so restated here):
-/// alphanumerics and `@.-_+` kept, lower-cased, digit groups typed with spaces joined.
-fn terms(query: &str) -> Vec<String> {
-    let cleaned: String = query
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || "@.-_+".contains(c) {
-                c
-            } else {
-                ' '
-            }
-        })
-        .collect();
-    let mut out: Vec<String> = Vec::new();
-    for word in cleaned.split_whitespace() {
-        let word = word.trim_start_matches('+').to_lowercase();
-        if word.is_empty() {
-            continue;
-        }
-        let digits = word.chars().all(|c| c.is_ascii_digit());
-        match out.last_mut() {
-            Some(prev) if digits && prev.chars().all(|c| c.is_ascii_digit()) => prev.push_str(&word),
-            _ => out.push(word),
-        }
-    }
-    out
-}
-
 /// Letters whose diacritics FTS5's unicode61 tokenizer (remove_diacritics=1, the default) drops,
 /// and upper-case letters SQLite's ASCII-only LIKE would not fold. 'ø' and 'æ' are letters of
 /// their own to unicode61 and stay.
@@ -132,7 +104,7 @@ struct LikeSearch {
 
 impl LikeSearch {
     fn new(query: &str) -> Self {
-        let terms = terms(query);
+        let terms = search::terms(query);
         let name_terms: Vec<String> = terms
             .iter()
             .map(|t| {
@@ -401,7 +373,7 @@ fn main() {
         let matches: i64 = conn
             .query_row(
                 "SELECT count(*) FROM customer_text WHERE customer_text MATCH ?1",
-                [terms(q)
+                [search::terms(q)
                     .iter()
                     .filter(|t| t.chars().count() >= 3)
                     .map(|t| format!("\"{t}\""))

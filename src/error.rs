@@ -184,26 +184,7 @@ mod tests {
 
     #[test]
     fn every_code_is_listed() {
-        let rejections = [
-            Rejection::Required,
-            Rejection::TooLong { max: 1 },
-            Rejection::ControlCharacter,
-            Rejection::NorwegianNationalId,
-            Rejection::SwedishNationalId,
-            Rejection::CardNumber,
-            Rejection::Under18,
-            Rejection::BirthDateInFuture,
-            Rejection::BirthDateImplausible,
-            Rejection::Email,
-            Rejection::Phone,
-            Rejection::Postcode,
-            Rejection::OrganisationNumber,
-            Rejection::TooShort { min: 1 },
-            Rejection::OutOfRange { min: 1, max: 2 },
-            Rejection::ContactRequired,
-            Rejection::NotForPrivate,
-        ];
-        let mut errors: Vec<Error> = rejections
+        let mut errors: Vec<Error> = Rejection::examples()
             .into_iter()
             .map(|r| Error::invalid("name", r))
             .collect();

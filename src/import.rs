@@ -732,7 +732,8 @@ impl Vault {
     pub fn import_customers(&mut self, plan: &ImportPlan) -> Result<ImportReport> {
         let mut report = self.preview_import(plan)?;
         let inputs: Vec<CustomerInput> = report.accepted.iter().map(|a| a.customer.clone()).collect();
-        let ids = self.add_customers(&inputs)?;
+        // `review` validated every accepted row as typed in today.
+        let ids = self.add_validated_customers(&inputs)?;
         for (row, id) in report.accepted.iter_mut().zip(ids) {
             row.id = Some(id);
         }

@@ -160,7 +160,7 @@ fn cover(term: &str) -> Vec<&str> {
 
 /// Splits what was typed into terms. Pure digit groups typed with spaces ("912 34 567") are
 /// joined, because phone numbers are indexed without spaces.
-fn terms(query: &str) -> Vec<String> {
+pub fn terms(query: &str) -> Vec<String> {
     let cleaned: String = query
         .chars()
         .map(|c| {

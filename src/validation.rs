@@ -111,6 +111,30 @@ pub enum Rejection {
 }
 
 impl Rejection {
+    /// One of each kind, for tests that must cover every code.
+    #[cfg(test)]
+    pub(crate) fn examples() -> [Rejection; 17] {
+        [
+            Rejection::Required,
+            Rejection::TooLong { max: 3 },
+            Rejection::ControlCharacter,
+            Rejection::NorwegianNationalId,
+            Rejection::SwedishNationalId,
+            Rejection::CardNumber,
+            Rejection::Under18,
+            Rejection::BirthDateInFuture,
+            Rejection::BirthDateImplausible,
+            Rejection::Email,
+            Rejection::Phone,
+            Rejection::Postcode,
+            Rejection::OrganisationNumber,
+            Rejection::ContactRequired,
+            Rejection::NotForPrivate,
+            Rejection::OutOfRange { min: 14, max: 28 },
+            Rejection::TooShort { min: 10 },
+        ]
+    }
+
     /// Stable snake_case code: the key into the string catalogs and the `code` of the error the
     /// UI receives. Never change an existing code.
     pub fn code(&self) -> &'static str {
@@ -1168,26 +1192,7 @@ mod tests {
 
     #[test]
     fn codes_are_stable_snake_case_and_unique() {
-        let all = [
-            Rejection::Required,
-            Rejection::TooLong { max: 3 },
-            Rejection::ControlCharacter,
-            Rejection::NorwegianNationalId,
-            Rejection::SwedishNationalId,
-            Rejection::CardNumber,
-            Rejection::Under18,
-            Rejection::BirthDateInFuture,
-            Rejection::BirthDateImplausible,
-            Rejection::Email,
-            Rejection::Phone,
-            Rejection::Postcode,
-            Rejection::OrganisationNumber,
-            Rejection::ContactRequired,
-            Rejection::NotForPrivate,
-            Rejection::OutOfRange { min: 14, max: 28 },
-            Rejection::TooShort { min: 10 },
-        ];
-        let codes: Vec<&str> = all.iter().map(Rejection::code).collect();
+        let codes: Vec<&str> = Rejection::examples().iter().map(Rejection::code).collect();
         assert_eq!(
             codes,
             [
