@@ -48,6 +48,7 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "verify_audit_log",
         "customer_count",
         "replace_recovery_key",
+        "rotate_data_key",
         "forget_recovery_key",
         "recovery_sheet",
         "receipt",

@@ -1,6 +1,7 @@
 //! The tamper-evident audit log: a SHA-256 hash chain over events that hold no personal values.
 
 use crate::error::{Error, Result};
+use crate::keyfile::AuditAnchor;
 use crate::vault::Vault;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -32,12 +33,14 @@ actions! {
     PassphraseChanged => "passphrase_changed",
     RecoveryKeyReplaced => "recovery_key_replaced",
     DataKeyRotated => "data_key_rotated",
+    KeyFileAuthenticated => "key_file_authenticated",
     Remembered => "remembered",
     Forgotten => "forgotten",
     ShopUpdated => "shop_updated",
     SettingsUpdated => "settings_updated",
     StaffAdded => "staff_added",
     StaffUpdated => "staff_updated",
+    Searched => "searched",
     CustomerCreated => "customer_created",
     CustomerViewed => "customer_viewed",
     CustomerUpdated => "customer_updated",
@@ -71,19 +74,71 @@ pub struct AuditEvent {
     pub hash: String,
 }
 
-/// Result of walking the chain.
+/// Result of walking the chain and comparing it with its anchor in the key file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChainReport {
     pub events: i64,
     /// `None` when intact; otherwise the first event whose link or content does not match.
     pub first_broken: Option<i64>,
     pub reason: Option<String>,
+    /// The newest event's hash; its first 16 characters are printed on every document.
+    pub head_hash: Option<String>,
+    /// The newest event the key file vouches for; `None` before the first anchor.
+    pub anchored_seq: Option<i64>,
+    /// Why the chain does not reach its anchor: [`ANCHOR_DELETED`] or [`ANCHOR_REPLACED`].
+    pub anchor_problem: Option<String>,
 }
+
+/// The log ends before the anchored event: the newest events were deleted, or an older copy of
+/// the database was put back.
+pub const ANCHOR_DELETED: &str = "events_deleted";
+/// The anchored event exists with other content: the database was replaced by another copy.
+pub const ANCHOR_REPLACED: &str = "replaced";
 
 impl ChainReport {
     pub fn is_intact(&self) -> bool {
-        self.first_broken.is_none()
+        self.first_broken.is_none() && self.anchor_problem.is_none()
     }
+
+    /// The 16 characters printed in document footers ("0000…" for an empty log).
+    pub fn head_short(&self) -> String {
+        short_head(self.head_hash.as_deref())
+    }
+}
+
+pub(crate) fn short_head(hash: Option<&str>) -> String {
+    hash.unwrap_or(GENESIS)[..16].to_string()
+}
+
+/// The newest event, or `None` for an empty log.
+pub(crate) fn head(conn: &Connection) -> Result<Option<AuditAnchor>> {
+    Ok(conn
+        .prepare_cached("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| {
+            Ok(AuditAnchor {
+                seq: r.get(0)?,
+                hash: r.get(1)?,
+            })
+        })
+        .optional()?)
+}
+
+/// The head's first 16 characters, as documents print it.
+pub(crate) fn head_short(conn: &Connection) -> Result<String> {
+    Ok(short_head(head(conn)?.as_ref().map(|h| h.hash.as_str())))
+}
+
+/// Whether the chain reaches `anchor`: `None` when it does.
+pub(crate) fn anchor_problem(conn: &Connection, anchor: &AuditAnchor) -> Result<Option<&'static str>> {
+    let stored: Option<String> = conn
+        .prepare_cached("SELECT hash FROM audit_event WHERE seq = ?1")?
+        .query_row([anchor.seq], |r| r.get(0))
+        .optional()?;
+    Ok(match stored {
+        None => Some(ANCHOR_DELETED),
+        Some(h) if h != anchor.hash => Some(ANCHOR_REPLACED),
+        Some(_) => None,
+    })
 }
 
 /// Filter for the log screen.
@@ -188,6 +243,9 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
             events: count,
             first_broken: Some(seq),
             reason: Some(why.to_string()),
+            head_hash: None,
+            anchored_seq: None,
+            anchor_problem: None,
         };
         if seq != expected_seq {
             return Ok(broken(&format!("expected event {expected_seq}, found {seq}")));
@@ -215,12 +273,23 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
         events: count,
         first_broken: None,
         reason: None,
+        head_hash: (count > 0).then_some(prev),
+        anchored_seq: None,
+        anchor_problem: None,
     })
 }
 
 impl Vault {
+    /// Walks the chain and compares it with the anchor in the key file, so deleting the newest
+    /// events or putting back an older database is named, not only edits inside the chain.
     pub fn verify_audit_log(&mut self) -> Result<ChainReport> {
-        verify(self.conn()?)
+        let conn = self.conn()?;
+        let mut report = verify(conn)?;
+        if let Some(anchor) = conn.stored_anchor()? {
+            report.anchored_seq = Some(anchor.seq);
+            report.anchor_problem = anchor_problem(conn, &anchor)?.map(str::to_string);
+        }
+        Ok(report)
     }
 
     /// Newest first, with staff names resolved for display.

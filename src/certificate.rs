@@ -986,6 +986,7 @@ impl Vault {
         let session = self.session()?;
         let actor = session.actor;
         let tx = session.conn.transaction()?;
+        let log_head = crate::audit::head_short(&tx)?;
         let ctx = document::shop_context(&tx)?;
         let key = ensure_shop_key(&tx, now)?;
         let number = next_number(&tx, draft.kind, year)?;
@@ -1007,7 +1008,8 @@ impl Vault {
         };
         let bytes = canonical_bytes(&content)?;
         let signature = key.signing.sign(&bytes).to_bytes();
-        let pdf = document::certificate::render(&content, &signature, &keywords(&bytes, &signature))?;
+        let pdf =
+            document::certificate::render(&content, &signature, &keywords(&bytes, &signature), &log_head)?;
         let sha = document::sha256_hex(&pdf);
         tx.execute(
             "INSERT INTO certificate(number, kind, customer_id, issued_at, issued_by, language, content,

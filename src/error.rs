@@ -19,6 +19,14 @@ pub enum Error {
     VaultExists(String),
     #[error("the vault is damaged: {0}")]
     Damaged(String),
+    #[error("this key no longer opens the database: the keys were changed after this copy of the key file was made (use the current key file; if there is none, the database is damaged)")]
+    KeyRetired,
+    #[error("the key file was changed outside Skranke (its authentication code does not match); restore it from a backup")]
+    KeyFileTampered,
+    #[error("the audit log does not reach its anchor in the key file: {0}")]
+    LogRolledBack(String),
+    #[error("another Skranke program is using the vault: {0}")]
+    Busy(String),
     #[error("the vault was written by a newer version of Skranke (schema {found}, this version knows {supported}); update Skranke")]
     NewerSchema { found: i64, supported: i64 },
     #[error("this build of SQLite does not encrypt (no SQLCipher); refusing to run")]
@@ -58,6 +66,10 @@ impl Error {
             Error::NoVault(_) => "no_vault",
             Error::VaultExists(_) => "vault_exists",
             Error::Damaged(_) => "damaged",
+            Error::KeyRetired => "key_retired",
+            Error::KeyFileTampered => "key_file_tampered",
+            Error::LogRolledBack(_) => "log_rolled_back",
+            Error::Busy(_) => "busy",
             Error::NewerSchema { .. } => "newer_schema",
             Error::NoEncryption => "no_encryption",
             Error::Invalid { reason, .. } => reason.code(),
@@ -83,6 +95,10 @@ impl Error {
         "no_vault",
         "vault_exists",
         "damaged",
+        "key_retired",
+        "key_file_tampered",
+        "log_rolled_back",
+        "busy",
         "newer_schema",
         "no_encryption",
         "not_found",
@@ -168,9 +184,13 @@ impl From<rusqlite::Error> for Error {
     /// A page that fails SQLCipher's HMAC surfaces as NOTADB or CORRUPT once the key is known
     /// good, so both mean damage, never "wrong key".
     fn from(e: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseCorrupt, DatabaseLocked, NotADatabase};
         match e.sqlite_error_code() {
             Some(DatabaseCorrupt) | Some(NotADatabase) => Error::Damaged(e.to_string()),
+            // Only after the busy timeout: another program held the write lock that long.
+            Some(DatabaseBusy) | Some(DatabaseLocked) => {
+                Error::Busy("another program kept the database busy; try again".into())
+            }
             _ => Error::Database(e),
         }
     }
@@ -196,6 +216,10 @@ mod tests {
             Error::NoVault(String::new()),
             Error::VaultExists(String::new()),
             Error::Damaged(String::new()),
+            Error::KeyRetired,
+            Error::KeyFileTampered,
+            Error::LogRolledBack(String::new()),
+            Error::Busy(String::new()),
             Error::NewerSchema {
                 found: 2,
                 supported: 1,

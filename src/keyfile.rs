@@ -7,7 +7,9 @@
 //! - optionally the OS credential store (see [`crate::vault`]).
 //!
 //! The file starts with a header line holding the SHA-256 of the JSON body, so accidental damage
-//! is told apart from a wrong passphrase.
+//! is told apart from a wrong passphrase. Since version 2 the body also carries the audit log's
+//! head (see [`crate::audit`]) and an HMAC under a key derived from the data key over everything
+//! else, so a planted recovery public key or a rolled-back anchor is refused after unlock.
 
 use crate::error::{Error, Result};
 use crate::secret::{DataKey, Passphrase, RecoveryKey, WrapKey};
@@ -15,6 +17,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -23,7 +26,9 @@ use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
 const MAGIC: &str = "SKRANKE-KEYFILE";
-const VERSION: u32 = 1;
+/// 2: the body is authenticated (`mac`) and holds the audit anchor. Version 1 files are read
+/// and upgraded at the next unlock.
+const VERSION: u32 = 2;
 
 /// Argon2id cost. Stored in the file so it can be raised later without breaking old vaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,8 +60,19 @@ impl KdfParams {
         }
     }
 
+    /// 1 GiB: more than any computer this app runs on should spend, far less than a crafted
+    /// file could ask for (Argon2 would try to allocate up to 4 TiB).
+    pub const MAX_MEMORY_KIB: u32 = 1024 * 1024;
+
+    /// Bounds checked when the file is read, before any derivation.
     fn check(&self) -> Result<()> {
-        if self.m_kib < Self::MIN_MEMORY_KIB || self.t == 0 || self.t > 64 || self.p == 0 || self.p > 16 {
+        if self.m_kib < Self::MIN_MEMORY_KIB
+            || self.m_kib > Self::MAX_MEMORY_KIB
+            || self.t == 0
+            || self.t > 64
+            || self.p == 0
+            || self.p > 16
+        {
             return Err(Error::Damaged(format!(
                 "key file has unusable KDF parameters {self:?}"
             )));
@@ -92,6 +108,14 @@ struct RecoverySlot {
     sealed: String,
 }
 
+/// The newest audit event when the file was last written: a copy of the log's head outside the
+/// database, so deleting the newest events or restoring an older database is noticed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AuditAnchor {
+    pub seq: i64,
+    pub hash: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 struct Body {
     format: String,
@@ -99,12 +123,40 @@ struct Body {
     vault_id: String,
     passphrase: PassphraseSlot,
     recovery: RecoverySlot,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    anchor: Option<AuditAnchor>,
+    /// HMAC-SHA256 over the body without this field, keyed from the data key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mac: Option<String>,
 }
 
 /// The parsed key file. Holds only wrapped material, so it is safe to keep around.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyFile {
     body: Body,
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The MAC key: HMAC(data key, label), so the data key itself never keys anything but SQLCipher.
+fn mac_key(key: &DataKey) -> Zeroizing<[u8; 32]> {
+    let mut m = <HmacSha256 as Mac>::new_from_slice(key.as_bytes()).expect("HMAC takes any key length");
+    m.update(b"skranke-keyfile-mac-v2");
+    let mut out = Zeroizing::new([0u8; 32]);
+    out.copy_from_slice(&m.finalize().into_bytes());
+    out
+}
+
+fn body_mac(body: &Body, key: &DataKey) -> Result<Vec<u8>> {
+    let unsigned = Body {
+        mac: None,
+        ..body.clone()
+    };
+    let bytes = serde_json::to_vec(&unsigned).map_err(|e| Error::Crypto(e.to_string()))?;
+    let mut m =
+        <HmacSha256 as Mac>::new_from_slice(mac_key(key).as_ref()).expect("HMAC takes any key length");
+    m.update(&bytes);
+    Ok(m.finalize().into_bytes().to_vec())
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -188,9 +240,11 @@ impl KeyFile {
                 vault_id,
                 passphrase,
                 recovery,
+                anchor: None,
+                mac: None,
             },
         };
-        Ok((file, encode_recovery(&recovery_bytes)))
+        Ok((file.signed(key)?, encode_recovery(&recovery_bytes)))
     }
 
     pub fn vault_id(&self) -> &str {
@@ -199,6 +253,47 @@ impl KeyFile {
 
     pub fn kdf(&self) -> KdfParams {
         self.body.passphrase.kdf
+    }
+
+    pub fn anchor(&self) -> Option<&AuditAnchor> {
+        self.body.anchor.as_ref()
+    }
+
+    /// Whether the file carries a MAC (version 2); version 1 files get one at the next unlock.
+    pub(crate) fn is_signed(&self) -> bool {
+        self.body.mac.is_some()
+    }
+
+    /// The same file authenticated under `key`, at the current version.
+    pub(crate) fn signed(mut self, key: &DataKey) -> Result<KeyFile> {
+        self.body.version = VERSION;
+        self.body.mac = None;
+        self.body.mac = Some(b64(&body_mac(&self.body, key)?));
+        Ok(self)
+    }
+
+    /// The same file with a new audit anchor, authenticated under `key`.
+    pub(crate) fn with_anchor(&self, anchor: AuditAnchor, key: &DataKey) -> Result<KeyFile> {
+        let mut body = self.body.clone();
+        body.anchor = Some(anchor);
+        KeyFile { body }.signed(key)
+    }
+
+    /// Checks the MAC with the unwrapped data key. A missing MAC (version 1) passes: the caller
+    /// upgrades the file. A wrong one means someone edited the public parts of the file.
+    pub(crate) fn check_mac(&self, key: &DataKey) -> Result<()> {
+        let Some(stored) = &self.body.mac else {
+            return Ok(());
+        };
+        let stored = unb64("mac", stored)?;
+        let mut m =
+            <HmacSha256 as Mac>::new_from_slice(mac_key(key).as_ref()).expect("HMAC takes any key length");
+        let unsigned = Body {
+            mac: None,
+            ..self.body.clone()
+        };
+        m.update(&serde_json::to_vec(&unsigned).map_err(|e| Error::Crypto(e.to_string()))?);
+        m.verify_slice(&stored).map_err(|_| Error::KeyFileTampered)
     }
 
     pub(crate) fn unwrap_with_passphrase(&self, pass: &Passphrase) -> Result<DataKey> {
@@ -247,10 +342,11 @@ impl KeyFile {
         kdf.check()?;
         let mut body = self.body.clone();
         body.passphrase = wrap_passphrase(&body.vault_id, kdf, pass, key)?;
-        Ok(KeyFile { body })
+        KeyFile { body }.signed(key)
     }
 
-    /// A new data key wrapped in every slot; the recovery slot needs only its public key.
+    /// A new data key wrapped in every slot; the recovery slot needs only its public key (which
+    /// the caller has authenticated with [`KeyFile::check_mac`] first).
     pub(crate) fn with_new_data_key(&self, pass: &Passphrase, key: &DataKey) -> Result<KeyFile> {
         let mut body = self.body.clone();
         body.passphrase = wrap_passphrase(&body.vault_id, body.passphrase.kdf, pass, key)?;
@@ -258,10 +354,11 @@ impl KeyFile {
             .try_into()
             .map_err(|_| Error::Damaged("recovery public key has the wrong length".into()))?;
         body.recovery.sealed = seal_for_recovery(&crypto_box::PublicKey::from(pk_bytes), key)?;
-        Ok(KeyFile { body })
+        KeyFile { body }.signed(key)
     }
 
-    /// A fresh recovery slot for the same data key; the old recovery key stops working.
+    /// A fresh recovery slot for `key`. Callers pass a new data key, so a copy of the old file
+    /// opened with the old recovery key does not open the database either.
     pub(crate) fn with_new_recovery_key(&self, key: &DataKey) -> Result<(KeyFile, RecoveryKey)> {
         let mut body = self.body.clone();
         let kdf = body.recovery.kdf;
@@ -274,7 +371,7 @@ impl KeyFile {
             public_key: b64(public_key.as_bytes()),
             sealed: seal_for_recovery(&public_key, key)?,
         };
-        Ok((KeyFile { body }, encode_recovery(&recovery_bytes)))
+        Ok((KeyFile { body }.signed(key)?, encode_recovery(&recovery_bytes)))
     }
 
     pub(crate) fn to_bytes(&self) -> Result<Vec<u8>> {
@@ -315,6 +412,11 @@ impl KeyFile {
         if body.format != MAGIC || body.version != version {
             return Err(damaged("format or version field disagrees with the header"));
         }
+        if version >= 2 && body.mac.is_none() {
+            return Err(damaged("version 2 file without its MAC"));
+        }
+        body.passphrase.kdf.check()?;
+        body.recovery.kdf.check()?;
         Ok(KeyFile { body })
     }
 
@@ -324,7 +426,7 @@ impl KeyFile {
 
     /// Write-then-rename with fsyncs, so a crash leaves either the old or the new file whole.
     pub(crate) fn write_atomic(&self, path: &Path) -> Result<()> {
-        crate::vault::write_atomic(path, &self.to_bytes()?)
+        crate::vault_files::write_atomic(path, &self.to_bytes()?)
     }
 }
 

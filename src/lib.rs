@@ -8,6 +8,7 @@ pub mod audit;
 pub mod certificate;
 pub mod clock;
 pub mod customer;
+mod db;
 pub mod demo;
 pub mod document;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod secret;
 pub mod shop;
 pub mod validation;
 pub mod vault;
+pub mod vault_files;
 
 pub use audit::{Action, AuditEvent, AuditFilter, ChainReport};
 pub use certificate::{Certificate, CertificateKind, Invalid, Verification};

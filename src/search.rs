@@ -251,9 +251,15 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Custom
 }
 
 impl Vault {
-    /// Search as you type; see the module docs for the ranking.
+    /// Search as you type; see the module docs for the ranking. Logged as one `searched`
+    /// event per search with the number of results (typing "kar", "kari" is one search), never
+    /// with the query text.
     pub fn search_customers(&mut self, query: &str, limit: usize) -> Result<Vec<CustomerSummary>> {
-        search(self.conn()?, query, limit)
+        let now = self.clock().now();
+        let session = self.session()?;
+        let found = search(&session.conn, query, limit)?;
+        session.conn.note_search(query, found.len(), now, session.actor)?;
+        Ok(found)
     }
 }
 

@@ -2,24 +2,27 @@
 
 use crate::audit::Action;
 use crate::clock::{Clock, IdleTimer, SystemClock};
+use crate::db::{open_database, set_journal_mode, Db};
 use crate::error::{Error, Result};
 use crate::keyfile::{KdfParams, KeyFile};
 use crate::secret::{DataKey, Passphrase, RecoveryKey};
 use crate::shop::Setup;
+use crate::vault_files::{self, failpoint, KeyFileLock, OpenLock};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use chrono::Duration;
-use rusqlite::{Connection, OpenFlags};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
 pub const DATABASE_FILE: &str = "skranke.db";
-pub const KEY_FILE: &str = "skranke.keys";
+pub use crate::vault_files::KEY_FILE;
 /// Written before a data-key rotation and renamed over the key file after it, so a crash in
 /// between leaves a key that opens the database.
 const PENDING_KEY_FILE: &str = "skranke.keys.pending";
+/// Present while a first run is creating the vault: a database without a key file next to it
+/// is then a leftover of that run (it can never be opened) and is removed by the next try.
+const CREATING_FILE: &str = "skranke.creating";
 const KEYRING_SERVICE: &str = "no.skranke.vault";
 
 /// An open (or locked) vault. Every data operation fails with [`Error::Locked`] while locked.
@@ -31,10 +34,10 @@ pub struct Vault {
 }
 
 pub(crate) struct Unlocked {
-    pub(crate) conn: Connection,
-    key: DataKey,
+    pub(crate) conn: Db,
     pub(crate) actor: Option<i64>,
     idle: IdleTimer,
+    lock: OpenLock,
 }
 
 impl std::fmt::Debug for Vault {
@@ -54,6 +57,7 @@ impl Vault {
 
     /// Creates a vault: data key, key file with passphrase and recovery slots, schema, shop
     /// profile and staff. Returns the recovery key, which is never stored in readable form.
+    /// All or nothing: a failure before the key file is written removes what was created.
     pub fn create(
         dir: &Path,
         setup: &Setup,
@@ -63,31 +67,49 @@ impl Vault {
     ) -> Result<(Vault, RecoveryKey)> {
         setup.validate()?;
         crate::shop::check_passphrase(passphrase)?;
+        let leftover = dir.join(CREATING_FILE).exists() && !dir.join(KEY_FILE).exists();
+        if leftover {
+            remove_first_run_files(dir);
+        }
         if Vault::exists(dir) {
             return Err(Error::VaultExists(dir.display().to_string()));
         }
-        std::fs::create_dir_all(dir)?;
-        let key = DataKey::random();
-        let (keys, recovery) = KeyFile::create(kdf, passphrase, &key)?;
-        let mut conn = open_database(&dir.join(DATABASE_FILE), &key, true)?;
-        crate::schema::migrate(&mut conn, crate::schema::MIGRATIONS)?;
+        vault_files::create_private_dir(dir)?;
+        vault_files::create_private(&dir.join(CREATING_FILE))?;
         let now = clock.now();
-        let first_staff = crate::shop::insert_setup(&mut conn, setup, now)?;
-        // The shop's certificate signing key is born with the vault and lives only inside it.
-        crate::certificate::ensure_shop_key(&conn, now)?;
-        keys.write_atomic(&dir.join(KEY_FILE))?;
+        let made = (|| {
+            let key = DataKey::random();
+            let (keys, recovery) = KeyFile::create(kdf, passphrase, &key)?;
+            let mut conn = open_database(&dir.join(DATABASE_FILE), &key, true)?;
+            crate::schema::migrate(&mut conn, crate::schema::MIGRATIONS)?;
+            let first_staff = crate::shop::insert_setup(&mut conn, setup, now)?;
+            // The shop's certificate signing key is born with the vault and lives only inside it.
+            crate::certificate::ensure_shop_key(&conn, now)?;
+            failpoint::hit("create.before_key_file")?;
+            keys.write_atomic(&dir.join(KEY_FILE))?;
+            Ok((keys, recovery, conn, key, first_staff))
+        })();
+        let (keys, recovery, conn, key, first_staff) = match made {
+            Ok(made) => made,
+            Err(e) => {
+                remove_first_run_files(dir);
+                return Err(e);
+            }
+        };
+        let _ = std::fs::remove_file(dir.join(CREATING_FILE));
         let mut vault = Vault {
             dir: dir.to_path_buf(),
             keys,
             clock: clock.clone(),
             open: Some(Unlocked {
-                conn,
-                key,
+                conn: Db::new(conn, key, dir, None),
                 actor: Some(first_staff),
                 idle: IdleTimer::new(now, Duration::minutes(setup.settings.auto_lock_minutes)),
+                lock: OpenLock::acquire(dir)?,
             }),
         };
         vault.record(Action::VaultCreated, None, None, None)?;
+        vault.record(Action::KeyFileAuthenticated, None, None, None)?;
         Ok((vault, recovery))
     }
 
@@ -137,94 +159,150 @@ impl Vault {
         &self.clock
     }
 
+    /// Unlocks; while already unlocked it only checks the passphrase and logs nothing.
     pub fn unlock_with_passphrase(&mut self, passphrase: &Passphrase) -> Result<()> {
-        self.unlock_with(|keys| keys.unwrap_with_passphrase(passphrase))?;
-        self.record(Action::Unlocked, None, None, Some("passphrase"))
+        if self.unlock_with(|keys| keys.unwrap_with_passphrase(passphrase))? {
+            self.record(Action::Unlocked, None, None, Some("passphrase"))?;
+        }
+        Ok(())
     }
 
+    /// Unlocks; while already unlocked it only checks the key and logs nothing.
     pub fn unlock_with_recovery_key(&mut self, typed: &str) -> Result<()> {
-        self.unlock_with(|keys| keys.unwrap_with_recovery(typed))?;
-        self.record(Action::Unlocked, None, None, Some("recovery_key"))
+        if self.unlock_with(|keys| keys.unwrap_with_recovery(typed))? {
+            self.record(Action::Unlocked, None, None, Some("recovery_key"))?;
+        }
+        Ok(())
     }
 
-    /// Unlocks with the key kept in the OS credential store ("remember on this computer").
+    /// Unlocks with the key kept in the OS credential store ("remember on this computer"). A
+    /// remembered key that no longer opens this vault (stale after a rotation elsewhere, or
+    /// garbled) is removed and reported as not remembered, so the passphrase is asked for.
     pub fn unlock_remembered(&mut self) -> Result<()> {
         let entry = keyring_entry(self.vault_id())?;
         let stored = Zeroizing::new(entry.get_password().map_err(|e| match e {
             keyring::Error::NoEntry => Error::NotRemembered,
             other => Error::KeyStoreUnavailable(other.to_string()),
         })?);
-        let bytes = Zeroizing::new(
-            B64.decode(stored.as_bytes())
-                .map_err(|_| Error::Damaged("the remembered key is not readable".into()))?,
-        );
-        let key = DataKey::from_bytes(&bytes)
-            .ok_or_else(|| Error::Damaged("the remembered key has the wrong length".into()))?;
-        self.unlock_with(|_| Ok(key.clone()))?;
-        self.record(Action::Unlocked, None, None, Some("remembered"))
+        let key = B64
+            .decode(stored.as_bytes())
+            .ok()
+            .map(Zeroizing::new)
+            .and_then(|bytes| DataKey::from_bytes(&bytes));
+        let outcome = match key {
+            Some(key) => self.unlock_with(|_| Ok(key.clone())),
+            None => Err(Error::KeyRetired),
+        };
+        match outcome {
+            Ok(true) => self.record(Action::Unlocked, None, None, Some("remembered")),
+            Ok(false) => Ok(()),
+            Err(Error::KeyRetired) | Err(Error::KeyFileTampered) | Err(Error::WrongPassphrase) => {
+                let _ = entry.delete_credential();
+                Err(Error::NotRemembered)
+            }
+            Err(e) => Err(e),
+        }
     }
 
-    fn unlock_with(&mut self, unwrap: impl Fn(&KeyFile) -> Result<DataKey>) -> Result<()> {
-        if self.open.is_some() {
-            return Ok(());
+    /// Opens the database with the unwrapped key; `Ok(false)` when it was open already (the
+    /// secret is then checked against the key file and nothing else happens).
+    fn unlock_with(&mut self, unwrap: impl Fn(&KeyFile) -> Result<DataKey>) -> Result<bool> {
+        if let Some(open) = &self.open {
+            let keys = KeyFile::read(&self.dir.join(KEY_FILE))?;
+            let key = unwrap(&keys)?;
+            if key.as_bytes() != open.conn.key().as_bytes() {
+                return Err(Error::KeyRetired);
+            }
+            return Ok(false);
         }
         self.keys = KeyFile::read(&self.dir.join(KEY_FILE))?;
         let key = unwrap(&self.keys)?;
         let db = self.dir.join(DATABASE_FILE);
         let conn = match open_database(&db, &key, false) {
             Ok(conn) => conn,
-            Err(Error::Damaged(first)) => return self.finish_interrupted_rotation(&unwrap, first),
+            Err(Error::KeyRetired) => return self.finish_interrupted_rotation(&unwrap),
             Err(e) => return Err(e),
         };
         self.finish_open(conn, key)
     }
 
     /// A rotation that crashed after `rekey` leaves the new key only in the pending file.
-    fn finish_interrupted_rotation(
-        &mut self,
-        unwrap: &impl Fn(&KeyFile) -> Result<DataKey>,
-        first_error: String,
-    ) -> Result<()> {
+    fn finish_interrupted_rotation(&mut self, unwrap: &impl Fn(&KeyFile) -> Result<DataKey>) -> Result<bool> {
         let pending_path = self.dir.join(PENDING_KEY_FILE);
         if !pending_path.exists() {
-            return Err(Error::Damaged(first_error));
+            return Err(Error::KeyRetired);
         }
         let pending = KeyFile::read(&pending_path)?;
         let key = unwrap(&pending)?;
         let conn = open_database(&self.dir.join(DATABASE_FILE), &key, false)?;
-        std::fs::rename(&pending_path, self.dir.join(KEY_FILE))?;
+        pending.check_mac(&key)?;
+        vault_files::rename_durably(&pending_path, &self.dir.join(KEY_FILE))?;
         self.keys = pending;
         self.finish_open(conn, key)
     }
 
-    fn finish_open(&mut self, mut conn: Connection, key: DataKey) -> Result<()> {
+    /// Checks the key file's MAC (a planted recovery public key is refused here), brings the
+    /// schema and a version 1 key file up to date, and holds the vault open.
+    fn finish_open(&mut self, mut conn: rusqlite::Connection, key: DataKey) -> Result<bool> {
+        self.keys.check_mac(&key)?;
         crate::schema::migrate(&mut conn, crate::schema::MIGRATIONS)?;
-        let _ = std::fs::remove_file(self.dir.join(PENDING_KEY_FILE));
+        let upgraded = if self.keys.is_signed() {
+            false
+        } else {
+            // A vault whose key file was authenticated once must never be opened with an
+            // unauthenticated one: that is a downgrade, not an old vault.
+            let was_signed: bool = conn.query_row(
+                "SELECT EXISTS(SELECT 1 FROM audit_event WHERE action = ?1)",
+                [Action::KeyFileAuthenticated.as_str()],
+                |r| r.get(0),
+            )?;
+            if was_signed {
+                return Err(Error::KeyFileTampered);
+            }
+            let lock = KeyFileLock::acquire(&self.dir)?;
+            let signed = KeyFile::read(&self.dir.join(KEY_FILE))?.signed(&key)?;
+            signed.write_atomic(&self.dir.join(KEY_FILE))?;
+            drop(lock);
+            self.keys = signed;
+            true
+        };
+        if self.dir.join(PENDING_KEY_FILE).exists() {
+            std::fs::remove_file(self.dir.join(PENDING_KEY_FILE))?;
+            vault_files::sync_dir(&self.dir)?;
+        }
         let (actor, minutes) = crate::shop::session_defaults(&conn)?;
         let now = self.clock.now();
         self.open = Some(Unlocked {
-            conn,
-            key,
+            conn: Db::new(conn, key, &self.dir, self.keys.anchor().cloned()),
             actor,
             idle: IdleTimer::new(now, Duration::minutes(minutes)),
+            lock: OpenLock::acquire(&self.dir)?,
         });
-        Ok(())
+        if upgraded {
+            self.record(Action::KeyFileAuthenticated, None, None, None)?;
+        }
+        Ok(true)
     }
 
-    /// Closes the database and zeroes the key (the key's `Drop` does the zeroing).
+    /// Logs a pending search, anchors the log, closes the database and zeroes the key (the
+    /// key's `Drop` does the zeroing).
     pub fn lock(&mut self) {
-        if let Some(open) = self.open.take() {
+        if let Some(mut open) = self.open.take() {
             // Straight to the log: going through `session` would re-check the idle timer.
-            let _ = crate::audit::append(
-                &open.conn,
-                self.clock.now(),
-                open.actor,
-                Action::Locked,
-                None,
-                None,
-                None,
-            );
-            let _ = open.conn.close();
+            if let Ok(tx) = open.conn.transaction() {
+                let _ = crate::audit::append(
+                    &tx,
+                    self.clock.now(),
+                    open.actor,
+                    Action::Locked,
+                    None,
+                    None,
+                    None,
+                );
+                let _ = tx.commit();
+            }
+            let _ = open.conn.flush();
+            open.conn.close();
         }
     }
 
@@ -264,7 +342,7 @@ impl Vault {
         Ok(open)
     }
 
-    pub(crate) fn conn(&mut self) -> Result<&mut Connection> {
+    pub(crate) fn conn(&mut self) -> Result<&mut Db> {
         Ok(&mut self.session()?.conn)
     }
 
@@ -279,83 +357,139 @@ impl Vault {
         Ok(self.session()?.actor)
     }
 
-    /// Re-wraps the data key under a new passphrase; the database is not re-encrypted.
-    pub fn change_passphrase(&mut self, old: &Passphrase, new: &Passphrase) -> Result<()> {
-        crate::shop::check_passphrase(new)?;
-        self.session()?;
-        let key = self.keys.unwrap_with_passphrase(old)?;
-        let kdf = self.keys.kdf();
-        let updated = self.keys.with_new_passphrase(kdf, new, &key)?;
-        updated.write_atomic(&self.dir.join(KEY_FILE))?;
-        self.keys = updated;
-        self.record(Action::PassphraseChanged, None, None, None)
+    /// The key file as it is on disk now, checked against the open key and the passphrase.
+    /// Every change to the slots starts here, under the key-file lock.
+    fn current_keys(&mut self, passphrase: &Passphrase) -> Result<(KeyFileLock, KeyFile)> {
+        let dir = self.dir.clone();
+        let open = self.session()?;
+        // A pending search event and the anchor go first: committing later, under the lock
+        // taken here, would wait for this very lock.
+        open.conn.flush()?;
+        let lock = KeyFileLock::acquire(&dir)?;
+        let keys = lock.read(&dir, open.conn.key())?;
+        let key = keys.unwrap_with_passphrase(passphrase)?;
+        if key.as_bytes() != open.conn.key().as_bytes() {
+            return Err(Error::Damaged(
+                "the key file does not match the open database".into(),
+            ));
+        }
+        Ok((lock, keys))
     }
 
-    /// Replaces a lost or exposed recovery key: the old one stops working at once. Needs the
-    /// passphrase, like every change to the key slots.
+    /// Changes the passphrase. With `revoke_old` (what the app ticks by default: "the old
+    /// passphrase may be known") the data key is rotated too, so a copy of the old key file
+    /// opened with the old passphrase no longer opens the database; without it only the slot is
+    /// re-wrapped and the database file is not touched.
+    pub fn change_passphrase(&mut self, old: &Passphrase, new: &Passphrase, revoke_old: bool) -> Result<()> {
+        crate::shop::check_passphrase(new)?;
+        let (lock, keys) = self.current_keys(old)?;
+        if revoke_old {
+            self.rekey(lock, &keys, |keys, key| {
+                Ok((keys.with_new_data_key(new, key)?, None))
+            })?;
+        } else {
+            let key = self.session()?.conn.key().clone();
+            let updated = keys.with_new_passphrase(keys.kdf(), new, &key)?;
+            updated.write_atomic(&self.dir.join(KEY_FILE))?;
+            drop(lock);
+            self.keys = updated;
+        }
+        let detail = if revoke_old {
+            "data_key_rotated"
+        } else {
+            "slot_rewrapped"
+        };
+        self.record(Action::PassphraseChanged, None, None, Some(detail))
+    }
+
+    /// Replaces a lost or exposed recovery key and rotates the data key, so the old recovery
+    /// key opens neither this key file nor a copy of an older one with this database.
     pub fn replace_recovery_key(&mut self, passphrase: &Passphrase) -> Result<RecoveryKey> {
-        self.session()?;
-        let key = self.keys.unwrap_with_passphrase(passphrase)?;
-        let (updated, recovery) = self.keys.with_new_recovery_key(&key)?;
-        updated.write_atomic(&self.dir.join(KEY_FILE))?;
-        self.keys = updated;
-        self.record(
-            Action::PassphraseChanged,
-            None,
-            None,
-            Some("recovery_key_replaced"),
-        )?;
-        Ok(recovery)
+        let (lock, keys) = self.current_keys(passphrase)?;
+        let recovery = self.rekey(lock, &keys, |keys, key| {
+            let (file, recovery) = keys
+                .with_new_data_key(passphrase, key)?
+                .with_new_recovery_key(key)?;
+            Ok((file, Some(recovery)))
+        })?;
+        self.record(Action::RecoveryKeyReplaced, None, None, None)?;
+        recovery.ok_or_else(|| Error::Crypto("no recovery key was made".into()))
     }
 
     /// Re-encrypts the database under a new random key and re-wraps every slot.
     pub fn rotate_data_key(&mut self, passphrase: &Passphrase) -> Result<()> {
-        self.session()?;
-        let current = self.keys.unwrap_with_passphrase(passphrase)?;
+        let (lock, keys) = self.current_keys(passphrase)?;
+        self.rekey(lock, &keys, |keys, key| {
+            Ok((keys.with_new_data_key(passphrase, key)?, None))
+        })?;
+        self.record(Action::DataKeyRotated, None, None, None)
+    }
+
+    /// The rotation itself. Crash-safe: the new key file is written as `skranke.keys.pending`
+    /// before `PRAGMA rekey` and renamed over the key file after it; unlocking finishes an
+    /// interrupted rotation (see `finish_interrupted_rotation`). Refused while another program
+    /// has the vault open, since its connection would keep the old key.
+    fn rekey(
+        &mut self,
+        lock: KeyFileLock,
+        keys: &KeyFile,
+        make: impl FnOnce(&KeyFile, &DataKey) -> Result<(KeyFile, Option<RecoveryKey>)>,
+    ) -> Result<Option<RecoveryKey>> {
         let new_key = DataKey::random();
-        let updated = self.keys.with_new_data_key(passphrase, &new_key)?;
-        let pending = self.dir.join(PENDING_KEY_FILE);
-        updated.write_atomic(&pending)?;
+        let (updated, recovery) = make(keys, &new_key)?;
         let remembered = self.is_remembered();
-        {
-            let open = self.session()?;
-            if open.key.as_bytes() != current.as_bytes() {
-                return Err(Error::Damaged(
-                    "the key file does not match the open database".into(),
-                ));
-            }
-            let conn = &open.conn;
+        let dir = self.dir.clone();
+        let pending = dir.join(PENDING_KEY_FILE);
+        let open = self.session()?;
+        let (conn, open_lock) = (&mut open.conn, &open.lock);
+        open_lock.alone(|| {
+            updated.write_atomic(&pending)?;
+            failpoint::hit("rotation.after_pending")?;
             conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-            conn.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
+            set_journal_mode(conn, "delete")?;
             conn.pragma_update(None, "rekey", &*new_key.sqlcipher_literal())?;
-            conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
-            open.key = new_key.clone();
-        }
-        std::fs::rename(&pending, self.dir.join(KEY_FILE))?;
-        sync_dir(&self.dir)?;
+            // The database has the new key now: nothing that can fail comes before this.
+            conn.set_key(new_key.clone());
+            failpoint::hit("rotation.after_rekey")?;
+            set_journal_mode(conn, "wal")?;
+            failpoint::hit("rotation.before_rename")?;
+            vault_files::rename_durably(&pending, &dir.join(KEY_FILE))?;
+            failpoint::hit("rotation.after_rename")?;
+            Ok(())
+        })?;
+        drop(lock);
         self.keys = updated;
         if remembered {
-            store_in_keyring(self.vault_id(), &new_key)?;
+            // A remembered old key would be stale; if the store refuses the new one, the entry
+            // goes, and this computer asks for the passphrase next time.
+            if store_in_keyring(self.vault_id(), &new_key).is_err() {
+                if let Ok(entry) = keyring_entry(self.vault_id()) {
+                    let _ = entry.delete_credential();
+                }
+            }
         }
-        self.record(Action::DataKeyRotated, None, None, None)
+        Ok(recovery)
     }
 
     /// Keeps the data key in the OS credential store so this computer unlocks without typing.
     pub fn remember_on_this_computer(&mut self) -> Result<()> {
-        let key = self.session()?.key.clone();
+        let key = self.session()?.conn.key().clone();
         store_in_keyring(self.vault_id(), &key)?;
         self.record(Action::Remembered, None, None, None)
     }
 
-    pub fn forget_on_this_computer(&mut self) -> Result<()> {
+    /// Removes the key from the credential store and rotates the data key, so a copy of the
+    /// remembered key taken from this computer opens nothing. Needs the passphrase to re-wrap.
+    pub fn forget_on_this_computer(&mut self, passphrase: &Passphrase) -> Result<()> {
+        let (lock, keys) = self.current_keys(passphrase)?;
         match keyring_entry(self.vault_id())?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => {}
             Err(e) => return Err(Error::KeyStoreUnavailable(e.to_string())),
         }
-        if self.open.is_some() {
-            self.record(Action::Forgotten, None, None, None)?;
-        }
-        Ok(())
+        self.rekey(lock, &keys, |keys, key| {
+            Ok((keys.with_new_data_key(passphrase, key)?, None))
+        })?;
+        self.record(Action::Forgotten, None, None, Some("data_key_rotated"))
     }
 
     /// Whether this computer's credential store holds the key; false when the store is missing.
@@ -379,11 +513,29 @@ impl Vault {
         Ok(())
     }
 
+    /// Stores a key in this computer's credential store as if remembered, so tests can plant a
+    /// stale or garbled one.
+    #[doc(hidden)]
+    pub fn remember_raw_for_tests(&self, value: &str) -> Result<()> {
+        keyring_entry(self.vault_id())?
+            .set_password(value)
+            .map_err(|e| Error::KeyStoreUnavailable(e.to_string()))
+    }
+
     /// The open connection, so `benches/search.rs` can time plain SQL and export an unencrypted
     /// copy next to the app's search on the same data. Not for shells: they go through `Vault`.
     #[doc(hidden)]
-    pub fn connection_for_benchmarks(&mut self) -> Result<&Connection> {
-        Ok(self.conn()?)
+    pub fn connection_for_benchmarks(&mut self) -> Result<&rusqlite::Connection> {
+        let conn: &rusqlite::Connection = self.conn()?;
+        Ok(conn)
+    }
+
+    /// Turns the per-commit anchor off and on, so `benches/anchor.rs` can show what it costs.
+    /// Not for shells: with it off, deleted newest events go unnoticed.
+    #[doc(hidden)]
+    pub fn set_anchoring_for_benchmarks(&mut self, on: bool) -> Result<()> {
+        self.conn()?.set_anchoring(on);
+        Ok(())
     }
 
     /// Moves the WAL into the database file, for backups and before copying the file.
@@ -430,46 +582,23 @@ impl Vault {
 impl Drop for Vault {
     fn drop(&mut self) {
         if let Some(open) = self.open.take() {
-            let _ = open.conn.close();
+            open.conn.close();
         }
     }
 }
 
-/// Opens and keys the database, refusing a build without SQLCipher, and applies the pragmas
-/// every connection needs. A key that unwrapped correctly but does not open the file means
-/// the file is damaged.
-fn open_database(path: &Path, key: &DataKey, create: bool) -> Result<Connection> {
-    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    if create {
-        flags |= OpenFlags::SQLITE_OPEN_CREATE;
-    } else if !path.exists() {
-        return Err(Error::Damaged(format!("{} is missing", path.display())));
+/// What an interrupted first run may have left; never called when a key file exists.
+fn remove_first_run_files(dir: &Path) {
+    for name in [
+        "skranke.db-wal",
+        "skranke.db-shm",
+        DATABASE_FILE,
+        "skranke.tmp",
+        CREATING_FILE,
+    ] {
+        let _ = std::fs::remove_file(dir.join(name));
     }
-    let conn = Connection::open_with_flags(path, flags)?;
-    let version: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
-    if version.as_deref().unwrap_or("").is_empty() {
-        return Err(Error::NoEncryption);
-    }
-    let _ = conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()));
-    conn.pragma_update(None, "key", &*key.sqlcipher_literal())?;
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
-        .map_err(|e| match Error::from(e) {
-            Error::Damaged(m) => Error::Damaged(format!("the database does not open with its key: {m}")),
-            other => other,
-        })?;
-    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "secure_delete", "ON")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    // Sorts and temporary indexes stay in memory: no plaintext in the temp directory.
-    conn.pragma_update(None, "temp_store", "MEMORY")?;
-    // Every page read from disk is decrypted and checked (HMAC); a 64 MiB page cache (instead of
-    // SQLite's 2 MiB) keeps a large shop's search index decrypted in memory, so typing in the
-    // search box does not decrypt the same pages again on each keystroke.
-    conn.pragma_update(None, "cache_size", -65536)?;
-    conn.set_prepared_statement_cache_capacity(64);
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok(conn)
+    let _ = vault_files::sync_dir(dir);
 }
 
 /// Whether this computer has a working credential store, probed by reading an entry that does
@@ -490,27 +619,4 @@ fn store_in_keyring(vault_id: &str, key: &DataKey) -> Result<()> {
     keyring_entry(vault_id)?
         .set_password(&encoded)
         .map_err(|e| Error::KeyStoreUnavailable(e.to_string()))
-}
-
-fn sync_dir(dir: &Path) -> Result<()> {
-    #[cfg(unix)]
-    std::fs::File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
-}
-
-/// Write-then-rename with fsyncs, so a crash leaves either the old or the new file whole.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)?;
-    if let Some(parent) = path.parent() {
-        sync_dir(parent)?;
-    }
-    Ok(())
 }

@@ -47,7 +47,8 @@ Exit codes:
   4  locked: no passphrase was given and this computer does not remember the key
   5  invalid input (a field refused, an illegal status change, a vault that already exists)
   6  not found (no vault in the data folder, no such customer or intake)
-  7  the vault is damaged (integrity check failed, audit chain broken)
+  7  the vault is damaged (integrity check failed, audit chain broken or short of its anchor,
+     key file changed outside Skranke)
   8  certificate verify: the certificate is not valid (forged, altered or another shop's)
 
 Passphrase: --passphrase-stdin reads one line from standard input; otherwise the key this
@@ -102,6 +103,30 @@ enum Command {
     /// Check a destruction or deletion certificate.
     #[command(subcommand)]
     Certificate(CertificateCommand),
+    /// Change the passphrase, replace the recovery key, rotate the data key, forget the key
+    /// on this computer. Each needs the current passphrase (first line with --passphrase-stdin).
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// A new passphrase; with --passphrase-stdin the current one is the first line, the new one
+    /// the second. The data key is rotated too, so a copy of the old key file with the old
+    /// passphrase no longer opens the database (unless --keep-data-key).
+    ChangePassphrase {
+        /// Only re-wrap the key under the new passphrase: for an old passphrase nobody else
+        /// can know. A copy of the old key file then still opens with the old passphrase.
+        #[arg(long)]
+        keep_data_key: bool,
+    },
+    /// A new recovery key, printed once; the data key is rotated, so the old recovery key
+    /// opens nothing, not even with a copy of an older key file.
+    ReplaceRecovery,
+    /// Re-encrypt the database under a new data key and re-wrap every slot.
+    Rotate,
+    /// Remove the key from this computer's credential store and rotate the data key.
+    Forget,
 }
 
 #[derive(Subcommand)]
@@ -402,7 +427,9 @@ fn describe(f: &Failure, words: &Words) -> (u8, String) {
         Failure::NotValid(m) => (exit::CERTIFICATE_NOT_VALID, m.clone()),
         Failure::Core(e) => {
             let code = match e {
-                Error::WrongPassphrase | Error::WrongRecoveryKey => exit::WRONG_PASSPHRASE,
+                Error::WrongPassphrase | Error::WrongRecoveryKey | Error::KeyRetired => {
+                    exit::WRONG_PASSPHRASE
+                }
                 Error::Locked | Error::NotRemembered => exit::LOCKED,
                 Error::Invalid { .. }
                 | Error::RecoveryKeyTypo(_)
@@ -411,7 +438,7 @@ fn describe(f: &Failure, words: &Words) -> (u8, String) {
                 | Error::TooEarly(_)
                 | Error::VaultExists(_) => exit::INVALID,
                 Error::NotFound { .. } | Error::NoVault(_) => exit::NOT_FOUND,
-                Error::Damaged(_) => exit::DAMAGED,
+                Error::Damaged(_) | Error::KeyFileTampered | Error::LogRolledBack(_) => exit::DAMAGED,
                 _ => exit::FAILURE,
             };
             let message = match e {
@@ -451,6 +478,7 @@ fn run(cli: &Cli, out: &Out, words: &Words) -> Outcome {
             with_vault(cli, &dir, |v| import_customers(v, &plan, args, out, words))
         }
         Command::Document(c) => with_vault(cli, &dir, |v| document(v, c, out)),
+        Command::Key(c) => key_command(cli, &dir, c, out),
         Command::Certificate(CertificateCommand::Verify { file }) => {
             let pdf = read_file(file)?;
             with_vault(cli, &dir, |v| verify_certificate(v, &pdf, out))
@@ -486,6 +514,46 @@ fn unlock(vault: &mut Vault, from_stdin: bool) -> Outcome {
     }
     let typed = rpassword::prompt_password("Passphrase: ").map_err(Error::Io)?;
     Ok(vault.unlock_with_passphrase(&Passphrase::new(typed))?)
+}
+
+/// Key changes always take the typed passphrase (never the remembered key): it re-wraps the
+/// slot, and it proves the person at the keyboard may change the keys.
+fn key_command(cli: &Cli, dir: &Path, command: &KeyCommand, out: &Out) -> Outcome {
+    let mut vault = Vault::open_default(dir)?;
+    let current = if cli.passphrase_stdin {
+        read_stdin_passphrase()?
+    } else if std::io::stdin().is_terminal() {
+        Passphrase::new(rpassword::prompt_password("Current passphrase: ").map_err(Error::Io)?)
+    } else {
+        return Err(Failure::Locked(
+            "no terminal to ask for the passphrase; use --passphrase-stdin".into(),
+        ));
+    };
+    vault.unlock_with_passphrase(&current)?;
+    let result = (|| -> Outcome {
+        match command {
+            KeyCommand::ChangePassphrase { keep_data_key } => {
+                let new = new_passphrase(cli.passphrase_stdin)?;
+                vault.change_passphrase(&current, &new, !keep_data_key)?;
+                out.key_changed("passphrase_changed", !keep_data_key);
+            }
+            KeyCommand::ReplaceRecovery => {
+                let recovery = vault.replace_recovery_key(&current)?;
+                out.recovery_replaced(recovery.expose_display());
+            }
+            KeyCommand::Rotate => {
+                vault.rotate_data_key(&current)?;
+                out.key_changed("data_key_rotated", true);
+            }
+            KeyCommand::Forget => {
+                vault.forget_on_this_computer(&current)?;
+                out.key_changed("forgotten", true);
+            }
+        }
+        Ok(())
+    })();
+    vault.lock();
+    result
 }
 
 fn read_stdin_passphrase() -> Result<Passphrase, Failure> {
@@ -604,13 +672,16 @@ fn unlock_check(vault: &mut Vault, out: &Out) -> Outcome {
 }
 
 fn check_chain(chain: &skranke::ChainReport) -> Outcome {
-    match chain.first_broken {
-        None => Ok(()),
-        Some(seq) => Err(Failure::Damaged(format!(
+    if let Some(seq) = chain.first_broken {
+        return Err(Failure::Damaged(format!(
             "the audit log is broken at event {seq}: {}",
             chain.reason.as_deref().unwrap_or("it does not match its hash")
-        ))),
+        )));
     }
+    if chain.anchor_problem.is_some() {
+        return Err(Failure::Damaged(output::anchor_sentence(chain)));
+    }
+    Ok(())
 }
 
 fn log_verify(vault: &mut Vault, out: &Out) -> Outcome {

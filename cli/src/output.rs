@@ -95,12 +95,55 @@ impl Out {
 
     fn chain_line(&self, chain: &ChainReport) {
         match chain.first_broken {
-            None => println!("Audit log: intact ({} events)", chain.events),
+            None => println!(
+                "Audit log: intact ({} events, head {})",
+                chain.events,
+                chain.head_short()
+            ),
             Some(seq) => println!(
                 "Audit log: BROKEN at event {seq} of {} ({})",
                 chain.events,
                 chain.reason.as_deref().unwrap_or("hash mismatch")
             ),
+        }
+        match (chain.anchored_seq, &chain.anchor_problem) {
+            (Some(_), Some(_)) => println!("Anchor: {}", anchor_sentence(chain)),
+            (Some(seq), None) => println!("Anchor: the key file vouches for event {seq}; the log reaches it"),
+            (None, _) => println!("Anchor: none yet (the key file has not recorded the log's head)"),
+        }
+    }
+
+    pub fn key_changed(&self, what: &str, rotated: bool) {
+        if self.json {
+            self.print_json(&json!({ "changed": what, "data_key_rotated": rotated }));
+        } else {
+            match what {
+                "passphrase_changed" => println!("Passphrase changed."),
+                "forgotten" => println!("This computer no longer remembers the key."),
+                _ => println!("Data key rotated."),
+            }
+            if rotated {
+                println!(
+                    "The database has a new data key: old copies of the key file, the old passphrase \
+                     and any remembered copy of the old key no longer open it. Backups made before \
+                     now still open with the secrets that were valid when they were made."
+                );
+            }
+        }
+    }
+
+    pub fn recovery_replaced(&self, recovery_key: &str) {
+        if self.json {
+            self.print_json(&json!({ "recovery_key": recovery_key, "data_key_rotated": true }));
+        } else {
+            println!("New recovery key (write it down now; it is shown only once):");
+            println!();
+            println!("    {recovery_key}");
+            println!();
+            println!(
+                "The old recovery key opens nothing any more, not even with an old copy of the key \
+                 file. Backups made before now still open with the old recovery key."
+            );
         }
     }
 
@@ -408,5 +451,21 @@ fn country(c: skranke::Country) -> &'static str {
     match c {
         skranke::Country::No => "Norway",
         skranke::Country::Se => "Sweden",
+    }
+}
+
+/// Why the log does not reach its anchor, in words.
+pub fn anchor_sentence(chain: &ChainReport) -> String {
+    let anchored = chain.anchored_seq.unwrap_or_default();
+    match chain.anchor_problem.as_deref() {
+        Some(skranke::audit::ANCHOR_DELETED) => format!(
+            "the log ends at event {} but the key file records event {anchored}: the newest events were \
+             deleted, or an older copy of the database was put back",
+            chain.events
+        ),
+        Some(_) => format!(
+            "event {anchored} is not the one the key file records: the database was replaced by another copy"
+        ),
+        None => String::new(),
     }
 }

@@ -105,8 +105,9 @@ pub async fn update_staff(shell: Ui<'_>, id: i64, input: StaffInput, active: boo
 }
 
 #[tauri::command]
-pub async fn change_passphrase(shell: Ui<'_>, old: String, new: String) -> Reply<()> {
-    shell.with(|v| v.change_passphrase(&Passphrase::new(old), &Passphrase::new(new)))
+/// `revoke_old`: the "the old passphrase may be known" tick box (rotates the data key).
+pub async fn change_passphrase(shell: Ui<'_>, old: String, new: String, revoke_old: bool) -> Reply<()> {
+    shell.with(|v| v.change_passphrase(&Passphrase::new(old), &Passphrase::new(new), revoke_old))
 }
 
 #[tauri::command]
@@ -115,8 +116,8 @@ pub async fn remember_on_this_computer(shell: Ui<'_>) -> Reply<()> {
 }
 
 #[tauri::command]
-pub async fn forget_on_this_computer(shell: Ui<'_>) -> Reply<()> {
-    shell.with(|v| v.forget_on_this_computer())
+pub async fn forget_on_this_computer(shell: Ui<'_>, passphrase: String) -> Reply<()> {
+    shell.with(|v| v.forget_on_this_computer(&Passphrase::new(passphrase)))
 }
 
 #[tauri::command]
@@ -195,10 +196,16 @@ pub async fn customer_count(shell: Ui<'_>) -> Reply<i64> {
     shell.with(|v| v.customer_count())
 }
 
-/// Replaces the recovery key (the old one stops working); returns the new one to show once.
+/// Replaces the recovery key and rotates the data key; returns the new key to show once.
 #[tauri::command]
 pub async fn replace_recovery_key(shell: Ui<'_>, passphrase: String) -> Reply<String> {
     shell.replace_recovery_key(&Passphrase::new(passphrase))
+}
+
+/// Re-encrypts the database under a new data key (every slot re-wrapped).
+#[tauri::command]
+pub async fn rotate_data_key(shell: Ui<'_>, passphrase: String) -> Reply<()> {
+    shell.with(|v| v.rotate_data_key(&Passphrase::new(passphrase)))
 }
 
 /// The recovery key has been written down: it is dropped from memory.

@@ -101,6 +101,7 @@ pub fn run() {
             commands::verify_audit_log,
             commands::customer_count,
             commands::replace_recovery_key,
+            commands::rotate_data_key,
             commands::forget_recovery_key,
             commands::recovery_sheet,
             commands::receipt,

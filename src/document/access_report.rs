@@ -97,6 +97,7 @@ pub(crate) fn render(
     prepared_by: &str,
     today: NaiveDate,
     now: DateTime<Utc>,
+    log_head: &str,
 ) -> Result<Vec<u8>> {
     let shop = &ctx.shop;
     let c = &h.customer;
@@ -612,9 +613,10 @@ pub(crate) fn render(
     l.heading(t(lang, "access.transfers"));
     l.paragraph(t(lang, "access.transfers_text"));
     l.footer_text(&format!(
-        "{} · {}",
+        "{} · {} · {}",
         footer_line(shop, lang),
-        tf(lang, "access.footer", &[("name", &c.name)])
+        tf(lang, "access.footer", &[("name", &c.name)]),
+        super::log_head_text(lang, log_head)
     ));
     Ok(l.finish()?)
 }
@@ -632,10 +634,11 @@ impl Vault {
         let session = self.session()?;
         let actor = session.actor;
         let tx = session.conn.transaction()?;
+        let log_head = crate::audit::head_short(&tx)?;
         let holdings = gather(&tx, customer_id)?;
         let ctx = super::shop_context(&tx)?;
         let prepared_by = super::staff_line(&tx, actor)?;
-        let pdf = render(&ctx, &holdings, &prepared_by, clock.today(), now)?;
+        let pdf = render(&ctx, &holdings, &prepared_by, clock.today(), now, &log_head)?;
         log_issued(
             &tx,
             now,

@@ -10,7 +10,12 @@ use crate::shop::Language;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// Renders `content` with its signature; `keywords` is what goes into the PDF's `/Keywords`.
-pub(crate) fn render(content: &CertificateContent, signature: &[u8], keywords: &str) -> Result<Vec<u8>> {
+pub(crate) fn render(
+    content: &CertificateContent,
+    signature: &[u8],
+    keywords: &str,
+    log_head: &str,
+) -> Result<Vec<u8>> {
     let lang = content.language;
     let issued: DateTime<Utc> = DateTime::parse_from_rfc3339(&content.issued_at)
         .map_err(|e| Error::Document(format!("issue time: {e}")))?
@@ -199,10 +204,11 @@ pub(crate) fn render(content: &CertificateContent, signature: &[u8], keywords: &
         l.signatures(&[sign_performed.trim_end(), sign_witness.trim_end()]);
     }
     l.footer_text(&format!(
-        "{} · {} · {}",
+        "{} · {} · {} · {}",
         content.shop.name,
         tf(lang, "shop.org_number", &[("number", &content.shop.org_number)]),
-        tf(lang, "certificate.footer", &[("number", &content.number)])
+        tf(lang, "certificate.footer", &[("number", &content.number)]),
+        super::log_head_text(lang, log_head)
     ));
     Ok(l.finish()?)
 }

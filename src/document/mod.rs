@@ -263,6 +263,12 @@ pub(crate) fn footer_line(shop: &ShopProfile, lang: Language) -> String {
     )
 }
 
+/// "Log 3f2a…" for footers: the audit log's head when the document was made, given by the
+/// caller (documents never read the database), so paper kept outside the computer pins the log.
+pub(crate) fn log_head_text(lang: Language, log_head: &str) -> String {
+    tf(lang, "doc.log_head", &[("hash", log_head)])
+}
+
 pub(crate) fn meta(
     title: &str,
     subject: &str,

@@ -25,6 +25,7 @@ pub(crate) fn render(
     lang: Language,
     paper: Paper,
     now: DateTime<Utc>,
+    log_head: &str,
 ) -> Result<Vec<u8>> {
     let shop = &ctx.shop;
     let title = t(lang, "receipt.title");
@@ -134,9 +135,10 @@ pub(crate) fn render(
         &tf(lang, "receipt.sign_customer", &[("name", &customer.name)]),
         &tf(lang, "receipt.sign_staff", &[("name", &intake.received_by_name)]),
     ]);
+    let log = super::log_head_text(lang, log_head);
     l.footer_text(&match paper {
-        Paper::Roll80 => tf(lang, "receipt.thanks", &[("shop", &shop.name)]),
-        Paper::A4 => footer_line(shop, lang),
+        Paper::Roll80 => format!("{} · {log}", tf(lang, "receipt.thanks", &[("shop", &shop.name)])),
+        Paper::A4 => format!("{} · {log}", footer_line(shop, lang)),
     });
     Ok(l.finish()?)
 }
@@ -157,11 +159,12 @@ impl Vault {
         let session = self.session()?;
         let actor = session.actor;
         let tx = session.conn.transaction()?;
+        let log_head = crate::audit::head_short(&tx)?;
         let intake = crate::intake::load(&tx, intake_id)?;
         let customer = crate::customer::load(&tx, intake.customer_id)?;
         let ctx = super::shop_context(&tx)?;
         let lang = customer.language;
-        let pdf = render(&ctx, &intake, &customer, lang, paper, now)?;
+        let pdf = render(&ctx, &intake, &customer, lang, paper, now, &log_head)?;
         log_issued(
             &tx,
             now,

@@ -22,6 +22,7 @@ impl Vault {
         let session = self.session()?;
         let actor = session.actor;
         let tx = session.conn.transaction()?;
+        let log_head = crate::audit::head_short(&tx)?;
         let ctx = super::shop_context(&tx)?;
         let created: String = tx.query_row("SELECT created_at FROM shop WHERE id = 1", [], |r| r.get(0))?;
         let printed_by = super::staff_line(&tx, actor)?;
@@ -55,9 +56,10 @@ impl Vault {
         l.paragraph(t(lang, "recovery.lost"));
         l.signatures(&[t(lang, "recovery.sign_stored_by"), t(lang, "recovery.sign_place")]);
         l.footer_text(&format!(
-            "{} · {}",
+            "{} · {} · {}",
             footer_line(shop, lang),
-            tf(lang, "recovery.footer", &[("vault", &vault_id)])
+            tf(lang, "recovery.footer", &[("vault", &vault_id)]),
+            super::log_head_text(lang, &log_head)
         ));
         let pdf = l.finish()?;
         log_issued(

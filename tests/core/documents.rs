@@ -1170,3 +1170,40 @@ fn assert_first_page_has_ink(pdf: &Path) {
         pixels.len()
     );
 }
+
+#[test]
+fn every_document_footer_carries_the_log_head() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, recovery, _) = new_vault(&tmp.path().join("v"));
+    let c = vault.add_customer(&kari()).unwrap();
+    let i = vault.add_intake(&laptop(c.id)).unwrap();
+    let a = destroyed(&mut vault, c.id, "ZFL0ABCD");
+    let check = |vault: &mut Vault, what: &str, make: &dyn Fn(&mut Vault) -> Vec<u8>| {
+        let head = vault.verify_audit_log().unwrap().head_short();
+        assert_eq!(head.len(), 16, "the footer prints 16 characters of the head");
+        let pdf = make(vault);
+        let text: String = pdf_text(tmp.path(), &pdf)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert!(
+            text.contains(&format!("Logg{head}")),
+            "{what}: the footer must print the log head {head} at the time of printing"
+        );
+    };
+    check(&mut vault, "receipt roll", &|v| {
+        v.receipt_pdf(i.id, Paper::Roll80).unwrap()
+    });
+    check(&mut vault, "receipt A4", &|v| {
+        v.receipt_pdf(i.id, Paper::A4).unwrap()
+    });
+    check(&mut vault, "certificate", &|v| {
+        v.issue_certificate(&[a.id]).unwrap().pdf
+    });
+    check(&mut vault, "access report", &|v| {
+        v.access_report_pdf(c.id).unwrap()
+    });
+    check(&mut vault, "recovery sheet", &|v| {
+        v.recovery_sheet_pdf(&recovery).unwrap()
+    });
+}

@@ -103,13 +103,18 @@ fn passphrase_change_recovery_unlock_and_rotation() {
     let db_before = std::fs::read(tmp.path().join("skranke.db")).unwrap();
 
     vault
-        .change_passphrase(&Passphrase::new(PASS), &Passphrase::new("ny og bedre frase"))
+        .change_passphrase(
+            &Passphrase::new(PASS),
+            &Passphrase::new("ny og bedre frase"),
+            false,
+        )
         .unwrap();
     assert!(
         matches!(
             vault.change_passphrase(
                 &Passphrase::new("gjettet feil frase"),
-                &Passphrase::new("x".repeat(12))
+                &Passphrase::new("x".repeat(12)),
+                false
             ),
             Err(Error::WrongPassphrase)
         ),
@@ -185,7 +190,7 @@ fn remember_and_forget_with_the_credential_store() {
         v.customer_count().is_ok(),
         "rotation updates the remembered key too"
     );
-    v.forget_on_this_computer().unwrap();
+    v.forget_on_this_computer(&Passphrase::new(PASS)).unwrap();
     v.lock();
     assert!(
         matches!(v.unlock_remembered(), Err(Error::NotRemembered)),

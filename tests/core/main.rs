@@ -2,14 +2,17 @@
 
 mod common;
 
+mod anchor;
 mod at_rest;
 mod audit_chain;
 mod crash;
 mod customers;
 mod demo;
 mod documents;
+mod hardening;
 mod import;
 mod intakes;
 mod keys;
 mod pdfa;
+mod revocation;
 mod search;

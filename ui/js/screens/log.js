@@ -45,10 +45,14 @@ export async function render(page) {
   const verify = part(fragment, 'verify');
   verify.addEventListener('click', () => busy(verify, async () => {
     const report = await call('verify_audit_log');
-    const notice = el('p', { class: `notice ${report.first_broken ? 'danger' : 'ok'}`, 'data-testid': 'chain-result' });
+    const broken = report.first_broken || report.anchor_problem;
+    const notice = el('p', { class: `notice ${broken ? 'danger' : 'ok'}`, 'data-testid': 'chain-result' });
     notice.textContent = report.first_broken
       ? t('log.chain_broken', { seq: report.first_broken, events: formatNumber(report.events) })
-      : t('log.chain_intact', { events: formatNumber(report.events) });
+      : report.anchor_problem
+        ? t(report.anchor_problem === 'replaced' ? 'log.anchor_replaced' : 'log.anchor_deleted',
+          { anchored: report.anchored_seq, events: formatNumber(report.events) })
+        : t('log.chain_intact', { events: formatNumber(report.events) });
     result.replaceChildren(notice);
   }));
 

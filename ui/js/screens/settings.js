@@ -82,13 +82,24 @@ export async function render(page) {
       throw { code: 'passphrase_mismatch', field: 'passphrase_repeat' };
     }
     try {
-      await call('change_passphrase', { old: values.old, new: values.passphrase });
+      await call('change_passphrase', { old: values.old, new: values.passphrase, revokeOld: passForm.elements.revoke_old.checked });
     } catch (error) {
       throw error.code === 'wrong_passphrase' ? { ...error, field: 'old' } : error;
     } finally {
       passForm.reset();
     }
   }, 'toast.passphrase_changed');
+
+  const rotateForm = part(fragment, 'rotate-form');
+  onSave(rotateForm, async () => {
+    const passphrase = rotateForm.elements.passphrase.value;
+    rotateForm.elements.passphrase.value = '';
+    try {
+      await call('rotate_data_key', { passphrase });
+    } catch (error) {
+      throw error.code === 'wrong_passphrase' ? { ...error, field: 'passphrase' } : error;
+    }
+  }, 'toast.data_key_rotated');
 
   const recoveryForm = part(fragment, 'recovery-form');
   const newRecovery = part(fragment, 'new-recovery');
@@ -118,20 +129,30 @@ export async function render(page) {
   const paintRemember = (remembered) => {
     rememberState.replaceChildren(remembered ? badge('ok', 'settings.remembered_yes') : badge('neutral', 'settings.remembered_no'));
     part(page, 'remember').hidden = remembered;
-    part(page, 'forget').hidden = !remembered;
+    part(page, 'forget-form').hidden = !remembered;
   };
   const rememberButton = part(fragment, 'remember');
-  const forgetButton = part(fragment, 'forget');
-  const keyAction = (button, command) => button.addEventListener('click', () => busy(button, async () => {
+  rememberButton.addEventListener('click', () => busy(rememberButton, async () => {
     try {
-      await call(command);
+      await call('remember_on_this_computer');
       paintRemember((await call('app_status')).remembered);
     } catch (error) {
       showError(rememberState.parentElement, error);
     }
   }));
-  keyAction(rememberButton, 'remember_on_this_computer');
-  keyAction(forgetButton, 'forget_on_this_computer');
+  // Forgetting rotates the data key (a copied remembered key must open nothing), which
+  // needs the passphrase to wrap the new key.
+  const forgetForm = part(fragment, 'forget-form');
+  onSave(forgetForm, async () => {
+    const passphrase = forgetForm.elements.passphrase.value;
+    forgetForm.elements.passphrase.value = '';
+    try {
+      await call('forget_on_this_computer', { passphrase });
+    } catch (error) {
+      throw error.code === 'wrong_passphrase' ? { ...error, field: 'passphrase' } : error;
+    }
+    paintRemember((await call('app_status')).remembered);
+  }, 'toast.forgotten');
 
   page.append(fragment);
   paintRemember(status.remembered);
