@@ -9,8 +9,15 @@ use crate::error::{Error, Result};
 use crate::shop::Language;
 use chrono::{DateTime, NaiveDate, Utc};
 
-/// Renders `content` with its signature; `keywords` is what goes into the PDF's `/Keywords`.
-pub(crate) fn render(content: &CertificateContent, signature: &[u8], keywords: &str) -> Result<Vec<u8>> {
+/// Renders `content` with its signature and the shop's public key (printed beside its
+/// fingerprint, so a reader without the shop's app can check the signature); `keywords` is what
+/// goes into the PDF's `/Keywords`.
+pub(crate) fn render(
+    content: &CertificateContent,
+    signature: &[u8],
+    public_key: &str,
+    keywords: &str,
+) -> Result<Vec<u8>> {
     let lang = content.language;
     let issued: DateTime<Utc> = DateTime::parse_from_rfc3339(&content.issued_at)
         .map_err(|e| Error::Document(format!("issue time: {e}")))?
@@ -178,7 +185,10 @@ pub(crate) fn render(content: &CertificateContent, signature: &[u8], keywords: &
             tf(
                 lang,
                 "certificate.qr_caption",
-                &[("fingerprint", &content.key_fingerprint)],
+                &[
+                    ("fingerprint", &content.key_fingerprint),
+                    ("public_key", public_key)
+                ],
             )
         ),
     )?;
