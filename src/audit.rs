@@ -57,6 +57,7 @@ actions! {
     DocumentIssued => "document_issued",
     Exported => "exported",
     Printed => "printed",
+    PrintCopyNotDeleted => "print_copy_not_deleted",
     Erased => "erased",
 }
 

@@ -5,16 +5,12 @@
 //! whitespace, UTF-8, integers only; see `docs/certificates.md`), signed with the shop's Ed25519
 //! key, and stored in the `certificate` register with exactly the bytes that were signed. The
 //! PDF prints the signature as a verification code (RFC 4648 base32 in groups of four) and as a
-//! QR code, and carries the canonical content and the signature in its `/Keywords`:
-//! `skranke-certificate/1 <base64url content> <base32 signature>`.
-//!
-//! Verifying a PDF checks the signature over the embedded content with the shop's public key,
-//! then reads the text drawn on the pages and requires every value the content states to be
-//! there, so a change to the printed values fails as well as a change to the embedded content,
-//! while a certificate drawn by an earlier layout version still verifies.
+//! QR code, and carries the canonical content, the signature and the public key in its
+//! `/Keywords`: `skranke-certificate/1 <base64url content> <base32 signature> <base64url key>`.
+//! Verification is in `verification.rs`.
 
 use crate::audit::Action;
-use crate::document::{self, i18n::tf, DocumentKind};
+use crate::document::{self, DocumentKind};
 use crate::error::{Error, Result};
 use crate::intake::Status;
 use crate::shop::Language;
@@ -23,7 +19,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use data_encoding::BASE32_NOPAD;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -168,89 +164,6 @@ pub struct Certificate {
     pub sha256: String,
 }
 
-/// Why a certificate is not valid; `code()` is stable for shells and catalogs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "reason", rename_all = "snake_case")]
-pub enum Invalid {
-    /// The file is not a PDF, or not one Skranke signed.
-    NotACertificate,
-    /// No certificate with this number is in this shop's register.
-    UnknownNumber,
-    /// The typed code is not the one printed on this certificate.
-    CodeMismatch,
-    /// The certificate was signed with a key that is not this shop's.
-    OtherKey { fingerprint: String },
-    /// The content was changed after signing.
-    ContentChanged,
-    /// The printed pages do not show the signed content.
-    PrintedContentChanged,
-    /// The signature is fine but the register holds different content under this number.
-    RegisterMismatch,
-}
-
-impl Invalid {
-    pub fn code(&self) -> &'static str {
-        match self {
-            Invalid::NotACertificate => "not_a_certificate",
-            Invalid::UnknownNumber => "unknown_number",
-            Invalid::CodeMismatch => "code_mismatch",
-            Invalid::OtherKey { .. } => "other_key",
-            Invalid::ContentChanged => "content_changed",
-            Invalid::PrintedContentChanged => "printed_content_changed",
-            Invalid::RegisterMismatch => "register_mismatch",
-        }
-    }
-}
-
-/// The answer to "is this certificate genuine?".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum Verification {
-    Valid {
-        number: String,
-        kind: CertificateKind,
-        shop: String,
-        issued_on: NaiveDate,
-        key_fingerprint: String,
-    },
-    NotValid(Invalid),
-}
-
-impl Verification {
-    pub fn is_valid(&self) -> bool {
-        matches!(self, Verification::Valid { .. })
-    }
-
-    /// One sentence for the person at the counter, in `lang`.
-    pub fn message(&self, lang: Language) -> String {
-        let l = lang;
-        match self {
-            Verification::Valid {
-                number,
-                shop,
-                issued_on,
-                ..
-            } => tf(
-                l,
-                "verify.valid",
-                &[
-                    ("number", number),
-                    ("shop", shop),
-                    ("date", &document::date(l, *issued_on)),
-                ],
-            ),
-            Verification::NotValid(reason) => {
-                let why = tf(l, &format!("verify.reason.{}", reason.code()), &[]);
-                let why = match reason {
-                    Invalid::OtherKey { fingerprint } => why.replace("{fingerprint}", fingerprint),
-                    _ => why,
-                };
-                tf(l, "verify.not_valid", &[("reason", &why)])
-            }
-        }
-    }
-}
-
 // ---- the shop's key ---------------------------------------------------------------------------
 
 /// The shop's signing key, loaded from the vault for one signature. Not `Serialize`, `Debug`
@@ -319,7 +232,7 @@ pub(crate) fn ensure_shop_key(conn: &Connection, now: DateTime<Utc>) -> Result<S
 }
 
 /// Every public key the shop has had, by fingerprint (retired keys still verify).
-fn public_keys(conn: &Connection) -> Result<Vec<(i64, String, VerifyingKey)>> {
+pub(crate) fn public_keys(conn: &Connection) -> Result<Vec<(i64, String, VerifyingKey)>> {
     let mut stmt = conn.prepare("SELECT id, fingerprint, public FROM shop_key ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
         Ok((
@@ -400,7 +313,7 @@ pub fn grouped_code(signature: &[u8]) -> String {
 
 /// A typed code back to signature bytes: case, spaces and dashes ignored; the digits people
 /// confuse with letters (0/O, 1/I, 8/B) read as the letters, since base32 has no 0, 1 or 8.
-fn parse_code(typed: &str) -> Option<Vec<u8>> {
+pub(crate) fn parse_code(typed: &str) -> Option<Vec<u8>> {
     let cleaned: String = typed
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
@@ -414,214 +327,23 @@ fn parse_code(typed: &str) -> Option<Vec<u8>> {
     BASE32_NOPAD.decode(cleaned.as_bytes()).ok()
 }
 
-fn keywords(content: &[u8], signature: &[u8]) -> String {
+/// `/Keywords`: format, content, signature and the public key that verifies it, so anyone can
+/// check the signature without the shop's vault (and compare the key's fingerprint with the one
+/// the shop publishes).
+fn keywords(content: &[u8], signature: &[u8], public: &VerifyingKey) -> String {
     format!(
-        "{FORMAT} {} {}",
+        "{FORMAT} {} {} {}",
         B64URL.encode(content),
-        BASE32_NOPAD.encode(signature)
+        BASE32_NOPAD.encode(signature),
+        B64URL.encode(public.as_bytes())
     )
-}
-
-/// The content bytes and signature carried in a PDF's `/Keywords`, if it has them.
-fn read_keywords(pdf: &[u8]) -> Option<(Vec<u8>, Vec<u8>, lopdf::Document)> {
-    let doc = lopdf::Document::load_mem(pdf).ok()?;
-    let info = doc.trailer.get(b"Info").ok()?;
-    let info = match info {
-        lopdf::Object::Reference(id) => doc.get_dictionary(*id).ok()?,
-        lopdf::Object::Dictionary(d) => d,
-        _ => return None,
-    };
-    let kw = lopdf::decode_text_string(info.get(b"Keywords").ok()?).ok()?;
-    let mut parts = kw.split_whitespace();
-    if parts.next()? != FORMAT {
-        return None;
-    }
-    let content = B64URL.decode(parts.next()?).ok()?;
-    let signature = BASE32_NOPAD.decode(parts.next()?.as_bytes()).ok()?;
-    Some((content, signature, doc))
-}
-
-/// Most that one page's content or one font's `/ToUnicode` map may inflate to: the PDF being
-/// checked comes from anywhere.
-const MAX_INFLATED: usize = 16 << 20;
-
-/// The text drawn on a PDF's pages as a reader of the paper sees it, kept as characters with a
-/// mark where a gap (space, new line, new position, new page) comes before each.
-///
-/// Read through each font's `/ToUnicode` map with lopdf, so it does not depend on which layout
-/// version drew the pages, how it grouped text objects or compressed the streams. Every page is
-/// read twice: in drawing order, and down each column (the runs that start at the same x, in
-/// drawing order), so a value wrapped over lines is found whole whether a layout drew a label
-/// column and a value column line by line or a table cell by cell. Text drawn invisibly
-/// (rendering mode 3 or 7) is left out: it is not on the paper.
-struct Printed {
-    chars: Vec<char>,
-    gap_before: Vec<bool>,
-}
-
-impl Printed {
-    fn new(text: &str) -> Printed {
-        let mut printed = Printed {
-            chars: Vec::with_capacity(text.len()),
-            gap_before: Vec::with_capacity(text.len()),
-        };
-        let mut gap = false;
-        for c in text.chars() {
-            if c.is_whitespace() {
-                gap = true;
-            } else if !c.is_control() {
-                printed.chars.push(c);
-                printed.gap_before.push(gap);
-                gap = false;
-            }
-        }
-        printed
-    }
-
-    /// The pages' text; `None` when a page cannot be read at all.
-    fn of_pages(doc: &lopdf::Document) -> Option<Printed> {
-        let mut text = String::new();
-        for id in doc.get_pages().into_values() {
-            page_text(doc, id, &mut text)?;
-            text.push(' ');
-        }
-        Some(Printed::new(&text))
-    }
-
-    /// Whether `value` is drawn: its characters in order, each space in it a gap on the page
-    /// (a gap on the page inside it is allowed: layouts break long words anywhere), and not the
-    /// middle of a longer word or number (`S1` is not found in `S12`). A glyph the font could not
-    /// draw (U+FFFD) stands for any character.
-    fn shows(&self, value: &str) -> bool {
-        let want = Printed::new(value);
-        let m = want.chars.len();
-        if m == 0 {
-            return true;
-        }
-        let n = self.chars.len();
-        m <= n && (0..=n - m).any(|p| self.shows_at(&want, p))
-    }
-
-    fn shows_at(&self, want: &Printed, p: usize) -> bool {
-        let m = want.chars.len();
-        let matches = want
-            .chars
-            .iter()
-            .zip(&want.gap_before)
-            .enumerate()
-            .all(|(j, (c, gap))| {
-                let here = self.chars[p + j];
-                (here == *c || here == REPLACEMENT) && (j == 0 || !gap || self.gap_before[p + j])
-            });
-        let word = |c: char| c.is_alphanumeric();
-        let starts = p == 0 || self.gap_before[p] || !word(self.chars[p - 1]) || !word(want.chars[0]);
-        let end = p + m;
-        let ends = end == self.chars.len()
-            || self.gap_before[end]
-            || !word(self.chars[end])
-            || !word(want.chars[m - 1]);
-        matches && starts && ends
-    }
-}
-
-/// What lopdf and our layout put for a glyph that has no character.
-const REPLACEMENT: char = '\u{FFFD}';
-
-/// Appends one page's text to `out`: drawing order first, then column by column.
-fn page_text(doc: &lopdf::Document, page: lopdf::ObjectId, out: &mut String) -> Option<()> {
-    let fonts = doc.get_page_fonts(page).ok()?;
-    let encodings: std::collections::BTreeMap<Vec<u8>, lopdf::Encoding> = fonts
-        .into_iter()
-        .filter_map(|(name, font)| {
-            let encoding = font.get_font_encoding_with_limit(doc, MAX_INFLATED).ok()?;
-            Some((name, encoding))
-        })
-        .collect();
-    let content = doc.get_page_content_with_limit(page, MAX_INFLATED).ok()?;
-    let content = lopdf::content::Content::decode(&content).ok()?;
-
-    let mut columns: std::collections::BTreeMap<i64, String> = std::collections::BTreeMap::new();
-    let mut font = None;
-    // Text rendering mode, saved and restored with the graphics state by q/Q.
-    let mut mode = 0;
-    let mut saved = Vec::new();
-    // Where the current line starts (x of the line matrix) and whether the next run starts a
-    // new line.
-    let (mut x, mut scale, mut new_line) = (0.0f32, 1.0f32, true);
-    for op in &content.operations {
-        let number = |i: usize| op.operands.get(i).and_then(|o| o.as_float().ok()).unwrap_or(0.0);
-        match op.operator.as_str() {
-            "q" => saved.push(mode),
-            "Q" => mode = saved.pop().unwrap_or(0),
-            "Tr" => mode = op.operands.first().and_then(|o| o.as_i64().ok()).unwrap_or(0),
-            "Tf" => {
-                font = op
-                    .operands
-                    .first()
-                    .and_then(|o| o.as_name().ok())
-                    .and_then(|name| encodings.get(name));
-            }
-            "BT" => (x, scale, new_line) = (0.0, 1.0, true),
-            "ET" | "T*" => new_line = true,
-            "Tm" => (x, scale, new_line) = (number(4), number(0), true),
-            "Td" | "TD" => (x, new_line) = (x + number(0) * scale, true),
-            "Tj" | "'" | "\"" | "TJ" => {
-                if op.operator != "Tj" && op.operator != "TJ" {
-                    new_line = true;
-                }
-                // Modes 3 (neither fill nor stroke) and 7 (clip only) draw nothing.
-                if mode == 3 || mode == 7 {
-                    continue;
-                }
-                let Some(encoding) = font else { continue };
-                let mut run = String::new();
-                let shown = if op.operator == "\"" {
-                    op.operands.get(2)
-                } else {
-                    op.operands.first()
-                };
-                match shown {
-                    Some(lopdf::Object::String(bytes, _)) => {
-                        run.push_str(&encoding.bytes_to_string(bytes).ok()?);
-                    }
-                    Some(lopdf::Object::Array(parts)) => {
-                        for part in parts {
-                            match part {
-                                lopdf::Object::String(bytes, _) => {
-                                    run.push_str(&encoding.bytes_to_string(bytes).ok()?)
-                                }
-                                // A move right of more than a quarter em reads as a space.
-                                other if other.as_float().is_ok_and(|v| v < -250.0) => run.push(' '),
-                                _ => {}
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-                let column = columns.entry((x * 10.0).round() as i64).or_default();
-                if new_line {
-                    out.push(' ');
-                    column.push(' ');
-                    new_line = false;
-                }
-                out.push_str(&run);
-                column.push_str(&run);
-            }
-            _ => {}
-        }
-    }
-    for column in columns.into_values() {
-        out.push(' ');
-        out.push_str(&column);
-    }
-    Some(())
 }
 
 /// Everything the certificate states that its pages must show, each as the forms any one of
 /// which will do: dates as the catalog writes them or in ISO or Nordic order, vocabulary in the
 /// certificate's language (full or short) or as its code. Labels, headings and the statement
 /// are wording and may change between versions; they are not checked.
-fn stated_values(c: &CertificateContent, signature: &[u8]) -> Vec<Vec<String>> {
+pub(crate) fn stated_values(c: &CertificateContent, signature: &[u8]) -> Vec<Vec<String>> {
     let lang = c.language;
     let text = |s: &str| vec![s.to_string()];
     let mut want = vec![
@@ -1008,8 +730,14 @@ impl Vault {
         };
         let bytes = canonical_bytes(&content)?;
         let signature = key.signing.sign(&bytes).to_bytes();
-        let pdf =
-            document::certificate::render(&content, &signature, &keywords(&bytes, &signature), &log_head)?;
+        let public = key.signing.verifying_key();
+        let pdf = document::certificate::render(
+            &content,
+            &signature,
+            &B64URL.encode(public.as_bytes()),
+            &keywords(&bytes, &signature, &public),
+            &log_head,
+        )?;
         let sha = document::sha256_hex(&pdf);
         tx.execute(
             "INSERT INTO certificate(number, kind, customer_id, issued_at, issued_by, language, content,
@@ -1063,122 +791,6 @@ impl Vault {
             sha256: sha,
         })
     }
-
-    /// Checks a typed certificate number and verification code against the register.
-    pub fn verify_certificate(&mut self, number: &str, code: &str) -> Result<Verification> {
-        let conn = self.conn()?;
-        let row: Option<(String, String, i64)> = conn
-            .query_row(
-                "SELECT content, signature, key_id FROM certificate WHERE number = ?1",
-                [number.trim().to_uppercase()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let Some((content, stored_sig, key_id)) = row else {
-            return Ok(Verification::NotValid(Invalid::UnknownNumber));
-        };
-        let stored = BASE32_NOPAD
-            .decode(stored_sig.as_bytes())
-            .map_err(|_| Error::Damaged(format!("certificate {number} has an unreadable signature")))?;
-        if parse_code(code).as_deref() != Some(stored.as_slice()) {
-            return Ok(Verification::NotValid(Invalid::CodeMismatch));
-        }
-        let keys = public_keys(conn)?;
-        let Some((_, _, key)) = keys.iter().find(|(id, _, _)| *id == key_id) else {
-            return Ok(Verification::NotValid(Invalid::ContentChanged));
-        };
-        check_signature(content.as_bytes(), &stored, key)
-    }
-
-    /// Checks a certificate PDF: signed by this shop, content unchanged, and every signed value
-    /// printed on its pages.
-    ///
-    /// The pages are not compared with a fresh rendering: certificates are kept for years and
-    /// must verify after layout, font, wording or compression changes. Instead the text drawn
-    /// on the pages (decoded through the fonts' `/ToUnicode` maps) must show each stated value:
-    /// number, verification code, key fingerprint, shop name and org number, customer (and org
-    /// number for a business), place, issuer, issue date, and per device intake number, make,
-    /// model, serial, category, method, DIN class-level, destruction date, performer, witness
-    /// (one-by-one certificates also tool, verification, destination and backups), per deleted
-    /// copy intake number, label, location, method, deleter and dates.
-    ///
-    /// Detected: a value altered, removed or made invisible (rendering mode 3 or 7) in the drawn
-    /// text while the keywords still hold the signed original, e.g. a serial with one character
-    /// changed, added or cut off, or a changed name, date, method or DIN level.
-    ///
-    /// Not detected (a forger with a PDF editor could still do this; the register, shown by
-    /// typing number and code, stays the authority):
-    /// - text added beside the signed values: an extra line or device, a changed label, heading
-    ///   or statement (wording is not checked, so wording may change between versions);
-    /// - one copy of a value printed twice altered while the other stays (shop name in header
-    ///   and footer, certificate number, names in the fields and under the signature lines);
-    /// - a signed value kept in the text but hidden from the eye in another way (painted over,
-    ///   white, clipped, off the page, scaled to nothing) while a forged one is drawn, e.g. as
-    ///   paths, an image, a form XObject or an annotation, none of which are read;
-    /// - an edited `/ToUnicode` map or embedded font, so the glyphs seen differ from the
-    ///   characters read (the former byte-for-byte comparison did not look inside fonts either).
-    pub fn verify_certificate_pdf(&mut self, pdf: &[u8]) -> Result<Verification> {
-        let Some((content_bytes, signature, doc)) = read_keywords(pdf) else {
-            return Ok(Verification::NotValid(Invalid::NotACertificate));
-        };
-        let Ok(content) = serde_json::from_slice::<CertificateContent>(&content_bytes) else {
-            return Ok(Verification::NotValid(Invalid::ContentChanged));
-        };
-        let conn = self.conn()?;
-        let keys = public_keys(conn)?;
-        let Some((_, _, key)) = keys.iter().find(|(_, f, _)| *f == content.key_fingerprint) else {
-            return Ok(Verification::NotValid(Invalid::OtherKey {
-                fingerprint: content.key_fingerprint,
-            }));
-        };
-        let verdict = check_signature(&content_bytes, &signature, key)?;
-        if !verdict.is_valid() {
-            return Ok(verdict);
-        }
-        let shown = Printed::of_pages(&doc).is_some_and(|pages| {
-            stated_values(&content, &signature)
-                .iter()
-                .all(|forms| forms.iter().any(|form| pages.shows(form)))
-        });
-        if !shown {
-            return Ok(Verification::NotValid(Invalid::PrintedContentChanged));
-        }
-        let registered: Option<String> = conn
-            .query_row(
-                "SELECT content FROM certificate WHERE number = ?1",
-                [&content.number],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if registered.is_some_and(|r| r.as_bytes() != content_bytes.as_slice()) {
-            return Ok(Verification::NotValid(Invalid::RegisterMismatch));
-        }
-        Ok(verdict)
-    }
-}
-
-/// Verifies `signature` over `content` and, when it holds, describes the certificate.
-fn check_signature(content: &[u8], signature: &[u8], key: &VerifyingKey) -> Result<Verification> {
-    let Ok(sig) = Signature::from_slice(signature) else {
-        return Ok(Verification::NotValid(Invalid::ContentChanged));
-    };
-    if key.verify(content, &sig).is_err() {
-        return Ok(Verification::NotValid(Invalid::ContentChanged));
-    }
-    let Ok(c) = serde_json::from_slice::<CertificateContent>(content) else {
-        return Ok(Verification::NotValid(Invalid::ContentChanged));
-    };
-    // The date as printed: issue times are stored with the shop's local offset.
-    let issued_on = DateTime::parse_from_rfc3339(&c.issued_at)
-        .map(|t| t.date_naive())
-        .map_err(|_| Error::Damaged(format!("certificate {} has no issue date", c.number)))?;
-    Ok(Verification::Valid {
-        number: c.number,
-        kind: c.kind,
-        shop: c.shop.name,
-        issued_on,
-        key_fingerprint: c.key_fingerprint,
-    })
 }
 
 #[cfg(test)]
@@ -1221,59 +833,6 @@ mod tests {
             parse_code(&with_digits).as_deref(),
             Some(&sig[..]),
             "0/1/8 typed for O/I/B still read"
-        );
-    }
-
-    #[test]
-    fn printed_values_are_found_across_line_breaks_but_not_inside_longer_words() {
-        let page = Printed::new("Serienummer ZFL0AB\nCD Kunde Anna  Svensson\n(S12) \u{FFFD}la Nordmann");
-        assert!(page.shows("ZFL0ABCD"), "a word broken over two lines is found");
-        assert!(
-            page.shows("Anna Svensson"),
-            "runs of spaces and line breaks are one gap"
-        );
-        assert!(page.shows("S12"), "brackets are not part of a word");
-        assert!(
-            page.shows("Ola Nordmann"),
-            "a glyph the font lacked stands for any character"
-        );
-        assert!(page.shows(""), "an empty value is not printed and not required");
-        assert!(!page.shows("ZFL0ABC"), "a serial cut short is not the signed one");
-        assert!(!page.shows("FL0ABCD"), "nor one missing its first character");
-        assert!(!page.shows("S1"), "S1 is not shown by S12");
-        assert!(
-            !Printed::new("AnnaSvensson").shows("Anna Svensson"),
-            "a space in the value must be a gap on the page"
-        );
-        assert!(!page.shows("Anna Svenson"), "nor a changed name");
-    }
-
-    #[test]
-    fn wrapped_label_and_value_lines_are_read_down_their_column() {
-        use crate::document::layout::{Layout, Meta, Paper};
-        let mut l = Layout::new(
-            Paper::A4,
-            Meta {
-                title: "t".into(),
-                author: "a".into(),
-                subject: String::new(),
-                language: "en".into(),
-                created: Utc::now(),
-                keywords: String::new(),
-            },
-        );
-        let label = "A label long enough to wrap over several lines beside its value in this layout";
-        let value = "Bilder og dokumenter (NAS-01/2026-0008); Regnskap 2019-2025 (USB-disk merket \
-                     Ola Nordmann, hylle 3); Epost-arkiv (ekstern disk WD-WCC4E1234567)";
-        l.fields(&[(label, value)]);
-        let pdf = l.finish().expect("layout renders");
-        let doc = lopdf::Document::load_mem(&pdf).expect("PDF loads");
-        let page = Printed::of_pages(&doc).expect("pages read");
-        assert!(page.shows(value), "the wrapped value reads whole down its column");
-        assert!(page.shows(label), "and so does the wrapped label");
-        assert!(
-            !page.shows("WD-WCC4E123456"),
-            "a value that is not printed is not found"
         );
     }
 

@@ -219,6 +219,8 @@ fn export_intake(i: &Intake) -> ExportIntake {
     }
 }
 
+use crate::spreadsheet::safe_cell;
+
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 fn csv_file(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
@@ -229,7 +231,8 @@ fn csv_file(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<
     let err = |e: csv::Error| Error::Document(e.to_string());
     w.write_record(header).map_err(err)?;
     for row in rows {
-        w.write_record(&row).map_err(err)?;
+        w.write_record(row.iter().map(|v| safe_cell(v).into_owned()))
+            .map_err(err)?;
     }
     w.into_inner().map_err(|e| Error::Document(e.to_string()))
 }
@@ -453,6 +456,24 @@ mod tests {
         assert_eq!(
             text, "a,b\r\n\"Kari \"\"K\"\" Nordmann, Oslo\",\"linje 1\nlinje 2\"\r\n",
             "fields with comma, quote or newline are quoted and quotes doubled; CRLF ends records"
+        );
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        let bytes = csv_file(
+            &["name", "mobile", "notes"],
+            std::iter::once(vec![
+                "=cmd|' /C calc'!A0".into(),
+                "+4791234567".into(),
+                "@SUM(1)".into(),
+            ]),
+        )
+        .expect("csv writes");
+        let text = String::from_utf8(bytes[3..].to_vec()).expect("UTF-8");
+        assert_eq!(
+            text, "name,mobile,notes\r\n'=cmd|' /C calc'!A0,'+4791234567,'@SUM(1)\r\n",
+            "a leading = + - @ gets an apostrophe, so the spreadsheet shows text it does not run"
         );
     }
 }

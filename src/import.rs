@@ -18,7 +18,8 @@
 use crate::customer::{CustomerInput, CustomerKind};
 use crate::error::{Error, Result};
 use crate::shop::Language;
-use crate::validation::{self, Country};
+use crate::spreadsheet::{read_cell, safe_cell};
+use crate::validation::{self, find_sensitive_number, Country};
 use crate::vault::Vault;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -357,7 +358,7 @@ pub fn parse(bytes: &[u8], mapping: Option<&Mapping>) -> Result<ImportPlan> {
         counted = start;
         let at_newline = body.as_bytes().get(start) == Some(&b'\n');
         let line = newlines + 1 + u64::from(at_newline) + skipped_lines;
-        let values: Vec<String> = record.iter().map(str::to_owned).collect();
+        let values: Vec<String> = record.iter().map(|v| read_cell(v).to_owned()).collect();
         if values.iter().all(|v| v.trim().is_empty()) {
             continue;
         }
@@ -688,8 +689,22 @@ impl ImportPlan {
                 };
                 let mut values = row.values.clone();
                 values.resize(width.max(values.len()), String::new());
-                values.push(problem_text(rejected));
-                writer.write_record(&values).map_err(csv_error)?;
+                let mut problem = problem_text(rejected);
+                // A refused identity or card number never goes back to disk in clear.
+                for (i, value) in values.iter_mut().enumerate() {
+                    if let Some(kind) = find_sensitive_number(value) {
+                        value.clear();
+                        let column = self
+                            .headers
+                            .get(i)
+                            .map_or_else(|| (i + 1).to_string(), Clone::clone);
+                        problem.push_str(&format!("; {column} {REMOVED}: {}", kind.code()));
+                    }
+                }
+                values.push(problem);
+                writer
+                    .write_record(values.iter().map(|v| safe_cell(v).into_owned()))
+                    .map_err(csv_error)?;
             }
             writer.flush()?;
         }
@@ -699,6 +714,8 @@ impl ImportPlan {
 
 /// Header of the column the rejected-rows file adds; no mapping reads it.
 pub const PROBLEM_COLUMN: &str = "skranke_problem";
+/// Says in the problem column that a cell was emptied: "Notat removed: national_id_no".
+pub const REMOVED: &str = "removed";
 
 /// "mobile: national_id_no", "email: duplicate_in_file (line 4)".
 fn problem_text(r: &RejectedRow) -> String {
@@ -1102,15 +1119,50 @@ mod tests {
         let first = &again.rows[0].values;
         assert_eq!(first[0], "Per Testesen", "the row is as the owner wrote it");
         assert_eq!(
+            first[1], "",
+            "except the refused national identity number, blanked"
+        );
+        assert_eq!(
             first.last().map(String::as_str),
-            Some("mobile: national_id_no"),
-            "with what to fix"
+            Some("mobile: national_id_no; Mobil removed: national_id_no"),
+            "with what to fix and what was removed"
         );
         let dup = &again.rows[2].values;
         assert_eq!(
             dup.last().map(String::as_str),
             Some("mobile: duplicate_in_file (line 2)"),
             "a duplicate says which line it repeats"
+        );
+    }
+
+    #[test]
+    fn rejected_rows_file_writes_no_refused_number_and_no_formula() {
+        let file = "Navn;Mobil;Notater\n\
+                    Ola Nordmann;+47 41 23 45 67;kort 4111 1111 1111 1111\n\
+                    =HYPERLINK(\"http://example.com\");15038810062;@SUM(A1)\n";
+        let plan = parse(file.as_bytes(), None).unwrap();
+        let report = plan.review(today(), Country::No, none);
+        assert_eq!(report.rejected.len(), 2, "both rows are refused: {report:?}");
+        let bytes = plan.rejected_csv(&report).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in ["4111", "15038810062"] {
+            assert!(
+                !text.contains(secret),
+                "a refused card or identity number is never written back: {text}"
+            );
+        }
+        assert!(
+            text.contains("Notater removed: card_number") && text.contains("Mobil removed: national_id_no"),
+            "the problem column says which cell was emptied and why: {text}"
+        );
+        assert!(
+            text.contains("'=HYPERLINK") && text.contains("'@SUM(A1)") && text.contains("'+47 41 23 45 67"),
+            "cells a spreadsheet would run start with an apostrophe and stay readable: {text}"
+        );
+        let again = parse(&bytes, None).unwrap();
+        assert_eq!(
+            again.rows[0].values[1], "+47 41 23 45 67",
+            "importing the file again reads the phone number without the apostrophe"
         );
     }
 

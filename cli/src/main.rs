@@ -12,6 +12,7 @@ use skranke::{
     DinClass, Error, IntakeInput, Jurisdiction, KdfParams, Language, Passphrase, SanitizationCategory,
     ServiceKind, Setup, ShopProfile, StaffInput, Status, Vault,
 };
+use skranke::{CertificatePdf, Verification};
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -49,7 +50,8 @@ Exit codes:
   6  not found (no vault in the data folder, no such customer or intake)
   7  the vault is damaged (integrity check failed, audit chain broken or short of its anchor,
      key file changed outside Skranke)
-  8  certificate verify: the certificate is not valid (forged, altered or another shop's)
+  8  certificate verify: the certificate is not valid (forged, altered, another shop's, or
+     not in this vault's register)
 
 Passphrase: --passphrase-stdin reads one line from standard input; otherwise the key this
 computer remembers is used, and failing that the passphrase is asked for on the terminal.
@@ -166,8 +168,27 @@ enum DocumentCommand {
 
 #[derive(Subcommand)]
 enum CertificateCommand {
-    /// Check that a certificate PDF was signed by this shop and not altered; exit 8 if not.
-    Verify { file: PathBuf },
+    /// Check a certificate: a PDF against this shop's keys and register (or, with --offline or
+    /// without a vault, against the public key it carries), or a number and code against the
+    /// register, whose content is printed to compare with the paper; exit 8 if not valid.
+    Verify(VerifyArgs),
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// The certificate PDF.
+    #[arg(required_unless_present = "number", conflicts_with = "number")]
+    file: Option<PathBuf>,
+    /// Check the PDF against the public key it carries, without opening a vault; prints the
+    /// key's fingerprint to compare with the one the shop publishes.
+    #[arg(long, requires = "file")]
+    offline: bool,
+    /// The certificate number printed on the paper (with --code).
+    #[arg(long, requires = "code")]
+    number: Option<String>,
+    /// The verification code printed on the paper (with --number).
+    #[arg(long, requires = "number")]
+    code: Option<String>,
 }
 
 #[derive(Args)]
@@ -479,15 +500,16 @@ fn run(cli: &Cli, out: &Out, words: &Words) -> Outcome {
         }
         Command::Document(c) => with_vault(cli, &dir, |v| document(v, c, out)),
         Command::Key(c) => key_command(cli, &dir, c, out),
-        Command::Certificate(CertificateCommand::Verify { file }) => {
-            let pdf = read_file(file)?;
-            with_vault(cli, &dir, |v| verify_certificate(v, &pdf, out))
-        }
+        Command::Certificate(CertificateCommand::Verify(args)) => verify_certificate(cli, &dir, args, out),
     }
 }
 
 /// Opens and unlocks the vault, runs `f`, and locks again.
-fn with_vault(cli: &Cli, dir: &Path, f: impl FnOnce(&mut Vault) -> Outcome) -> Outcome {
+fn with_vault<T>(
+    cli: &Cli,
+    dir: &Path,
+    f: impl FnOnce(&mut Vault) -> Result<T, Failure>,
+) -> Result<T, Failure> {
     let mut vault = Vault::open_default(dir)?;
     unlock(&mut vault, cli.passphrase_stdin)?;
     let result = f(&mut vault);
@@ -979,14 +1001,35 @@ fn document(vault: &mut Vault, command: &DocumentCommand, out: &Out) -> Outcome 
     Ok(())
 }
 
-fn verify_certificate(vault: &mut Vault, pdf: &[u8], out: &Out) -> Outcome {
-    let verdict = vault.verify_certificate_pdf(pdf)?;
-    let language = vault.shop()?.language;
+/// A PDF is read (within the core's limits) before any passphrase is asked for; with
+/// `--offline`, or when there is no vault here, it is checked against the key it carries.
+fn verify_certificate(cli: &Cli, dir: &Path, args: &VerifyArgs, out: &Out) -> Outcome {
+    let (verdict, language) = match (&args.file, &args.number, &args.code) {
+        (Some(file), _, _) => {
+            let read = CertificatePdf::read(&read_file(file)?);
+            match read {
+                Err(reason) => (Verification::NotValid(reason), Language::En),
+                Ok(pdf) if args.offline || !Vault::exists(dir) => (pdf.verify_offline()?, Language::En),
+                Ok(pdf) => in_vault(cli, dir, |v| v.check_certificate_pdf(&pdf))?,
+            }
+        }
+        (None, Some(number), Some(code)) => in_vault(cli, dir, |v| v.verify_certificate(number, code))?,
+        _ => return Err(Failure::Usage("give a PDF file, or --number and --code".into())),
+    };
     let message = verdict.message(language);
-    out.verification(&verdict, &message);
+    out.verification(&verdict, &message, &verdict.details(language));
     if verdict.is_valid() {
         Ok(())
     } else {
         Err(Failure::NotValid(message))
     }
+}
+
+/// A verdict from the vault, in the shop's language.
+fn in_vault(
+    cli: &Cli,
+    dir: &Path,
+    check: impl FnOnce(&mut Vault) -> skranke::Result<Verification>,
+) -> Result<(Verification, Language), Failure> {
+    with_vault(cli, dir, |v| Ok((check(v)?, v.shop()?.language)))
 }

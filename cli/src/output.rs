@@ -429,13 +429,24 @@ impl Out {
         }
     }
 
-    pub fn verification(&self, verdict: &skranke::Verification, message: &str) {
+    /// The verdict, then what the certificate states (label: value) for the reader to compare.
+    pub fn verification(&self, verdict: &skranke::Verification, message: &str, details: &[(String, String)]) {
         if self.json {
-            self.print_json(
-                &json!({ "valid": verdict.is_valid(), "verification": verdict, "message": message }),
-            );
+            let details: Vec<Value> = details
+                .iter()
+                .map(|(label, value)| json!({ "label": label, "value": value }))
+                .collect();
+            self.print_json(&json!({
+                "valid": verdict.is_valid(),
+                "verification": verdict,
+                "message": message,
+                "details": details,
+            }));
         } else {
             println!("{message}");
+            for (label, value) in details {
+                println!("  {label}: {value}");
+            }
         }
     }
 }

@@ -707,6 +707,46 @@ fn a_destroyed_device_gets_a_certificate_that_verifies() {
         "the verdict names the issuing shop: {}",
         stdout(&verify)
     );
+
+    // Number + code: the register's content is printed for comparing with the paper.
+    let issued = stdout(&o);
+    let field = |name: &str| {
+        issued
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("the certificate command prints its {name}: {issued}"))
+            .to_string()
+    };
+    let (number, code_text, fingerprint) = (field("number"), field("code"), field("key_fingerprint"));
+    let typed = cli(
+        dir.path(),
+        &["certificate", "verify", "--number", &number, "--code", &code_text],
+    );
+    assert_eq!(code(&typed), 0, "number and code verify: {}", stderr(&typed));
+    assert!(
+        stdout(&typed).contains("ZA1B2C3D") && !stdout(&typed).contains("uendret"),
+        "the register's content (with the serial) is shown, and the paper is not called unchanged: {}",
+        stdout(&typed)
+    );
+
+    // Without a vault (an auditor's computer): checked against the key the PDF carries.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let offline = run(
+        &elsewhere.path().join("no-vault"),
+        &["certificate", "verify", pdf.to_str().unwrap(), "--offline"],
+        "",
+    );
+    assert_eq!(
+        code(&offline),
+        0,
+        "a genuine certificate verifies with no vault and no passphrase: {}",
+        stderr(&offline)
+    );
+    assert!(
+        stdout(&offline).contains(&fingerprint),
+        "the key's fingerprint is printed for comparing with the shop's published one: {}",
+        stdout(&offline)
+    );
 }
 
 #[test]

@@ -9,10 +9,13 @@ use crate::error::{Error, Result};
 use crate::shop::Language;
 use chrono::{DateTime, NaiveDate, Utc};
 
-/// Renders `content` with its signature; `keywords` is what goes into the PDF's `/Keywords`.
+/// Renders `content` with its signature and the shop's public key (printed beside its
+/// fingerprint, so a reader without the shop's app can check the signature); `keywords` is what
+/// goes into the PDF's `/Keywords`; `log_head` is the audit log's head, printed in the footer.
 pub(crate) fn render(
     content: &CertificateContent,
     signature: &[u8],
+    public_key: &str,
     keywords: &str,
     log_head: &str,
 ) -> Result<Vec<u8>> {
@@ -183,7 +186,10 @@ pub(crate) fn render(
             tf(
                 lang,
                 "certificate.qr_caption",
-                &[("fingerprint", &content.key_fingerprint)],
+                &[
+                    ("fingerprint", &content.key_fingerprint),
+                    ("public_key", public_key)
+                ],
             )
         ),
     )?;

@@ -362,6 +362,16 @@ impl Vault {
 
     /// Records that an issued document (identified by its SHA-256) was sent to a printer.
     pub fn document_printed(&mut self, sha256: &str) -> Result<()> {
+        self.log_print_copy(sha256, Action::Printed)
+    }
+
+    /// The temporary copy a shell wrote for printing could not be deleted (a viewer holds it
+    /// open); the shell keeps trying, and the owner sees in the log that a copy is still on disk.
+    pub fn print_copy_not_deleted(&mut self, sha256: &str) -> Result<()> {
+        self.log_print_copy(sha256, Action::PrintCopyNotDeleted)
+    }
+
+    fn log_print_copy(&mut self, sha256: &str, action: Action) -> Result<()> {
         let now = self.clock().now();
         let session = self.session()?;
         let actor = session.actor;
@@ -379,7 +389,7 @@ impl Vault {
             &tx,
             now,
             actor,
-            Action::Printed,
+            action,
             customer,
             record.as_deref(),
             Some(&detail),

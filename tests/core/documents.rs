@@ -109,7 +109,7 @@ fn disk(customer_id: i64, serial: &str) -> IntakeInput {
 }
 
 /// Received, held and destroyed by Ola (staff 2), witnessed by Kari.
-fn destroyed(vault: &mut Vault, customer_id: i64, serial: &str) -> Intake {
+pub fn destroyed(vault: &mut Vault, customer_id: i64, serial: &str) -> Intake {
     let i = vault.add_intake(&disk(customer_id, serial)).expect("intake");
     vault
         .set_intake_status(i.id, Status::HeldForDestruction)
@@ -338,7 +338,7 @@ fn certificate_numbers_count_per_series_and_year() {
 }
 
 /// Rewrites the content carried in the PDF's keywords with one byte changed.
-fn tamper_keywords(pdf: &[u8], from: &str, to: &str) -> Vec<u8> {
+pub fn tamper_keywords(pdf: &[u8], from: &str, to: &str) -> Vec<u8> {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
     use base64::Engine;
     let mut doc = lopdf::Document::load_mem(pdf).expect("our PDF loads");
@@ -354,7 +354,7 @@ fn tamper_keywords(pdf: &[u8], from: &str, to: &str) -> Vec<u8> {
     assert!(content.contains(from), "the signed content holds {from}");
     assert_eq!(from.len(), to.len(), "a same-length edit");
     let changed = content.replacen(from, to, 1);
-    let kw = format!("{} {} {}", parts[0], B64.encode(changed), parts[2]);
+    let kw = format!("{} {} {}", parts[0], B64.encode(changed), parts[2..].join(" "));
     info.set("Keywords", lopdf::Object::string_literal(kw));
     let mut out = Vec::new();
     doc.save_to(&mut out).expect("save");

@@ -16,3 +16,4 @@ mod keys;
 mod pdfa;
 mod revocation;
 mod search;
+mod verification;
