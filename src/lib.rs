@@ -9,6 +9,7 @@ pub mod certificate;
 pub mod clock;
 pub mod customer;
 pub mod demo;
+pub mod destruction;
 pub mod document;
 pub mod error;
 pub mod export;
@@ -26,11 +27,12 @@ pub use audit::{Action, AuditEvent, AuditFilter, ChainReport};
 pub use certificate::{Certificate, CertificateKind, Invalid, Verification};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use customer::{Consent, Customer, CustomerInput, CustomerKind, CustomerSummary};
+pub use destruction::{DestructionInput, DinLevelSetting, StorageMedium, StorageMediumInput};
 pub use document::{DocumentKind, IssuedDocument, Paper};
 pub use error::{Error, Result};
 pub use intake::{
-    AccessArrangement, CopyInput, DataCopy, Destruction, DestructionInput, DestructionMethod, DeviceType,
-    DinClass, Intake, IntakeInput, IntakeSummary, SanitizationCategory, ServiceKind, Status, Today,
+    AccessArrangement, CopyInput, DataCopy, Destruction, DestructionMethod, DeviceType, DinClass, Intake,
+    IntakeInput, IntakeSummary, MediaType, SanitizationCategory, ServiceKind, Status, Today,
 };
 pub use keyfile::KdfParams;
 pub use secret::{Passphrase, RecoveryKey};

@@ -13,3 +13,5 @@ mod intakes;
 mod keys;
 mod pdfa;
 mod search;
+mod truthful;
+mod words;

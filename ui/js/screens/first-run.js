@@ -115,6 +115,7 @@ export async function show(gate, { status, enterWorkspace }) {
         email: values.email,
         jurisdiction: values.jurisdiction,
         language: values.language,
+        foretaksregisteret: values.jurisdiction === 'NO' && values.foretaksregisteret,
       },
       staff,
     };
