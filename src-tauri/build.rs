@@ -41,6 +41,8 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "intake",
         "set_intake_status",
         "record_destruction",
+        "din_level_settings",
+        "set_din_level",
         "add_copy",
         "mark_copy_deleted",
         "today",

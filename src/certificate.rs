@@ -75,6 +75,10 @@ pub struct CertShop {
     pub phone: String,
     pub email: String,
     pub jurisdiction: String,
+    /// Registered in Foretaksregisteret (printed after the number). Absent when false, so
+    /// certificates signed before it existed keep their bytes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub foretaksregisteret: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +116,41 @@ pub struct CertDevice {
     /// Where the media went afterwards. Absent from certificates signed before it was recorded.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub destination: String,
+    /// The storage media taken out of a laptop, desktop or phone, each with its own make, model
+    /// and serial. This and the fields below are absent from certificates signed before they
+    /// were recorded, so those certificates' bytes (and signatures) stay as they were.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media: Vec<CertMedium>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub witness_title: String,
+    /// The day witnessed, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub witnessed_on: String,
+    /// The copies taken first, with whether each still exists: replaces `backups` (then empty)
+    /// on certificates issued since.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backup_copies: Vec<CertBackup>,
+}
+
+/// One storage medium taken out of a device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertMedium {
+    pub media_type: String,
+    pub make: String,
+    pub model: String,
+    pub serial: String,
+}
+
+/// A copy taken before destruction and whether it still exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertBackup {
+    pub label: String,
+    pub location: String,
+    /// The day it was deleted (`YYYY-MM-DD`); empty while it still exists.
+    pub deleted_on: String,
+    /// While it exists: the day by which it will be deleted (`YYYY-MM-DD`); empty when that is
+    /// not fixed yet (counted from the day the customer has the data back).
+    pub delete_due: String,
 }
 
 /// One deleted data copy.
@@ -385,6 +424,21 @@ pub(crate) fn stated_values(c: &CertificateContent, signature: &[u8]) -> Vec<Vec
         if c.kind == CertificateKind::Destruction {
             want.extend([text(&d.tool), text(&d.verification), text(&d.destination)]);
             want.extend(d.backups.iter().map(|b| text(b)));
+            want.push(text(&d.witness_title));
+            if let Ok(day) = d.witnessed_on.parse::<NaiveDate>() {
+                want.push(date_forms(lang, day));
+            }
+            for m in &d.media {
+                want.extend([text(&m.make), text(&m.model), text(&m.serial)]);
+            }
+            for b in &d.backup_copies {
+                want.extend([text(&b.label), text(&b.location)]);
+                for day in [&b.deleted_on, &b.delete_due] {
+                    if let Ok(day) = day.parse::<NaiveDate>() {
+                        want.push(date_forms(lang, day));
+                    }
+                }
+            }
         }
     }
     for k in &c.copies {
@@ -440,6 +494,7 @@ fn cert_shop(ctx: &document::ShopContext) -> CertShop {
         phone: document::phone(&s.phone),
         email: s.email.clone(),
         jurisdiction: s.jurisdiction.as_str().to_string(),
+        foretaksregisteret: s.foretaksregisteret,
     }
 }
 
@@ -507,10 +562,36 @@ fn cert_device(conn: &Connection, intake_id: i64) -> Result<(i64, CertDevice)> {
             performed_by: document::staff_line(conn, performed_by)?,
             witness: d.witness.unwrap_or_default(),
             destination: d.destination.unwrap_or_default(),
-            backups: i
+            backups: Vec::new(),
+            witness_title: d.witness_title.unwrap_or_default(),
+            witnessed_on: d.witnessed_on.map(|day| day.to_string()).unwrap_or_default(),
+            media: d
+                .media
+                .iter()
+                .map(|m| CertMedium {
+                    media_type: m.media_type.as_str().into(),
+                    make: m.make.clone(),
+                    model: m.model.clone(),
+                    serial: m.serial.clone(),
+                })
+                .collect(),
+            backup_copies: i
                 .copies
                 .iter()
-                .map(|c| format!("{} ({})", c.label, c.location))
+                .map(|c| CertBackup {
+                    label: c.label.clone(),
+                    location: c.location.clone(),
+                    deleted_on: c
+                        .deleted_at
+                        .as_deref()
+                        .and_then(|ts| DateTime::parse_from_rfc3339(ts).ok())
+                        .map(|t| t.with_timezone(&chrono::Local).date_naive().to_string())
+                        .unwrap_or_default(),
+                    delete_due: match (&c.deleted_at, c.delete_due) {
+                        (None, Some(due)) => due.to_string(),
+                        _ => String::new(),
+                    },
+                })
                 .collect(),
         },
     ))

@@ -1,7 +1,7 @@
 //! Customers: only the fields the privacy policy names, validated before anything is stored.
 
 use crate::audit::{self, Action};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problems, Result};
 use crate::search;
 use crate::shop::Language;
 use crate::validation::{self, Country, Rejection};
@@ -43,6 +43,10 @@ pub struct CustomerInput {
     pub email: String,
     #[serde(default)]
     pub birth_date: Option<NaiveDate>,
+    /// The clerk confirms that a private customer without a birth date is 18 or older; stored
+    /// with who confirmed it and when.
+    #[serde(default)]
+    pub adult_confirmed: bool,
     pub kind: CustomerKind,
     #[serde(default)]
     pub org_number: String,
@@ -76,6 +80,9 @@ pub struct Customer {
     pub mobile: String,
     pub email: String,
     pub birth_date: Option<NaiveDate>,
+    /// Who confirmed the customer is an adult (staff id, if a staff member was signed in) and
+    /// when; set only for a customer stored without a birth date.
+    pub adult_confirmed: Option<AdultConfirmation>,
     pub kind: CustomerKind,
     pub org_number: String,
     pub language: Language,
@@ -85,6 +92,14 @@ pub struct Customer {
     pub newsletter: bool,
     /// Every consent given and withdrawn, newest first.
     pub consents: Vec<Consent>,
+}
+
+/// The clerk's confirmation that a customer without a birth date is 18 or older.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdultConfirmation {
+    /// Staff id of the clerk, `None` when no staff member was signed in (a script, an import).
+    pub by: Option<i64>,
+    pub at: String,
 }
 
 /// One search result row: enough to recognise the person at the counter.
@@ -105,55 +120,66 @@ const MAX_LINE: usize = 120;
 const MAX_NOTES: usize = 2000;
 
 impl CustomerInput {
-    /// Every rule at once, so nothing is stored unless everything is acceptable.
+    /// Every rule at once, so nothing is stored unless everything is acceptable; every refused
+    /// field is reported, not only the first.
     pub fn validated(&self, today: NaiveDate) -> Result<CustomerInput> {
-        let line = |field: &'static str, v: &str, max: usize| {
-            validation::check_optional(v, max, false).map_err(|r| Error::invalid(field, r))
+        let mut problems = Problems::default();
+        let line = |problems: &mut Problems, field: &'static str, v: &str, max: usize| {
+            problems.check(field, validation::check_optional(v, max, false))
         };
-        let name = line("name", &self.name, MAX_NAME)?;
-        if name.is_empty() {
-            return Err(Error::invalid("name", Rejection::Required));
+        let name = line(&mut problems, "name", &self.name, MAX_NAME);
+        if name.is_empty() && !problems.has("name") {
+            problems.add("name", Rejection::Required);
         }
-        let street = line("street", &self.street, MAX_LINE)?;
-        let city = line("city", &self.city, 80)?;
+        let street = line(&mut problems, "street", &self.street, MAX_LINE);
         let postcode = if self.postcode.trim().is_empty() {
             String::new()
         } else {
-            validation::normalise_postcode(&self.postcode, self.country)
-                .map_err(|r| Error::invalid("postcode", r))?
+            problems.check(
+                "postcode",
+                validation::normalise_postcode(&self.postcode, self.country),
+            )
         };
+        let city = line(&mut problems, "city", &self.city, 80);
         let mobile = if self.mobile.trim().is_empty() {
             String::new()
         } else {
-            validation::normalise_mobile(&self.mobile, self.country)
-                .map_err(|r| Error::invalid("mobile", r))?
+            problems.check("mobile", validation::normalise_mobile(&self.mobile, self.country))
         };
         let email = if self.email.trim().is_empty() {
             String::new()
         } else {
-            if let Some(r) = validation::find_sensitive_number(&self.email) {
-                return Err(Error::invalid("email", r));
-            }
-            validation::normalise_email(&self.email).map_err(|r| Error::invalid("email", r))?
+            problems.check("email", validation::normalise_email(&self.email))
         };
-        if mobile.is_empty() && email.is_empty() {
-            return Err(Error::invalid("mobile", Rejection::ContactRequired));
+        if self.mobile.trim().is_empty() && self.email.trim().is_empty() {
+            problems.add("mobile", Rejection::ContactRequired);
         }
-        if let Some(birth) = self.birth_date {
-            validation::check_birth_date(birth, today).map_err(|r| Error::invalid("birth_date", r))?;
+        match self.birth_date {
+            Some(birth) => problems.check("birth_date", validation::check_birth_date(birth, today)),
+            // The policy holds no data about anyone under 18: without a birth date the clerk
+            // confirms it. A business is not a person; its contact's age is not asked.
+            None if self.kind == CustomerKind::Private && !self.adult_confirmed => {
+                problems.add("adult_confirmed", Rejection::AdultConfirmationRequired)
+            }
+            None => {}
         }
         let org_number = match self.kind {
-            CustomerKind::Business => validation::normalise_org_number(&self.org_number, self.country)
-                .map_err(|r| Error::invalid("org_number", r))?,
+            CustomerKind::Business => problems.check(
+                "org_number",
+                validation::normalise_business_org_number(&self.org_number, self.country),
+            ),
             CustomerKind::Private if self.org_number.trim().is_empty() => String::new(),
-            CustomerKind::Private => return Err(Error::invalid("org_number", Rejection::NotForPrivate)),
+            CustomerKind::Private => {
+                problems.add("org_number", Rejection::NotForPrivate);
+                String::new()
+            }
         };
-        let consent_channel = line("consent_channel", &self.consent_channel, 40)?;
-        if self.newsletter && consent_channel.is_empty() {
-            return Err(Error::invalid("consent_channel", Rejection::Required));
+        let consent_channel = line(&mut problems, "consent_channel", &self.consent_channel, 40);
+        if self.newsletter && consent_channel.is_empty() && !problems.has("consent_channel") {
+            problems.add("consent_channel", Rejection::Required);
         }
-        let notes = validation::check_optional(&self.notes, MAX_NOTES, true)
-            .map_err(|r| Error::invalid("notes", r))?;
+        let notes = problems.check("notes", validation::check_optional(&self.notes, MAX_NOTES, true));
+        problems.finish()?;
         Ok(CustomerInput {
             name,
             street,
@@ -163,6 +189,7 @@ impl CustomerInput {
             mobile,
             email,
             birth_date: self.birth_date,
+            adult_confirmed: self.birth_date.is_none() && self.adult_confirmed,
             kind: self.kind,
             org_number,
             language: self.language,
@@ -174,7 +201,7 @@ impl CustomerInput {
 }
 
 const CUSTOMER_COLUMNS: &str = "id, name, street, postcode, city, country, mobile, email, birth_date,
-    kind, org_number, language, notes, created_at, updated_at";
+    kind, org_number, language, notes, created_at, updated_at, adult_confirmed_by, adult_confirmed_at";
 
 fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
     let country: String = r.get(5)?;
@@ -200,6 +227,11 @@ fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
         notes: r.get(12)?,
         created_at: r.get(13)?,
         updated_at: r.get(14)?,
+        adult_confirmed: {
+            let by: Option<i64> = r.get(15)?;
+            r.get::<_, Option<String>>(16)?
+                .map(|at| AdultConfirmation { by, at })
+        },
         newsletter: false,
         consents: Vec::new(),
     })
@@ -278,9 +310,11 @@ pub(crate) fn insert(
     let now = timestamp(at);
     tx.prepare_cached(
         "INSERT INTO customer(name, street, postcode, city, country, mobile, email, birth_date, kind,
-             org_number, language, notes, created_at, updated_at, search_key)
+             org_number, language, notes, created_at, updated_at, search_key,
+             adult_confirmed_by, adult_confirmed_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13,
-             (SELECT coalesce(max(search_key), 0) + 1 FROM customer))",
+             (SELECT coalesce(max(search_key), 0) + 1 FROM customer),
+             CASE WHEN ?14 THEN ?15 END, CASE WHEN ?14 THEN ?13 END)",
     )?
     .execute(params![
         c.name,
@@ -295,7 +329,9 @@ pub(crate) fn insert(
         c.org_number,
         c.language.as_str(),
         c.notes,
-        now
+        now,
+        c.adult_confirmed,
+        actor
     ])?;
     let id = tx.last_insert_rowid();
     search::reindex(tx, id)?;
@@ -355,7 +391,11 @@ impl Vault {
         let n = tx.execute(
             "UPDATE customer SET name = ?1, street = ?2, postcode = ?3, city = ?4, country = ?5, mobile = ?6,
                  email = ?7, birth_date = ?8, kind = ?9, org_number = ?10, language = ?11, notes = ?12,
-                 updated_at = ?13 WHERE id = ?14",
+                 updated_at = ?13,
+                 adult_confirmed_by = CASE WHEN NOT ?15 THEN NULL
+                     WHEN adult_confirmed_at IS NULL THEN ?16 ELSE adult_confirmed_by END,
+                 adult_confirmed_at = CASE WHEN NOT ?15 THEN NULL ELSE coalesce(adult_confirmed_at, ?13) END
+                 WHERE id = ?14",
             params![
                 c.name,
                 c.street,
@@ -370,7 +410,9 @@ impl Vault {
                 c.language.as_str(),
                 c.notes,
                 now,
-                id
+                id,
+                c.adult_confirmed,
+                actor
             ],
         )?;
         if n == 0 {

@@ -3,10 +3,11 @@
 
 use crate::clock::{Clock, ManualClock};
 use crate::customer::{CustomerInput, CustomerKind};
+use crate::destruction::DestructionInput;
 use crate::error::Result;
 use crate::intake::{
-    AccessArrangement, CopyInput, DestructionInput, DestructionMethod, DeviceType, DinClass, IntakeInput,
-    SanitizationCategory, ServiceKind, Status,
+    AccessArrangement, CopyInput, DestructionMethod, DeviceType, DinClass, IntakeInput, SanitizationCategory,
+    ServiceKind, Status,
 };
 use crate::keyfile::KdfParams;
 use crate::secret::{Passphrase, RecoveryKey};
@@ -243,6 +244,7 @@ impl Generator {
             mobile,
             email,
             birth_date: None,
+            adult_confirmed: true,
             kind: if business {
                 CustomerKind::Business
             } else {
@@ -342,6 +344,7 @@ pub fn setup() -> Setup {
             email: "post@example.com".into(),
             jurisdiction: Jurisdiction::No,
             language: Language::Nb,
+            foretaksregisteret: true,
         },
         settings: Settings::default(),
         staff: vec![
@@ -417,7 +420,14 @@ pub fn create(dir: &Path, days: i64, seed: u64) -> Result<RecoveryKey> {
         }
         for due in today.destruction_due {
             if due.earliest <= clock.today() && g.rng.gen_bool(0.3) {
-                vault.record_destruction(due.intake.id, &destruction_record())?;
+                let language: String = vault.conn()?.query_row(
+                    "SELECT language FROM customer WHERE id = ?1",
+                    [due.intake.customer_id],
+                    |r| r.get(0),
+                )?;
+                let language = Language::parse(&language).unwrap_or(Language::Nb);
+                let record = destruction_record(due.intake.device_type, language);
+                vault.record_destruction(due.intake.id, &record)?;
             }
         }
     }
@@ -426,15 +436,31 @@ pub fn create(dir: &Path, days: i64, seed: u64) -> Result<RecoveryKey> {
     Ok(recovery)
 }
 
-fn destruction_record() -> DestructionInput {
+/// The demo shop's shredder record. The staff-typed texts are in the customer's language, as the
+/// destruction form asks, so a Swedish customer's certificate carries no Norwegian text.
+fn destruction_record(device: DeviceType, language: Language) -> DestructionInput {
+    let verification = match language {
+        Language::Nb => "Visuell kontroll av partikkelstørrelse",
+        Language::Sv => "Visuell kontroll av partikelstorlek",
+        Language::En => "Visual check of particle size",
+    };
+    let (din_class, din_level) = match device {
+        DeviceType::Hdd => (DinClass::H, 5),
+        _ => (DinClass::E, 4),
+    };
     DestructionInput {
         category: SanitizationCategory::Destroy,
         method: DestructionMethod::Shred,
         tool: "HSM Powerline HDS 230".into(),
-        verification: "Visuell kontroll av partikkelstørrelse".into(),
-        din_class: DinClass::H,
-        din_level: 5,
-        witness: "Ola Nordmann".into(),
+        verification: verification.into(),
+        din_class: Some(din_class),
+        din_level: Some(din_level),
+        // Ola Nordmann, the demo shop's technician (staff 2): name and title from the staff list.
+        witness_staff_id: Some(2),
+        witness: String::new(),
+        witness_title: String::new(),
+        witnessed_on: None,
+        media: Vec::new(),
         destination: "Gjenvinning Øst AS (metall)".into(),
     }
 }

@@ -33,6 +33,9 @@ pub enum Error {
     NoEncryption,
     #[error("{field}: {reason}")]
     Invalid { field: &'static str, reason: Rejection },
+    /// Several fields of one form refused at once, in form order; never fewer than two.
+    #[error("{}", list_fields(.0))]
+    InvalidFields(Vec<(&'static str, Rejection)>),
     #[error("{what} {id} was not found")]
     NotFound { what: &'static str, id: String },
     #[error("an intake cannot go from {from} to {to}")]
@@ -73,6 +76,7 @@ impl Error {
             Error::NewerSchema { .. } => "newer_schema",
             Error::NoEncryption => "no_encryption",
             Error::Invalid { reason, .. } => reason.code(),
+            Error::InvalidFields(all) => all[0].1.code(),
             Error::NotFound { .. } => "not_found",
             Error::IllegalTransition { .. } => "illegal_transition",
             Error::Conflict(_) => "conflict",
@@ -129,25 +133,19 @@ impl Error {
         "out_of_range",
         "contact_required",
         "not_for_private",
+        "adult_confirmation_required",
+        "method_not_in_category",
+        "din_level_below_3",
+        "din_only_for_destroy",
+        "date_in_future",
     ];
 
     /// The numbers a translated message needs ("at most {max} characters").
     pub fn params(&self) -> std::collections::BTreeMap<&'static str, String> {
         let mut p = std::collections::BTreeMap::new();
         match self {
-            Error::Invalid { reason, .. } => match reason {
-                Rejection::TooLong { max } => {
-                    p.insert("max", max.to_string());
-                }
-                Rejection::TooShort { min } => {
-                    p.insert("min", min.to_string());
-                }
-                Rejection::OutOfRange { min, max } => {
-                    p.insert("min", min.to_string());
-                    p.insert("max", max.to_string());
-                }
-                _ => {}
-            },
+            Error::Invalid { reason, .. } => p = reason.params(),
+            Error::InvalidFields(all) => p = all[0].1.params(),
             Error::TooEarly(date) => {
                 p.insert("date", date.to_string());
             }
@@ -160,11 +158,23 @@ impl Error {
         p
     }
 
-    /// The field an input error is about, so the UI can show it next to that field.
+    /// The field an input error is about, so the UI can show it next to that field (the first
+    /// one when several were refused).
     pub fn field(&self) -> Option<&'static str> {
         match self {
             Error::Invalid { field, .. } => Some(field),
+            Error::InvalidFields(all) => Some(all[0].0),
             _ => None,
+        }
+    }
+
+    /// Every refused field with its reason: one for [`Error::Invalid`], all of them for
+    /// [`Error::InvalidFields`], none for other errors.
+    pub fn fields(&self) -> Vec<(&'static str, Rejection)> {
+        match self {
+            Error::Invalid { field, reason } => vec![(*field, *reason)],
+            Error::InvalidFields(all) => all.clone(),
+            _ => Vec::new(),
         }
     }
 
@@ -176,6 +186,54 @@ impl Error {
         Error::NotFound {
             what,
             id: id.to_string(),
+        }
+    }
+}
+
+fn list_fields(all: &[(&'static str, Rejection)]) -> String {
+    let parts: Vec<String> = all
+        .iter()
+        .map(|(field, reason)| format!("{field}: {reason}"))
+        .collect();
+    parts.join("; ")
+}
+
+/// Collects every refused field of one form, so the clerk sees them all after one save instead
+/// of one per attempt. Values of refused fields come back as their default and are never stored:
+/// [`Problems::finish`] fails whenever anything was refused.
+#[derive(Debug, Default)]
+pub(crate) struct Problems(Vec<(&'static str, Rejection)>);
+
+impl Problems {
+    /// The value, or (recording the refusal) the type's default.
+    pub(crate) fn check<T: Default>(&mut self, field: &'static str, value: Result<T, Rejection>) -> T {
+        value.unwrap_or_else(|reason| {
+            self.add(field, reason);
+            T::default()
+        })
+    }
+
+    /// Records a refusal the caller found itself; a field is reported once, with its first reason.
+    pub(crate) fn add(&mut self, field: &'static str, reason: Rejection) {
+        if !self.0.iter().any(|(f, _)| *f == field) {
+            self.0.push((field, reason));
+        }
+    }
+
+    /// Whether `field` has been refused already (later rules about it would only repeat that).
+    pub(crate) fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|(f, _)| *f == field)
+    }
+
+    /// `Ok` when nothing was refused, else one error naming every refused field.
+    pub(crate) fn finish(mut self) -> Result<()> {
+        match self.0.len() {
+            0 => Ok(()),
+            1 => {
+                let (field, reason) = self.0.remove(0);
+                Err(Error::Invalid { field, reason })
+            }
+            _ => Err(Error::InvalidFields(self.0)),
         }
     }
 }
@@ -247,6 +305,21 @@ mod tests {
             errors.len(),
             Error::CODES.len(),
             "CODES lists nothing that cannot occur"
+        );
+        let mut problems = Problems::default();
+        problems.add("name", Rejection::Required);
+        problems.add("notes", Rejection::CardNumber);
+        problems.add("name", Rejection::TooShort { min: 2 });
+        let several = problems.finish().unwrap_err();
+        assert_eq!(
+            several.fields(),
+            vec![("name", Rejection::Required), ("notes", Rejection::CardNumber)],
+            "every refused field is reported once, in the order found"
+        );
+        assert_eq!(
+            (several.code(), several.field()),
+            ("required", Some("name")),
+            "code and field name the first problem, so shells that show one still show a true one"
         );
         assert_eq!(
             Error::invalid("name", Rejection::TooLong { max: 80 })

@@ -222,6 +222,10 @@ pub struct Mapping {
     /// The country of rows without a country column; `None` means the shop's jurisdiction.
     #[serde(default)]
     pub country: Option<Country>,
+    /// The clerk confirms that every private customer in the file without a birth date is 18
+    /// or older; without it such rows are refused (`adult_confirmation_required`).
+    #[serde(default)]
+    pub adult_confirmed: bool,
 }
 
 impl Mapping {
@@ -240,6 +244,7 @@ impl Mapping {
         Mapping {
             columns,
             country: None,
+            adult_confirmed: false,
         }
     }
 
@@ -577,6 +582,7 @@ impl ImportPlan {
             mobile: restore_plus(&self.value(row, Field::Mobile)),
             email: self.value(row, Field::Email),
             birth_date,
+            adult_confirmed: self.mapping.adult_confirmed,
             kind: if org_number.is_empty() {
                 CustomerKind::Private
             } else {
@@ -791,6 +797,29 @@ mod tests {
     const SE_1252: &[u8] = include_bytes!("../tests/fixtures/import/se_windows1252.csv");
     const EN_EXPORT: &[u8] = include_bytes!("../tests/fixtures/import/en_export_comma.csv");
 
+    /// The clerk's confirmation that rows without a birth date are adults (`--adult-confirmed`).
+    fn confirmed(mut plan: ImportPlan) -> ImportPlan {
+        plan.mapping.adult_confirmed = true;
+        plan
+    }
+
+    #[test]
+    fn rows_without_birth_date_need_the_clerks_adult_confirmation() {
+        let csv = "Navn;Mobil;Fødselsdato\nKari Nordmann;91234567;\nOla Nordmann;41234567;02.11.1979\n";
+        let plan = parse(csv.as_bytes(), None).unwrap();
+        let report = plan.review(today(), Country::No, none);
+        assert_eq!(
+            reasons(&report),
+            vec![(2, "adult_confirmed", "adult_confirmation_required")],
+            "without the confirmation a row with no birth date is refused; one with a birth date is not"
+        );
+        let report = confirmed(plan).review(today(), Country::No, none);
+        assert!(
+            report.rejected.is_empty() && report.accepted[0].customer.adult_confirmed,
+            "with it both rows are accepted, the first marked as confirmed"
+        );
+    }
+
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()
     }
@@ -813,7 +842,7 @@ mod tests {
 
     #[test]
     fn norwegian_excel_file_with_bom_and_semicolons() {
-        let plan = parse(NB_EXCEL, None).unwrap();
+        let plan = confirmed(parse(NB_EXCEL, None).unwrap());
         assert_eq!(plan.encoding, "UTF-8 with BOM", "the BOM decides the encoding");
         assert_eq!(plan.delimiter, ';', "Norwegian Excel separates with semicolons");
         assert_eq!(
@@ -884,7 +913,7 @@ mod tests {
 
     #[test]
     fn windows_1252_file_with_sep_hint_and_country_column() {
-        let plan = parse(SE_1252, None).unwrap();
+        let plan = confirmed(parse(SE_1252, None).unwrap());
         assert_eq!(
             plan.encoding, "windows-1252",
             "bytes that are not UTF-8 are read as Windows-1252"
@@ -942,7 +971,7 @@ mod tests {
 
     #[test]
     fn english_export_with_split_names_and_excel_mangled_phone() {
-        let plan = parse(EN_EXPORT, None).unwrap();
+        let plan = confirmed(parse(EN_EXPORT, None).unwrap());
         assert_eq!(
             (plan.encoding.as_str(), plan.delimiter),
             ("UTF-8", ','),
@@ -986,9 +1015,7 @@ mod tests {
     #[test]
     fn refused_values_are_not_echoed_in_labels() {
         let csv = "Navn;Mobil\n\"Ola 15038810062\";91234567\n";
-        let report = parse(csv.as_bytes(), None)
-            .unwrap()
-            .review(today(), Country::No, none);
+        let report = confirmed(parse(csv.as_bytes(), None).unwrap()).review(today(), Country::No, none);
         assert_eq!(
             reasons(&report),
             vec![(2, "name", "national_id_no")],
@@ -1039,6 +1066,7 @@ mod tests {
             .set(&plan.headers, "tlf privat", Some(Field::Mobile))
             .unwrap();
         mapping.set(&plan.headers, "3", Some(Field::Notes)).unwrap();
+        mapping.adult_confirmed = true;
         let plan = parse(csv.as_bytes(), Some(&mapping)).unwrap();
         let report = plan.review(today(), Country::No, none);
         assert_eq!(
@@ -1057,6 +1085,7 @@ mod tests {
         let too_wide = Mapping {
             columns: vec![None; 5],
             country: None,
+            adult_confirmed: false,
         };
         assert!(
             parse(csv.as_bytes(), Some(&too_wide)).is_err(),
@@ -1096,7 +1125,7 @@ mod tests {
 
     #[test]
     fn rejected_rows_file_can_be_fixed_and_imported_again() {
-        let plan = parse(NB_EXCEL, None).unwrap();
+        let plan = confirmed(parse(NB_EXCEL, None).unwrap());
         let report = plan.review(today(), Country::No, none);
         let bytes = plan.rejected_csv(&report).unwrap();
         assert!(

@@ -1,7 +1,7 @@
 //! Intakes: the devices handed in at the counter, their status, data copies and destruction.
 
 use crate::audit::{self, Action};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problems, Result};
 use crate::search;
 use crate::validation::{self, Rejection};
 use crate::vault::Vault;
@@ -88,12 +88,27 @@ vocabulary!(DestructionMethod {
 });
 
 vocabulary!(
-    /// DIN 66399 material classes: hard disks, electronic media, optical media, paper.
+    /// DIN 66399 material classes: hard disks, electronic media (SSDs, flash, phones), optical
+    /// media, paper, magnetic media (tapes, floppies, cards), film (microfilm).
     DinClass {
         H => "H",
         E => "E",
         O => "O",
         P => "P",
+        T => "T",
+        F => "F",
+    }
+);
+
+vocabulary!(
+    /// The kind of a storage medium (NIST SP 800-88 §4.8 media type).
+    MediaType {
+        Hdd => "hdd",
+        Ssd => "ssd",
+        Flash => "flash",
+        Hybrid => "hybrid",
+        Optical => "optical",
+        Other => "other",
     }
 );
 
@@ -175,25 +190,13 @@ pub struct Destruction {
     pub din_class: Option<DinClass>,
     pub din_level: Option<u8>,
     pub witness: Option<String>,
+    /// The witness's title and the day witnessed.
+    pub witness_title: Option<String>,
+    pub witnessed_on: Option<NaiveDate>,
     /// Where the media went afterwards (recycler, returned to the customer).
     pub destination: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DestructionInput {
-    pub category: SanitizationCategory,
-    pub method: DestructionMethod,
-    #[serde(default)]
-    pub tool: String,
-    #[serde(default)]
-    pub verification: String,
-    pub din_class: DinClass,
-    pub din_level: u8,
-    #[serde(default)]
-    pub witness: String,
-    /// Where the media goes after destruction, e.g. the recycler that takes the shreds.
-    #[serde(default)]
-    pub destination: String,
+    /// The storage media taken out of the device, each with its own make, model and serial.
+    pub media: Vec<crate::destruction::StorageMedium>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -202,6 +205,8 @@ pub struct Intake {
     pub number: String,
     pub customer_id: i64,
     pub customer_name: String,
+    /// The language of the customer's documents: staff type equipment texts in it.
+    pub customer_language: crate::shop::Language,
     pub received_at: String,
     pub received_by: i64,
     pub received_by_name: String,
@@ -294,21 +299,36 @@ fn date_of(ts: &str) -> Option<NaiveDate> {
 }
 
 impl IntakeInput {
+    /// Every field checked, every refused one reported. In the serial/IMEI field the device
+    /// identifier wins over the card check (see [`validation::check_device_identifier`]).
     pub(crate) fn validated(&self) -> Result<IntakeInput> {
-        let text = |field: &'static str, v: &str, max: usize, multiline: bool| {
-            validation::check_optional(v, max, multiline).map_err(|r| Error::invalid(field, r))
-        };
+        let mut problems = Problems::default();
+        let p = &mut problems;
+        let make = p.check("make", validation::check_optional(&self.make, 80, false));
+        let model = p.check("model", validation::check_optional(&self.model, 120, false));
+        let serial = p.check("serial", validation::check_device_identifier(&self.serial, 64));
+        let accessories = p.check(
+            "accessories",
+            validation::check_optional(&self.accessories, 500, true),
+        );
+        let condition = p.check(
+            "condition",
+            validation::check_optional(&self.condition, 1000, true),
+        );
+        let fault = p.check("fault", validation::check_optional(&self.fault, 2000, true));
+        let estimate = p.check("estimate", validation::check_optional(&self.estimate, 80, false));
+        problems.finish()?;
         Ok(IntakeInput {
             customer_id: self.customer_id,
             device_type: self.device_type,
-            make: text("make", &self.make, 80, false)?,
-            model: text("model", &self.model, 120, false)?,
-            serial: text("serial", &self.serial, 64, false)?,
-            accessories: text("accessories", &self.accessories, 500, true)?,
-            condition: text("condition", &self.condition, 1000, true)?,
-            fault: text("fault", &self.fault, 2000, true)?,
+            make,
+            model,
+            serial,
+            accessories,
+            condition,
+            fault,
             service: self.service,
-            estimate: text("estimate", &self.estimate, 80, false)?,
+            estimate,
             access: self.access,
             immediate_destruction: self.immediate_destruction && self.service == ServiceKind::Destruction,
         })
@@ -379,7 +399,7 @@ pub(crate) const INTAKE_SELECT: &str =
         i.estimate, i.access, i.status, i.status_changed_at, i.handed_over_at, i.held_since,
         i.earliest_destruction, i.immediate_destruction, i.destroyed_at, d.name, i.sanitization_category,
         i.destruction_method, i.destruction_tool, i.verification, i.din_class, i.din_level, i.witness,
-        i.destination
+        i.destination, i.witness_title, i.witnessed_on, c.language
      FROM intake i JOIN customer c ON c.id = i.customer_id
      JOIN staff s ON s.id = i.received_by LEFT JOIN staff d ON d.id = i.destroyed_by";
 
@@ -399,6 +419,8 @@ pub(crate) fn intake_from_row(r: &Row<'_>) -> rusqlite::Result<Intake> {
         number: r.get(1)?,
         customer_id: r.get(2)?,
         customer_name: r.get(3)?,
+        customer_language: crate::shop::Language::parse(&r.get::<_, String>(35)?)
+            .unwrap_or(crate::shop::Language::Nb),
         received_at: r.get(4)?,
         received_by: r.get(5)?,
         received_by_name: r.get(6)?,
@@ -431,6 +453,9 @@ pub(crate) fn intake_from_row(r: &Row<'_>) -> rusqlite::Result<Intake> {
                 din_level: r.get(30)?,
                 witness: r.get(31)?,
                 destination: r.get(32)?,
+                witness_title: r.get(33)?,
+                witnessed_on: r.get(34)?,
+                media: Vec::new(),
             }),
             None => None,
         },
@@ -445,6 +470,9 @@ pub(crate) fn load(conn: &Connection, id: i64) -> Result<Intake> {
         .optional()?;
     let mut intake = row.ok_or_else(|| Error::not_found("intake", id))?;
     intake.copies = copies(conn, id)?;
+    if let Some(d) = intake.destruction.as_mut() {
+        d.media = crate::destruction::media(conn, id)?;
+    }
     Ok(intake)
 }
 
@@ -641,75 +669,6 @@ impl Vault {
             Some(intake.customer_id),
             Some(&format!("intake:{id}")),
             Some(&detail),
-        )?;
-        let updated = load(&tx, id)?;
-        tx.commit()?;
-        Ok(updated)
-    }
-
-    /// Records that a held device was destroyed, with the fields a certificate needs.
-    pub fn record_destruction(&mut self, id: i64, input: &DestructionInput) -> Result<Intake> {
-        let clock = self.clock().clone();
-        let now = clock.now();
-        let today = clock.today();
-        if !(1..=7).contains(&input.din_level) {
-            return Err(Error::invalid(
-                "din_level",
-                Rejection::OutOfRange { min: 1, max: 7 },
-            ));
-        }
-        let tool =
-            validation::check_optional(&input.tool, 120, false).map_err(|r| Error::invalid("tool", r))?;
-        let verification = validation::check_optional(&input.verification, 200, false)
-            .map_err(|r| Error::invalid("verification", r))?;
-        let witness = validation::check_optional(&input.witness, 80, false)
-            .map_err(|r| Error::invalid("witness", r))?;
-        let destination = validation::check_optional(&input.destination, 120, false)
-            .map_err(|r| Error::invalid("destination", r))?;
-        let session = self.session()?;
-        let actor = session
-            .actor
-            .ok_or_else(|| Error::invalid("destroyed_by", Rejection::Required))?;
-        let tx = session.conn.transaction()?;
-        let intake = load(&tx, id)?;
-        if intake.status != Status::HeldForDestruction {
-            return Err(Error::IllegalTransition {
-                from: intake.status.as_str(),
-                to: Status::Destroyed.as_str(),
-            });
-        }
-        let earliest = intake.destruction.as_ref().map_or(today, |d| d.earliest);
-        if today < earliest {
-            return Err(Error::TooEarly(earliest));
-        }
-        let ts = timestamp(now);
-        tx.execute(
-            "UPDATE intake SET status = 'destroyed', status_changed_at = ?1, updated_at = ?1, destroyed_at = ?1,
-                 destroyed_by = ?2, sanitization_category = ?3, destruction_method = ?4, destruction_tool = ?5,
-                 verification = ?6, din_class = ?7, din_level = ?8, witness = ?9, destination = ?11
-             WHERE id = ?10",
-            params![
-                ts,
-                actor,
-                input.category.as_str(),
-                input.method.as_str(),
-                tool,
-                verification,
-                input.din_class.as_str(),
-                input.din_level,
-                witness,
-                id,
-                destination
-            ],
-        )?;
-        audit::append(
-            &tx,
-            now,
-            Some(actor),
-            Action::DeviceDestroyed,
-            Some(intake.customer_id),
-            Some(&format!("intake:{id}")),
-            None,
         )?;
         let updated = load(&tx, id)?;
         tx.commit()?;

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod customer;
 mod db;
 pub mod demo;
+pub mod destruction;
 pub mod document;
 pub mod error;
 pub mod export;
@@ -30,11 +31,12 @@ pub use audit::{Action, AuditEvent, AuditFilter, ChainReport};
 pub use certificate::{Certificate, CertificateKind};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use customer::{Consent, Customer, CustomerInput, CustomerKind, CustomerSummary};
+pub use destruction::{DestructionInput, DinLevelSetting, StorageMedium, StorageMediumInput};
 pub use document::{DocumentKind, IssuedDocument, Paper};
 pub use error::{Error, Result};
 pub use intake::{
-    AccessArrangement, CopyInput, DataCopy, Destruction, DestructionInput, DestructionMethod, DeviceType,
-    DinClass, Intake, IntakeInput, IntakeSummary, SanitizationCategory, ServiceKind, Status, Today,
+    AccessArrangement, CopyInput, DataCopy, Destruction, DestructionMethod, DeviceType, DinClass, Intake,
+    IntakeInput, IntakeSummary, MediaType, SanitizationCategory, ServiceKind, Status, Today,
 };
 pub use keyfile::KdfParams;
 pub use secret::{Passphrase, RecoveryKey};

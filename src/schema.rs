@@ -27,6 +27,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 4,
         sql: include_str!("schema/0004_destruction_destination.sql"),
     },
+    Migration {
+        version: 5,
+        sql: include_str!("schema/0005_truthful_records.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

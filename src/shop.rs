@@ -1,7 +1,7 @@
 //! The shop profile, its policy settings and its staff.
 
 use crate::audit::Action;
-use crate::error::{Error, Result};
+use crate::error::{Error, Problems, Result};
 use crate::secret::Passphrase;
 use crate::validation::{self, Country, Rejection};
 use crate::vault::Vault;
@@ -77,6 +77,10 @@ pub struct ShopProfile {
     pub email: String,
     pub jurisdiction: Jurisdiction,
     pub language: Language,
+    /// A Norwegian enterprise registered in Foretaksregisteret prints the word after its
+    /// organisation number (foretaksregisterloven § 10-2). Only meaningful for Norway.
+    #[serde(default)]
+    pub foretaksregisteret: bool,
 }
 
 /// The shop's policy choices, within the bounds its privacy promise allows.
@@ -160,31 +164,39 @@ pub struct Setup {
 }
 
 impl ShopProfile {
-    /// Cleans and checks every field; the shop's own numbers are business data, so a personal
-    /// ID number is still refused here like anywhere else.
+    /// Cleans and checks every field, reporting every refused one. The organisation number may
+    /// be a Swedish sole trader's personnummer (its only public identifier); a personal ID
+    /// number anywhere else is refused like anywhere else.
     fn validated(&self) -> Result<ShopProfile> {
         let country = self.jurisdiction.country();
-        let text = |field: &'static str, v: &str, max: usize| {
-            validation::check_optional(v, max, false).map_err(|r| Error::invalid(field, r))
+        let mut problems = Problems::default();
+        let text = |problems: &mut Problems, field: &'static str, v: &str, max: usize| {
+            problems.check(field, validation::check_optional(v, max, false))
         };
-        let name = text("name", &self.name, 120)?;
-        if name.is_empty() {
-            return Err(Error::invalid("name", Rejection::Required));
+        let name = text(&mut problems, "name", &self.name, 120);
+        if name.is_empty() && !problems.has("name") {
+            problems.add("name", Rejection::Required);
         }
-        Ok(ShopProfile {
+        let shop = ShopProfile {
             name,
-            org_number: validation::normalise_org_number(&self.org_number, country)
-                .map_err(|r| Error::invalid("org_number", r))?,
-            street: text("street", &self.street, 120)?,
-            postcode: validation::normalise_postcode(&self.postcode, country)
-                .map_err(|r| Error::invalid("postcode", r))?,
-            city: text("city", &self.city, 80)?,
-            phone: validation::normalise_mobile(&self.phone, country)
-                .map_err(|r| Error::invalid("phone", r))?,
-            email: validation::normalise_email(&self.email).map_err(|r| Error::invalid("email", r))?,
+            org_number: problems.check(
+                "org_number",
+                validation::normalise_business_org_number(&self.org_number, country),
+            ),
+            street: text(&mut problems, "street", &self.street, 120),
+            postcode: problems.check(
+                "postcode",
+                validation::normalise_postcode(&self.postcode, country),
+            ),
+            city: text(&mut problems, "city", &self.city, 80),
+            phone: problems.check("phone", validation::normalise_mobile(&self.phone, country)),
+            email: problems.check("email", validation::normalise_email(&self.email)),
             jurisdiction: self.jurisdiction,
             language: self.language,
-        })
+            foretaksregisteret: self.foretaksregisteret && self.jurisdiction == Jurisdiction::No,
+        };
+        problems.finish()?;
+        Ok(shop)
     }
 }
 
@@ -237,8 +249,9 @@ pub(crate) fn insert_setup(conn: &mut Connection, setup: &Setup, now: DateTime<U
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO shop(id, name, org_number, street, postcode, city, phone, email, jurisdiction,
-             language, copy_retention_days, destruction_holding_days, auto_lock_minutes, created_at)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             language, copy_retention_days, destruction_holding_days, auto_lock_minutes, created_at,
+             foretaksregisteret)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             shop.name,
             shop.org_number,
@@ -253,6 +266,7 @@ pub(crate) fn insert_setup(conn: &mut Connection, setup: &Setup, now: DateTime<U
             s.destruction_holding_days,
             s.auto_lock_minutes,
             now.to_rfc3339(),
+            shop.foretaksregisteret,
         ],
     )?;
     let mut first = None;
@@ -294,10 +308,10 @@ pub(crate) fn ensure_active_staff(conn: &Connection, id: i64) -> Result<()> {
     }
 }
 
-fn read_shop(conn: &Connection) -> Result<(ShopProfile, Settings)> {
+pub(crate) fn read_shop(conn: &Connection) -> Result<(ShopProfile, Settings)> {
     conn.query_row(
         "SELECT name, org_number, street, postcode, city, phone, email, jurisdiction, language,
-                copy_retention_days, destruction_holding_days, auto_lock_minutes
+                copy_retention_days, destruction_holding_days, auto_lock_minutes, foretaksregisteret
          FROM shop WHERE id = 1",
         [],
         |r| {
@@ -314,6 +328,7 @@ fn read_shop(conn: &Connection) -> Result<(ShopProfile, Settings)> {
                     email: r.get(6)?,
                     jurisdiction: Jurisdiction::parse(&j).unwrap_or(Jurisdiction::No),
                     language: Language::parse(&l).unwrap_or(Language::Nb),
+                    foretaksregisteret: r.get(12)?,
                 },
                 Settings {
                     copy_retention_days: r.get(9)?,
@@ -339,7 +354,8 @@ impl Vault {
         let shop = profile.validated()?;
         self.conn()?.execute(
             "UPDATE shop SET name = ?1, org_number = ?2, street = ?3, postcode = ?4, city = ?5,
-                 phone = ?6, email = ?7, jurisdiction = ?8, language = ?9 WHERE id = 1",
+                 phone = ?6, email = ?7, jurisdiction = ?8, language = ?9, foretaksregisteret = ?10
+                 WHERE id = 1",
             params![
                 shop.name,
                 shop.org_number,
@@ -349,7 +365,8 @@ impl Vault {
                 shop.phone,
                 shop.email,
                 shop.jurisdiction.as_str(),
-                shop.language.as_str()
+                shop.language.as_str(),
+                shop.foretaksregisteret
             ],
         )?;
         self.record(Action::ShopUpdated, None, None, None)?;

@@ -9,8 +9,8 @@ use output::{Out, Words};
 use skranke::import::{self, Field, ImportPlan};
 use skranke::{
     AccessArrangement, Country, CustomerInput, CustomerKind, DestructionInput, DestructionMethod, DeviceType,
-    DinClass, Error, IntakeInput, Jurisdiction, KdfParams, Language, Passphrase, SanitizationCategory,
-    ServiceKind, Setup, ShopProfile, StaffInput, Status, Vault,
+    DinClass, Error, IntakeInput, Jurisdiction, KdfParams, Language, MediaType, Passphrase,
+    SanitizationCategory, ServiceKind, Setup, ShopProfile, StaffInput, Status, StorageMediumInput, Vault,
 };
 use skranke::{CertificatePdf, Verification};
 use std::io::{BufRead, IsTerminal};
@@ -196,9 +196,13 @@ struct InitArgs {
     /// The shop's name as printed on documents.
     #[arg(long)]
     shop_name: String,
-    /// Organisation number (Norway 9 digits, Sweden NNNNNN-NNNN).
+    /// Organisation number (Norway 9 digits, Sweden NNNNNN-NNNN; a Swedish sole trader gives
+    /// the owner's personnummer).
     #[arg(long)]
     org_number: String,
+    /// The shop is registered in Foretaksregisteret (Norway): printed after the number.
+    #[arg(long)]
+    foretaksregisteret: bool,
     #[arg(long)]
     street: String,
     #[arg(long)]
@@ -260,6 +264,9 @@ struct CustomerArgs {
     /// YYYY-MM-DD or DD.MM.YYYY; only for credit checks and debt collection.
     #[arg(long)]
     birth_date: Option<String>,
+    /// Without a birth date: you confirm the customer is 18 or older (stored with who and when).
+    #[arg(long)]
+    adult_confirmed: bool,
     /// Makes the customer a business.
     #[arg(long, default_value = "")]
     org_number: String,
@@ -309,15 +316,31 @@ struct DestroyArgs {
     /// How the result was checked, e.g. "visual check of particle size".
     #[arg(long, default_value = "")]
     verification: String,
-    /// DIN 66399 material class: H (hard disks), E (electronic media), O (optical), P (paper).
+    /// Physical destruction only: DIN 66399 material class H (hard disks), E (electronic media),
+    /// O (optical), P (paper), T (magnetic tapes and cards), F (film).
     #[arg(long)]
-    din_class: String,
-    /// DIN 66399 security level, 1 to 7.
+    din_class: Option<String>,
+    /// Physical destruction only: DIN 66399 security level, 3 to the level the shop's
+    /// equipment reaches (personal data needs at least 3).
     #[arg(long)]
-    din_level: u8,
-    /// Who witnessed or verified the destruction.
+    din_level: Option<u8>,
+    /// A staff member (id) who witnessed the destruction; their title comes from the staff list.
+    #[arg(long, value_name = "STAFF_ID")]
+    witness_staff: Option<i64>,
+    /// An outside witness's name (when not staff).
     #[arg(long, default_value = "")]
     witness: String,
+    /// The witness's title.
+    #[arg(long, default_value = "")]
+    witness_title: String,
+    /// The day witnessed, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    witnessed_on: Option<String>,
+    /// A storage medium taken out of the device, "TYPE;MAKE;MODEL;SERIAL" (TYPE: hdd, ssd,
+    /// flash, hybrid, optical, other); repeat for several. Required for laptops, desktops,
+    /// phones and tablets.
+    #[arg(long = "medium", value_name = "TYPE;MAKE;MODEL;SERIAL")]
+    media: Vec<String>,
     /// Where the media went afterwards, e.g. "Gjenvinning Øst AS" or "returned to the customer".
     #[arg(long, default_value = "")]
     destination: String,
@@ -386,6 +409,10 @@ struct ImportArgs {
     /// NO or SE for rows without a country column (default: the shop's jurisdiction).
     #[arg(long)]
     country: Option<String>,
+    /// You confirm every private customer in the file without a birth date is 18 or older;
+    /// without it such rows are refused.
+    #[arg(long)]
+    adult_confirmed: bool,
 }
 
 /// Everything a command can fail with: the core's errors and the CLI's own few.
@@ -423,7 +450,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::from(exit::OK),
         Err(failure) => {
             let (code, message) = describe(&failure, &words);
-            out.error(&failure_code(&failure), &message);
+            let fields = match &failure {
+                Failure::Core(e) => e.fields(),
+                _ => Vec::new(),
+            };
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(f, r)| (*f, r.code())).collect();
+            out.error(&failure_code(&failure), &message, &fields);
             ExitCode::from(code)
         }
     }
@@ -453,6 +485,7 @@ fn describe(f: &Failure, words: &Words) -> (u8, String) {
                 }
                 Error::Locked | Error::NotRemembered => exit::LOCKED,
                 Error::Invalid { .. }
+                | Error::InvalidFields(_)
                 | Error::RecoveryKeyTypo(_)
                 | Error::IllegalTransition { .. }
                 | Error::Conflict(_)
@@ -463,7 +496,13 @@ fn describe(f: &Failure, words: &Words) -> (u8, String) {
                 _ => exit::FAILURE,
             };
             let message = match e {
-                Error::Invalid { field, reason } => format!("{field}: {}", words.reason(reason.code())),
+                // Every refused field, one per line, so one run shows all there is to fix.
+                Error::Invalid { .. } | Error::InvalidFields(_) => e
+                    .fields()
+                    .iter()
+                    .map(|(field, reason)| format!("{field}: {}", words.reason(reason.code())))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
                 other => other.to_string(),
             };
             (code, message)
@@ -655,6 +694,7 @@ fn init(cli: &Cli, dir: &Path, args: &InitArgs, out: &Out) -> Outcome {
             email: args.email.clone(),
             jurisdiction,
             language,
+            foretaksregisteret: args.foretaksregisteret,
         },
         settings: Default::default(),
         staff: args
@@ -764,6 +804,7 @@ fn customer_input(vault: &mut Vault, a: &CustomerArgs) -> Result<CustomerInput, 
         mobile: a.mobile.clone(),
         email: a.email.clone(),
         birth_date,
+        adult_confirmed: a.adult_confirmed,
         kind: if a.org_number.trim().is_empty() {
             CustomerKind::Private
         } else {
@@ -777,6 +818,18 @@ fn customer_input(vault: &mut Vault, a: &CustomerArgs) -> Result<CustomerInput, 
         newsletter: a.newsletter,
         consent_channel: a.consent_channel.clone(),
         notes: a.notes.clone(),
+    })
+}
+
+/// A storage medium written "TYPE;MAKE;MODEL;SERIAL" (trailing parts may be left out).
+fn medium(text: &str) -> Result<StorageMediumInput, Failure> {
+    let mut parts = text.split(';').map(str::trim);
+    let kind = parts.next().unwrap_or_default();
+    Ok(StorageMediumInput {
+        media_type: vocabulary("medium type", kind, MediaType::ALL, MediaType::as_str)?,
+        make: parts.next().unwrap_or_default().to_owned(),
+        model: parts.next().unwrap_or_default().to_owned(),
+        serial: parts.next().unwrap_or_default().to_owned(),
     })
 }
 
@@ -848,10 +901,31 @@ fn intake(vault: &mut Vault, command: &IntakeCommand, out: &Out) -> Outcome {
                 )?,
                 tool: a.tool.clone(),
                 verification: a.verification.clone(),
-                din_class: vocabulary("DIN class", &a.din_class, DinClass::ALL, DinClass::as_str)?,
+                din_class: a
+                    .din_class
+                    .as_deref()
+                    .map(|c| vocabulary("DIN class", c, DinClass::ALL, DinClass::as_str))
+                    .transpose()?,
                 din_level: a.din_level,
+                witness_staff_id: a.witness_staff,
                 witness: a.witness.clone(),
+                witness_title: a.witness_title.clone(),
+                witnessed_on: a
+                    .witnessed_on
+                    .as_deref()
+                    .map(|d| {
+                        import::parse_birth_date(d).ok_or_else(|| {
+                            Failure::Usage("witnessed_on: write the date as YYYY-MM-DD or DD.MM.YYYY".into())
+                        })
+                    })
+                    .transpose()?,
                 destination: a.destination.clone(),
+                media: a
+                    .media
+                    .iter()
+                    .map(String::as_str)
+                    .map(medium)
+                    .collect::<Result<_, _>>()?,
             };
             let destroyed = vault.record_destruction(current.id, &input)?;
             out.intake(&destroyed);
@@ -865,6 +939,7 @@ fn plan_import(bytes: &[u8], args: &ImportArgs) -> Result<ImportPlan, Failure> {
     if let Some(c) = &args.country {
         plan.mapping.country = Some(country(c)?);
     }
+    plan.mapping.adult_confirmed = args.adult_confirmed;
     for entry in &args.map {
         let (column, field) = entry
             .rsplit_once('=')

@@ -44,9 +44,18 @@ impl Out {
     }
 
     /// Errors go to stderr in both modes; with `--json` as one JSON object.
-    pub fn error(&self, code: &str, message: &str) {
+    /// `fields` lists every refused input (field, code) when the error is about input.
+    pub fn error(&self, code: &str, message: &str, fields: &[(&str, &str)]) {
         if self.json {
-            eprintln!("{}", json!({ "error": { "code": code, "message": message } }));
+            let fields: Vec<_> = fields
+                .iter()
+                .map(|(f, c)| json!({ "field": f, "code": c }))
+                .collect();
+            let mut error = json!({ "code": code, "message": message });
+            if !fields.is_empty() {
+                error["fields"] = json!(fields);
+            }
+            eprintln!("{}", json!({ "error": error }));
         } else {
             eprintln!("skranke-cli: {message}");
         }

@@ -31,12 +31,19 @@ fn run(dir: &Path, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the CLI binary starts");
-    // A refused command may exit before it reads its input: a broken pipe is no failure.
-    match child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("stdin takes the passphrase: {e}"),
-        _ => {}
-    }
+    feed(child.stdin.take().unwrap(), stdin.as_bytes());
     child.wait_with_output().expect("the CLI finishes")
+}
+
+/// Writes `input` to a child's stdin and closes it. The child may exit before it reads (a
+/// refused command, `--help`): under load that shows up as `BrokenPipe`, which is not a failure
+/// of the test; the child's exit code and output say what happened.
+fn feed(mut stdin: std::process::ChildStdin, input: &[u8]) {
+    match stdin.write_all(input) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => panic!("writing the child's stdin failed: {e}"),
+    }
 }
 
 /// Runs with the correct passphrase on stdin.
@@ -174,7 +181,15 @@ fn customer_add_find_show() {
 
     let twice = cli(
         dir.path(),
-        &["customer", "add", "--name", "Kari N.", "--mobile", "91234567"],
+        &[
+            "customer",
+            "add",
+            "--name",
+            "Kari N.",
+            "--mobile",
+            "91234567",
+            "--adult-confirmed",
+        ],
     );
     assert_eq!(
         code(&twice),
@@ -404,7 +419,14 @@ fn import_dry_run_then_real_import_then_rerun() {
 
     let dry = ok_json(&cli(
         dir.path(),
-        &["--json", "import", "customers", file, "--dry-run"],
+        &[
+            "--json",
+            "import",
+            "customers",
+            file,
+            "--dry-run",
+            "--adult-confirmed",
+        ],
     ));
     let report = &dry["report"];
     assert_eq!(report["committed"], false, "a dry run stores nothing");
@@ -421,7 +443,10 @@ fn import_dry_run_then_real_import_then_rerun() {
     let check = ok_json(&cli(dir.path(), &["--json", "unlock-check"]));
     assert_eq!(check["customers"], 0, "the dry run wrote no customer");
 
-    let text = stdout(&cli(dir.path(), &["import", "customers", file, "--dry-run"]));
+    let text = stdout(&cli(
+        dir.path(),
+        &["import", "customers", file, "--dry-run", "--adult-confirmed"],
+    ));
     assert!(
         text.contains("Would import: 3"),
         "the preview lists what would be imported: {text}"
@@ -439,6 +464,7 @@ fn import_dry_run_then_real_import_then_rerun() {
             "import",
             "customers",
             file,
+            "--adult-confirmed",
             "--rejected-out",
             rejected.to_str().unwrap(),
         ],
@@ -457,7 +483,10 @@ fn import_dry_run_then_real_import_then_rerun() {
         "with a column saying what to fix"
     );
 
-    let rerun = ok_json(&cli(dir.path(), &["--json", "import", "customers", file]));
+    let rerun = ok_json(&cli(
+        dir.path(),
+        &["--json", "import", "customers", file, "--adult-confirmed"],
+    ));
     assert_eq!(
         rerun["report"]["accepted"],
         serde_json::json!([]),
@@ -493,7 +522,15 @@ fn import_with_a_corrected_mapping() {
     );
     let mapped = ok_json(&cli(
         dir.path(),
-        &["--json", "import", "customers", csv, "--map", "Tlf privat=mobile"],
+        &[
+            "--json",
+            "import",
+            "customers",
+            csv,
+            "--map",
+            "Tlf privat=mobile",
+            "--adult-confirmed",
+        ],
     ));
     assert_eq!(
         mapped["report"]["accepted"][0]["customer"]["mobile"], "+4741234567",
@@ -871,5 +908,71 @@ fn concurrent_writers_all_succeed() {
         ok_json(&o).as_array().map(Vec::len),
         Some(4),
         "all four customers are stored"
+    );
+}
+
+/// A program that exits without reading its stdin must not fail the harness: a megabyte of
+/// input cannot fit in the pipe, so the write always meets the closed pipe.
+#[test]
+fn harness_tolerates_a_program_that_exits_before_reading_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "x".repeat(1 << 20);
+    let out = run(dir.path(), &["--version"], &big);
+    assert_eq!(
+        code(&out),
+        0,
+        "--version exits successfully without reading stdin; the harness must still return its output"
+    );
+}
+
+/// Without a birth date the clerk confirms the customer is an adult; without the flag the CLI
+/// refuses and names every field that needs fixing, one per line.
+#[test]
+fn adult_confirmation_and_every_refused_field_on_the_command_line() {
+    let dir = vault();
+    let refused = cli(
+        dir.path(),
+        &[
+            "--json",
+            "customer",
+            "add",
+            "--name",
+            "Ola Nordmann",
+            "--mobile",
+            "12",
+            "--email",
+            "x",
+        ],
+    );
+    assert_eq!(code(&refused), 5, "invalid input: {}", stderr(&refused));
+    let error: Value = serde_json::from_str(stderr(&refused).trim()).expect("a JSON error on stderr");
+    let fields: Vec<&str> = error["error"]["fields"]
+        .as_array()
+        .expect("several refused fields are listed")
+        .iter()
+        .map(|f| f["field"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        fields,
+        ["mobile", "email", "adult_confirmed"],
+        "one run names every field to fix"
+    );
+    let ok = cli(
+        dir.path(),
+        &[
+            "--json",
+            "customer",
+            "add",
+            "--name",
+            "Ola Nordmann",
+            "--mobile",
+            "41234567",
+            "--adult-confirmed",
+        ],
+    );
+    let customer = ok_json(&ok);
+    assert!(
+        customer["adult_confirmed"]["at"].is_string(),
+        "the confirmation is stored with when: {customer}"
     );
 }

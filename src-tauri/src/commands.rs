@@ -7,8 +7,9 @@ use crate::shell::{AppStatus, Shell};
 use skranke::audit::AuditFilter;
 use skranke::Language;
 use skranke::{
-    ChainReport, CopyInput, Customer, CustomerInput, CustomerSummary, DataCopy, DestructionInput, Intake,
-    IntakeInput, IntakeSummary, Passphrase, Settings, ShopProfile, Staff, StaffInput, Status, Today,
+    ChainReport, CopyInput, Customer, CustomerInput, CustomerSummary, DataCopy, DestructionInput,
+    DestructionMethod, DinClass, DinLevelSetting, Intake, IntakeInput, IntakeSummary, Passphrase, Settings,
+    ShopProfile, Staff, StaffInput, Status, Today,
 };
 use tauri::{AppHandle, State};
 
@@ -164,6 +165,21 @@ pub async fn set_intake_status(shell: Ui<'_>, id: i64, status: Status) -> Reply<
 #[tauri::command]
 pub async fn record_destruction(shell: Ui<'_>, id: i64, input: DestructionInput) -> Reply<Intake> {
     shell.with(|v| v.record_destruction(id, &input))
+}
+
+#[tauri::command]
+pub async fn din_level_settings(shell: Ui<'_>) -> Reply<Vec<DinLevelSetting>> {
+    shell.with(|v| v.din_level_settings())
+}
+
+#[tauri::command]
+pub async fn set_din_level(
+    shell: Ui<'_>,
+    method: DestructionMethod,
+    din_class: DinClass,
+    level: Option<u8>,
+) -> Reply<()> {
+    shell.with(|v| v.set_din_level(method, din_class, level))
 }
 
 #[tauri::command]

@@ -32,6 +32,7 @@ fn failure(code: &'static str, e: impl std::fmt::Display) -> ErrorReply {
         message: e.to_string(),
         field: None,
         params: Default::default(),
+        fields: Vec::new(),
     }
 }
 

@@ -94,6 +94,8 @@ pub fn run() {
             commands::intake,
             commands::set_intake_status,
             commands::record_destruction,
+            commands::din_level_settings,
+            commands::set_din_level,
             commands::add_copy,
             commands::mark_copy_deleted,
             commands::today,

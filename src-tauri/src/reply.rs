@@ -15,15 +15,41 @@ pub struct ErrorReply {
     /// Numbers the translated message fills in: `{max}`, `{min}`, `{date}`.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<&'static str, String>,
+    /// When several inputs of one form were refused: each with its own code, so the UI marks
+    /// them all at once (the first is also `code`/`field` above).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldReply>,
+}
+
+/// One refused input.
+#[derive(Debug, Serialize)]
+pub struct FieldReply {
+    pub field: &'static str,
+    pub code: &'static str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<&'static str, String>,
 }
 
 impl From<skranke::Error> for ErrorReply {
     fn from(e: skranke::Error) -> Self {
+        let all = e.fields();
+        let fields = if all.len() > 1 {
+            all.iter()
+                .map(|(field, reason)| FieldReply {
+                    field: *field,
+                    code: reason.code(),
+                    params: reason.params(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         ErrorReply {
             code: e.code(),
             message: e.to_string(),
             field: e.field(),
             params: e.params(),
+            fields,
         }
     }
 }
@@ -57,6 +83,25 @@ mod tests {
         assert_eq!(
             json["field"], "notes",
             "and the field the message is shown next to"
+        );
+        assert!(json.get("fields").is_none(), "one refused field needs no list");
+
+        let several = skranke::Error::InvalidFields(vec![
+            ("name", skranke::Rejection::Required),
+            ("notes", skranke::Rejection::TooLong { max: 2000 }),
+        ]);
+        let json = serde_json::to_value(ErrorReply::from(several)).expect("serialises");
+        assert_eq!(
+            (
+                json["fields"][0]["field"].as_str(),
+                json["fields"][1]["code"].as_str()
+            ),
+            (Some("name"), Some("too_long")),
+            "every refused field reaches the UI with its own code, so all are marked at once"
+        );
+        assert_eq!(
+            json["fields"][1]["params"]["max"], "2000",
+            "each field's message gets its own numbers"
         );
     }
 }

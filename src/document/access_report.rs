@@ -534,7 +534,7 @@ pub(crate) fn render(
         t(lang, "access.retention.intakes").to_string(),
         tf(
             lang,
-            "access.retention.intakes_rule",
+            &format!("access.retention.intakes_rule.{}", profile.jurisdiction.as_str()),
             &[
                 ("years", &years(profile.secondary.months_after_year_end)),
                 ("act", act),
@@ -658,8 +658,9 @@ impl Vault {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::destruction::DestructionInput;
     use crate::intake::{
-        AccessArrangement, CopyInput, DestructionInput, DestructionMethod, DeviceType, DinClass, IntakeInput,
+        AccessArrangement, CopyInput, DestructionMethod, DeviceType, DinClass, IntakeInput,
         SanitizationCategory, ServiceKind,
     };
     use crate::{KdfParams, ManualClock, Passphrase};
@@ -707,9 +708,13 @@ mod tests {
                     method: DestructionMethod::Shred,
                     tool: "HSM Powerline".into(),
                     verification: "Visual check".into(),
-                    din_class: DinClass::H,
-                    din_level: 5,
+                    din_class: Some(DinClass::H),
+                    din_level: Some(5),
                     witness: "Kari Nordmann".into(),
+                    witness_staff_id: None,
+                    witness_title: String::new(),
+                    witnessed_on: None,
+                    media: Vec::new(),
                     destination: String::new(),
                 },
             )

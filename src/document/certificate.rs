@@ -43,7 +43,7 @@ pub(crate) fn render(
     let s = &content.shop;
     l.header(&ShopHeader {
         name: s.name.clone(),
-        org_number: tf(lang, "shop.org_number", &[("number", &s.org_number)]),
+        org_number: super::org_line(lang, &s.org_number, s.foretaksregisteret),
         address_lines: vec![s.street.clone(), format!("{} {}", s.postcode, s.city)],
         contact: vec![tf(lang, "shop.phone", &[("phone", &s.phone)]), s.email.clone()],
     });
@@ -101,7 +101,7 @@ pub(crate) fn render(
                 device_fields(&mut l, lang, d);
             }
             l.spacer(2.0);
-            l.paragraph(t(lang, "certificate.statement"));
+            statements(&mut l, lang, &content.devices);
         }
         CertificateKind::DestructionBatch => {
             l.heading(&tf(
@@ -138,7 +138,7 @@ pub(crate) fn render(
                 ],
                 &rows,
             );
-            l.paragraph(t(lang, "certificate.statement"));
+            statements(&mut l, lang, &content.devices);
         }
         CertificateKind::CopyDeletion => {
             let rows: Vec<Vec<String>> = content
@@ -212,30 +212,51 @@ pub(crate) fn render(
     l.footer_text(&format!(
         "{} · {} · {} · {}",
         content.shop.name,
-        tf(lang, "shop.org_number", &[("number", &content.shop.org_number)]),
+        super::org_line(lang, &content.shop.org_number, content.shop.foretaksregisteret),
         tf(lang, "certificate.footer", &[("number", &content.number)]),
         super::log_head_text(lang, log_head)
     ));
     Ok(l.finish()?)
 }
 
+/// What each NIST SP 800-88 category on the certificate means, once per category: Clear only
+/// protects against simple, non-invasive recovery, and must not claim more.
+fn statements(l: &mut Layout, lang: Language, devices: &[CertDevice]) {
+    for category in ["clear", "purge", "destroy"] {
+        if devices.iter().any(|d| d.category == category) {
+            l.paragraph(t(lang, &format!("certificate.statement.{category}")));
+        }
+    }
+}
+
 fn device_fields(l: &mut Layout, lang: Language, d: &CertDevice) {
-    let backups = if d.backups.is_empty() {
-        t(lang, "certificate.no_backup").to_string()
-    } else {
-        tf(
-            lang,
-            "certificate.backup_list",
-            &[("copies", &d.backups.join("; "))],
-        )
-    };
+    let backups = backups_text(lang, d);
     let din = din_text(lang, d);
-    let rows: Vec<(&str, String)> = vec![
+    let media: Vec<String> = d
+        .media
+        .iter()
+        .map(|m| {
+            let name = join_nonempty(&[&m.make, &m.model], " ");
+            let serial = if m.serial.is_empty() {
+                String::new()
+            } else {
+                tf(lang, "certificate.medium_serial", &[("serial", &m.serial)])
+            };
+            join_nonempty(&[&vocab(lang, "media_type", &m.media_type), &name, &serial], ", ")
+        })
+        .collect();
+    let witnessed = match d.witnessed_on.parse::<NaiveDate>() {
+        Ok(day) => super::date(lang, day),
+        Err(_) => String::new(),
+    };
+    let witness = join_nonempty(&[&d.witness, &d.witness_title, &witnessed], ", ");
+    let mut rows: Vec<(&str, String)> = vec![
         (
             t(lang, "certificate.make_model"),
             join_nonempty(&[&d.make, &d.model], " / "),
         ),
         (t(lang, "certificate.serial"), d.serial.clone()),
+        (t(lang, "certificate.media"), media.join("\n")),
         (
             t(lang, "certificate.dates"),
             [&d.received_at, &d.held_since, &d.destroyed_at]
@@ -254,18 +275,66 @@ fn device_fields(l: &mut Layout, lang: Language, d: &CertDevice) {
         ),
         (t(lang, "certificate.tool"), d.tool.clone()),
         (t(lang, "certificate.verification"), d.verification.clone()),
-        (t(lang, "certificate.din"), din),
+    ];
+    // A DIN level describes particle size: physical destruction only.
+    if d.category == "destroy" {
+        rows.push((t(lang, "certificate.din"), din));
+    }
+    rows.extend([
         (t(lang, "certificate.performed_by"), d.performed_by.clone()),
-        (t(lang, "certificate.witness"), d.witness.clone()),
+        (t(lang, "certificate.witness"), witness),
         (t(lang, "certificate.backups"), backups),
         (t(lang, "certificate.destination"), d.destination.clone()),
-    ];
+    ]);
     let rows: Vec<(&str, &str)> = rows
         .iter()
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| (*k, v.as_str()))
         .collect();
     l.fields(&rows);
+}
+
+/// "Backed up first": no; or each copy with whether it still exists and until when.
+fn backups_text(lang: Language, d: &CertDevice) -> String {
+    if !d.backups.is_empty() {
+        // Signed before copies carried their state: as it was printed then.
+        return tf(
+            lang,
+            "certificate.backup_list",
+            &[("copies", &d.backups.join("; "))],
+        );
+    }
+    if d.backup_copies.is_empty() {
+        return t(lang, "certificate.no_backup").to_string();
+    }
+    let day = |s: &str| {
+        s.parse::<NaiveDate>()
+            .map(|d| super::date(lang, d))
+            .unwrap_or_default()
+    };
+    let lines: Vec<String> = d
+        .backup_copies
+        .iter()
+        .map(|b| {
+            let copy = format!("{} ({})", b.label, b.location);
+            if !b.deleted_on.is_empty() {
+                tf(
+                    lang,
+                    "certificate.backup_deleted",
+                    &[("copy", &copy), ("date", &day(&b.deleted_on))],
+                )
+            } else if !b.delete_due.is_empty() {
+                tf(
+                    lang,
+                    "certificate.backup_kept_until",
+                    &[("copy", &copy), ("date", &day(&b.delete_due))],
+                )
+            } else {
+                tf(lang, "certificate.backup_kept", &[("copy", &copy)])
+            }
+        })
+        .collect();
+    lines.join("\n")
 }
 
 fn device_name(lang: Language, d: &CertDevice) -> String {

@@ -35,13 +35,40 @@ pub fn t(lang: Language, key: &str) -> &str {
     catalog(lang).get(key).map_or(key, String::as_str)
 }
 
-/// The text for `key` with each `{name}` replaced by its value.
+/// The text for `key` with each `{name}` replaced by its value. A key with plural forms
+/// (`key.one`, `key.other` instead of `key`) takes the form for its first number argument
+/// (`count`, `days`, `years`, `months`), by [`plural_form`].
 pub fn tf(lang: Language, key: &str, args: &[(&str, &str)]) -> String {
+    let plural;
+    let key = if has(lang, key) {
+        key
+    } else {
+        let n = args
+            .iter()
+            .find(|(name, _)| PLURAL_ARGS.contains(name))
+            .map(|(_, value)| value.replace(',', "."));
+        plural = format!("{key}.{}", plural_form(n.as_deref().unwrap_or("")));
+        &plural
+    };
     let mut s = t(lang, key).to_string();
     for (name, value) in args {
         s = s.replace(&format!("{{{name}}}"), value);
     }
     s
+}
+
+/// Arguments whose value chooses a plural form.
+const PLURAL_ARGS: [&str; 4] = ["count", "days", "years", "months"];
+
+/// The CLDR plural category of a number written in digits, for Norwegian Bokmål, Swedish and
+/// English alike: "one" for exactly 1 (no decimals), "other" for everything else ("0 dager",
+/// "2 dager", "3,5 år"). The UI gets the same answer from `Intl.PluralRules`.
+pub fn plural_form(number: &str) -> &'static str {
+    if number.trim() == "1" {
+        "one"
+    } else {
+        "other"
+    }
 }
 
 /// Whether `key` exists in `lang`'s catalog (vocabulary lookups fall back when it does not).
@@ -53,6 +80,45 @@ pub fn has(lang: Language, key: &str) -> bool {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn plural_forms_follow_the_number() {
+        assert_eq!(
+            tf(Language::Nb, "receipt.terms_copies", &[("days", "1")]),
+            "Sikkerhetskopier og gjenopprettingskopier vi lager underveis, lagres lokalt og slettes 1 dag etter at du har fått dataene tilbake.",
+            "one day is \"1 dag\", not \"1 dager\""
+        );
+        assert!(
+            tf(Language::Sv, "receipt.terms_copies", &[("days", "14")]).contains("14 dagar"),
+            "fourteen days is plural in Swedish"
+        );
+        assert_eq!(
+            (
+                plural_form("1"),
+                plural_form("0"),
+                plural_form("3,5"),
+                plural_form("21")
+            ),
+            ("one", "other", "other", "other"),
+            "nb, sv and en: only exactly 1 is singular (CLDR), as Intl.PluralRules says in the UI"
+        );
+    }
+
+    /// Every singular form has its plural, in every catalog (a key ending in ".other" alone
+    /// is also a vocabulary value, such as "device_type.other").
+    #[test]
+    fn plural_keys_come_in_pairs() {
+        for lang in ALL {
+            for key in catalog(lang).keys() {
+                if let Some(base) = key.strip_suffix(".one") {
+                    assert!(
+                        has(lang, &format!("{base}.other")),
+                        "{key} needs {base}.other in {lang:?}"
+                    );
+                }
+            }
+        }
+    }
 
     const ALL: [Language; 3] = [Language::Nb, Language::Sv, Language::En];
 
@@ -110,8 +176,10 @@ mod tests {
             for marker in ["t(lang,\"", "t(l,\""] {
                 for part in compact.split(marker).skip(1) {
                     let key = part.split('"').next().unwrap_or_default();
+                    let plural = has(Language::En, &format!("{key}.one"))
+                        && has(Language::En, &format!("{key}.other"));
                     assert!(
-                        has(Language::En, key),
+                        has(Language::En, key) || plural,
                         "the code uses key {key:?}, which is not in the catalog"
                     );
                     checked += 1;
@@ -156,6 +224,20 @@ mod tests {
                 .map(|v| format!("method.{}", v.as_str())),
         );
         keys.extend(DinClass::ALL.iter().map(|v| format!("din_class.{}", v.as_str())));
+        // Every level of every class is described, so a certificate never prints a bare "E-4".
+        for class in DinClass::ALL {
+            keys.extend((1..=7).map(|level| format!("din.{}.{level}", class.as_str())));
+        }
+        keys.extend(
+            MediaType::ALL
+                .iter()
+                .map(|v| format!("media_type.{}", v.as_str())),
+        );
+        keys.extend(
+            SanitizationCategory::ALL
+                .iter()
+                .map(|v| format!("certificate.statement.{}", v.as_str())),
+        );
         keys.extend(
             crate::audit::Action::ALL
                 .iter()

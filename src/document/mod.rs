@@ -143,28 +143,7 @@ pub(crate) fn shop_context(conn: &Connection) -> Result<ShopContext> {
 }
 
 fn read_shop_profile(conn: &Connection) -> Result<ShopProfile> {
-    use crate::shop::Jurisdiction;
-    conn.query_row(
-        "SELECT name, org_number, street, postcode, city, phone, email, jurisdiction, language
-         FROM shop WHERE id = 1",
-        [],
-        |r| {
-            let j: String = r.get(7)?;
-            let l: String = r.get(8)?;
-            Ok(ShopProfile {
-                name: r.get(0)?,
-                org_number: r.get(1)?,
-                street: r.get(2)?,
-                postcode: r.get(3)?,
-                city: r.get(4)?,
-                phone: r.get(5)?,
-                email: r.get(6)?,
-                jurisdiction: Jurisdiction::parse(&j).unwrap_or(Jurisdiction::No),
-                language: Language::parse(&l).unwrap_or(Language::Nb),
-            })
-        },
-    )
-    .map_err(Error::from)
+    Ok(crate::shop::read_shop(conn)?.0)
 }
 
 /// The staff member's name and title, "Ola Nordmann, tekniker", for signature lines.
@@ -188,7 +167,7 @@ pub(crate) fn staff_line(conn: &Connection, id: Option<i64>) -> Result<String> {
 pub(crate) fn shop_header(shop: &ShopProfile, lang: Language) -> ShopHeader {
     ShopHeader {
         name: shop.name.clone(),
-        org_number: tf(lang, "shop.org_number", &[("number", &org_number(shop))]),
+        org_number: org_line(lang, &org_number(shop), shop.foretaksregisteret),
         address_lines: vec![shop.street.clone(), format!("{} {}", shop.postcode, shop.city)],
         contact: vec![
             tf(lang, "shop.phone", &[("phone", &phone(&shop.phone))]),
@@ -259,7 +238,7 @@ pub(crate) fn footer_line(shop: &ShopProfile, lang: Language) -> String {
         shop.street,
         shop.postcode,
         shop.city,
-        tf(lang, "shop.org_number", &[("number", &org_number(shop))])
+        org_line(lang, &org_number(shop), shop.foretaksregisteret)
     )
 }
 
@@ -267,6 +246,17 @@ pub(crate) fn footer_line(shop: &ShopProfile, lang: Language) -> String {
 /// caller (documents never read the database), so paper kept outside the computer pins the log.
 pub(crate) fn log_head_text(lang: Language, log_head: &str) -> String {
     tf(lang, "doc.log_head", &[("hash", log_head)])
+}
+
+/// "Org.nr. 912 345 678", followed by "Foretaksregisteret" for a Norwegian enterprise
+/// registered there (foretaksregisterloven § 10-2).
+pub(crate) fn org_line(lang: Language, number: &str, foretaksregisteret: bool) -> String {
+    let key = if foretaksregisteret {
+        "shop.org_number_registered"
+    } else {
+        "shop.org_number"
+    };
+    tf(lang, key, &[("number", number)])
 }
 
 pub(crate) fn meta(

@@ -7,9 +7,10 @@ use super::{
     datetime, footer_line, join_nonempty, local_date, log_issued, meta, shop_header, vocab, DocumentKind,
 };
 use crate::audit::Action;
+use crate::customer::CustomerKind;
 use crate::error::Result;
 use crate::intake::{Intake, ServiceKind};
-use crate::shop::{Jurisdiction, Language};
+use crate::shop::Language;
 use crate::vault::Vault;
 use chrono::{DateTime, Duration, Utc};
 
@@ -88,8 +89,13 @@ pub(crate) fn render(
         vocab(lang, "access", intake.access.as_str()),
     ));
     field_rows(&mut l, &service);
-    if !intake.estimate.is_empty() && shop.jurisdiction == Jurisdiction::Se {
-        l.small(t(lang, "receipt.estimate_note.SE"));
+    // The 15 % limit protects consumers (NO håndverkertjenesteloven § 32 (2), SE
+    // konsumenttjänstlagen 36 §); neither act covers business customers.
+    if !intake.estimate.is_empty() && customer.kind == CustomerKind::Private {
+        l.small(t(
+            lang,
+            &format!("receipt.estimate_note.{}", shop.jurisdiction.as_str()),
+        ));
     }
     l.small(t(lang, "receipt.no_password"));
 

@@ -38,6 +38,7 @@ pub fn kari() -> CustomerInput {
         mobile: "912 34 567".into(),
         email: "kari.nordmann@example.com".into(),
         birth_date: None,
+        adult_confirmed: true,
         kind: CustomerKind::Private,
         org_number: String::new(),
         language: Language::Nb,

@@ -37,7 +37,7 @@ fn qpdf_ok(dir: &Path, pdf: &[u8]) {
 
 /// The text a reader sees, with line breaks and runs of spaces collapsed so wrapped sentences
 /// compare whole.
-fn pdf_text(dir: &Path, pdf: &[u8]) -> String {
+pub(crate) fn pdf_text(dir: &Path, pdf: &[u8]) -> String {
     qpdf_ok(dir, pdf);
     let path = file(dir, "text.pdf", pdf);
     let out = Command::new("pdftotext")
@@ -53,14 +53,14 @@ fn pdf_text(dir: &Path, pdf: &[u8]) -> String {
         .join(" ")
 }
 
-fn assert_contains(text: &str, expected: &[&str], what: &str) {
+pub(crate) fn assert_contains(text: &str, expected: &[&str], what: &str) {
     for e in expected {
         let e = e.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(text.contains(&e), "{what} must show {e:?}; text was:\n{text}");
     }
 }
 
-fn customer_in(lang: Language) -> skranke::CustomerInput {
+pub(crate) fn customer_in(lang: Language) -> skranke::CustomerInput {
     match lang {
         Language::Nb => kari(),
         Language::Sv => anna(),
@@ -74,7 +74,7 @@ fn customer_in(lang: Language) -> skranke::CustomerInput {
     }
 }
 
-fn laptop(customer_id: i64) -> IntakeInput {
+pub(crate) fn laptop(customer_id: i64) -> IntakeInput {
     IntakeInput {
         customer_id,
         device_type: DeviceType::Laptop,
@@ -108,9 +108,19 @@ fn disk(customer_id: i64, serial: &str) -> IntakeInput {
     }
 }
 
+/// The staff-typed verification text in the customer's (the certificate's) language.
+fn visual_check(lang: Language) -> &'static str {
+    match lang {
+        Language::Nb => "Visuell kontroll av partikkelstørrelse",
+        Language::Sv => "Visuell kontroll av partikelstorlek",
+        Language::En => "Visual check of particle size",
+    }
+}
+
 /// Received, held and destroyed by Ola (staff 2), witnessed by Kari.
 pub fn destroyed(vault: &mut Vault, customer_id: i64, serial: &str) -> Intake {
     let i = vault.add_intake(&disk(customer_id, serial)).expect("intake");
+    let lang = i.customer_language;
     vault
         .set_intake_status(i.id, Status::HeldForDestruction)
         .expect("held");
@@ -122,10 +132,14 @@ pub fn destroyed(vault: &mut Vault, customer_id: i64, serial: &str) -> Intake {
                 category: SanitizationCategory::Destroy,
                 method: DestructionMethod::Shred,
                 tool: "HSM Powerline HDS 230, firmware 2.1".into(),
-                verification: "Visual check of particle size".into(),
-                din_class: DinClass::H,
-                din_level: 5,
+                verification: visual_check(lang).into(),
+                din_class: Some(DinClass::H),
+                din_level: Some(5),
                 witness: "Kari Nordmann".into(),
+                witness_staff_id: None,
+                witness_title: String::new(),
+                witnessed_on: None,
+                media: Vec::new(),
                 destination: "Gjenvinning Øst AS (metall)".into(),
             },
         )
@@ -268,7 +282,7 @@ fn certificate_prints_every_nist_field_and_verifies() {
                 t(lang, "category.destroy"),
                 t(lang, "method.shred"),
                 "HSM Powerline HDS 230, firmware 2.1",
-                "Visual check of particle size",
+                visual_check(lang),
                 "H-5",
                 t(lang, "din.H.5"),
                 "Ola Nordmann, Tekniker",
@@ -796,6 +810,7 @@ fn swedish_shop() -> skranke::Setup {
         email: "info@example.se".into(),
         jurisdiction: Jurisdiction::Se,
         language: Language::Sv,
+        foretaksregisteret: false,
     };
     setup
 }

@@ -11,7 +11,9 @@ const EN_EXPORT: &[u8] = include_bytes!("../fixtures/import/en_export_comma.csv"
 fn preview_writes_nothing_and_import_stores_exactly_the_accepted_rows() {
     let dir = tempfile::tempdir().unwrap();
     let (mut vault, _, _) = new_vault(dir.path());
-    let plan = import::parse(NB_EXCEL, None).unwrap();
+    let mut plan = import::parse(NB_EXCEL, None).unwrap();
+    // The clerk confirms rows without a birth date are adults (`--adult-confirmed`).
+    plan.mapping.adult_confirmed = true;
 
     let preview = vault.preview_import(&plan).unwrap();
     assert!(!preview.committed, "a preview is not an import");
@@ -54,7 +56,9 @@ fn registered_customers_are_reported_not_imported_twice() {
     let dir = tempfile::tempdir().unwrap();
     let (mut vault, _, _) = new_vault(dir.path());
     let existing = vault.add_customer(&kari()).unwrap();
-    let plan = import::parse(EN_EXPORT, None).unwrap();
+    let mut plan = import::parse(EN_EXPORT, None).unwrap();
+    // The clerk confirms rows without a birth date are adults (`--adult-confirmed`).
+    plan.mapping.adult_confirmed = true;
     let report = vault.import_customers(&plan).unwrap();
     let dup = report
         .rejected
@@ -78,7 +82,9 @@ fn registered_customers_are_reported_not_imported_twice() {
 fn an_import_into_a_locked_vault_stores_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (mut vault, _, _) = new_vault(dir.path());
-    let plan = import::parse(NB_EXCEL, None).unwrap();
+    let mut plan = import::parse(NB_EXCEL, None).unwrap();
+    // The clerk confirms rows without a birth date are adults (`--adult-confirmed`).
+    plan.mapping.adult_confirmed = true;
     vault.lock();
     let err = vault.import_customers(&plan).unwrap_err();
     assert_eq!(err.code(), "locked", "a locked vault refuses the import");

@@ -140,9 +140,13 @@ fn destruction_waits_for_the_holding_period_unless_immediate() {
         method: DestructionMethod::Shred,
         tool: "HSM Powerline".into(),
         verification: "Visuell kontroll".into(),
-        din_class: DinClass::H,
-        din_level: 5,
+        din_class: Some(DinClass::H),
+        din_level: Some(5),
         witness: "Ola Nordmann".into(),
+        witness_staff_id: None,
+        witness_title: String::new(),
+        witnessed_on: None,
+        media: Vec::new(),
         destination: "Gjenvinning Øst AS (metall)".into(),
     };
     let disk = IntakeInput {

@@ -17,3 +17,5 @@ mod pdfa;
 mod revocation;
 mod search;
 mod verification;
+mod truthful;
+mod words;

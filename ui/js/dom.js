@@ -66,21 +66,32 @@ let errorIds = 0;
 
 /**
  * Shows a command error next to the input named by `error.field`, or at the top of the form.
- * Returns the input it was shown at, if any.
+ * When the core refused several fields at once (`error.fields`), each gets its own message and
+ * the first is focused. Returns the input focused, if any.
  */
 export function showError(form, error) {
   clearErrors(form);
+  const all = Array.isArray(error.fields) && error.fields.length ? error.fields : [error];
+  let first = null;
+  for (const one of [...all].reverse()) {
+    const input = markError(form, { message: error.message, ...one });
+    if (input) first = input;
+  }
+  if (first) first.focus();
+  return first;
+}
+
+function markError(form, error) {
   const input = error.field ? form.querySelector(`[name="${CSS.escape(error.field)}"]`) : null;
   const message = el('p', { class: 'field-error', role: 'alert', id: `error-${++errorIds}`, text: errorText(error) });
   if (error.field) message.dataset.errorField = error.field;
   message.dataset.errorCode = error.code;
   const field = input ? input.closest('.field') || input.parentElement : null;
-  if (field) {
+  if (field && !field.hidden) {
     field.classList.add('invalid');
     field.append(message);
     input.setAttribute('aria-invalid', 'true');
     input.setAttribute('aria-describedby', message.id);
-    input.focus();
     return input;
   }
   message.className = 'form-error';

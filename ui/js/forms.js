@@ -2,7 +2,8 @@
 
 import { call } from './api.js';
 import { busy, clearErrors, el, fillOptions, readForm, showError } from './dom.js';
-import { CATEGORIES, DIN_CLASSES, METHODS } from './vocab.js';
+import { CATEGORIES, DIN_CLASSES, MEDIA_TYPES, METHODS, METHODS_OF } from './vocab.js';
+import { session } from './session.js';
 import { t } from './i18n.js';
 
 /** The DIN 66399 material class a device type normally falls in; only a default. */
@@ -10,6 +11,8 @@ const DIN_CLASS_OF = {
   hdd: 'H', laptop: 'H', desktop: 'H', ssd: 'E', phone: 'E', tablet: 'E',
   usb_or_memory_card: 'E', optical_disc: 'O', paper: 'P', other: 'H',
 };
+/** Devices whose data sits on storage media inside them: each medium is listed. */
+const HOLDS_MEDIA = ['laptop', 'desktop', 'phone', 'tablet'];
 /** Equipment details are the shop's, not a customer's; the last ones used are offered again. */
 const EQUIPMENT_KEY = 'skranke.destruction-equipment';
 
@@ -32,40 +35,113 @@ function dinSelect(id) {
 
 let formIds = 0;
 
-/** Records that a held device was destroyed. `onDone(intake)` gets the updated intake. */
+/** One storage medium taken out of the device: type, make, model, serial. */
+function mediumRow(n, index) {
+  const id = (part) => `df-m${index}-${part}-${n}`;
+  return el('div', { class: 'form-grid medium-row', 'data-testid': 'medium-row' },
+    field(id('type'), 'destruction.medium_type', select(id('type'), 'medium_type', MEDIA_TYPES, 'media_type.'), 'span-1'),
+    field(id('make'), 'destruction.medium_make', el('input', { id: id('make'), name: 'medium_make', type: 'text', maxlength: '80' }), 'span-1'),
+    field(id('model'), 'destruction.medium_model', el('input', { id: id('model'), name: 'medium_model', type: 'text', maxlength: '120' }), 'span-2'),
+    field(id('serial'), 'destruction.medium_serial', el('input', { id: id('serial'), name: 'medium_serial', type: 'text', maxlength: '64' }), 'span-2'));
+}
+
+/**
+ * Records that a held device was destroyed or sanitised. `onDone(intake)` gets the updated
+ * intake. DIN class and level belong to physical destruction only; the level offered is the
+ * one the shop's equipment reaches (Settings), never below 3 (personal data).
+ */
 export function destructionForm(intake, onDone, { onCancel } = {}) {
   const n = ++formIds;
   const remembered = JSON.parse(localStorage.getItem(EQUIPMENT_KEY) || '{}');
+  const staffOptions = [el('option', { value: '', key: 'destruction.witness_outside' }),
+    ...(session.staff || []).filter((s) => s.active).map((s) => el('option', { value: String(s.id), text: s.name }))];
+  const mediaList = el('div', { 'data-part': 'media' });
+  const addMedium = el('button', { type: 'button', class: 'btn small', key: 'destruction.add_medium' });
+  const mediaBox = el('fieldset', { class: 'field span-6', 'data-part': 'media-field' },
+    el('legend', { key: 'destruction.media' }),
+    el('span', { class: 'hint', key: 'destruction.media_hint' }),
+    el('input', { type: 'hidden', name: 'media' }), mediaList, addMedium);
+  const languageHint = el('p', { class: 'hint span-6', text: t('destruction.language_hint', { language: t('lang.' + intake.customer_language) }) });
   const form = el('form', { class: 'form', novalidate: true, 'data-testid': 'destruction-form' },
     el('div', { class: 'form-grid' },
       field(`df-cat-${n}`, 'destruction.category', select(`df-cat-${n}`, 'category', CATEGORIES, 'category.')),
       field(`df-method-${n}`, 'destruction.method', select(`df-method-${n}`, 'method', METHODS, 'method.')),
-      field(`df-class-${n}`, 'destruction.din_class', dinSelect(`df-class-${n}`), 'span-2'),
-      field(`df-level-${n}`, 'destruction.din_level', select(`df-level-${n}`, 'din_level', ['1', '2', '3', '4', '5', '6', '7']), 'span-1'),
+      field(`df-class-${n}`, 'destruction.din_class', dinSelect(`df-class-${n}`), 'span-2 din-field'),
+      field(`df-level-${n}`, 'destruction.din_level', el('select', { id: `df-level-${n}`, name: 'din_level' }), 'span-2 din-field'),
+      languageHint,
       field(`df-tool-${n}`, 'destruction.tool', el('input', { id: `df-tool-${n}`, name: 'tool', type: 'text', maxlength: '120' }), 'span-2'),
-      field(`df-ver-${n}`, 'destruction.verification', el('input', { id: `df-ver-${n}`, name: 'verification', type: 'text', maxlength: '200' }), 'span-3'),
-      field(`df-wit-${n}`, 'destruction.witness', el('input', { id: `df-wit-${n}`, name: 'witness', type: 'text', maxlength: '80' }), 'span-2'),
-      field(`df-dest-${n}`, 'destruction.destination', el('input', { id: `df-dest-${n}`, name: 'destination', type: 'text', maxlength: '120' }), 'span-3')),
+      field(`df-ver-${n}`, 'destruction.verification', el('input', { id: `df-ver-${n}`, name: 'verification', type: 'text', maxlength: '200' }), 'span-4'),
+      mediaBox,
+      field(`df-wstaff-${n}`, 'destruction.witness_staff', el('select', { id: `df-wstaff-${n}`, name: 'witness_staff_id' }, ...staffOptions), 'span-2'),
+      field(`df-wit-${n}`, 'destruction.witness', el('input', { id: `df-wit-${n}`, name: 'witness', type: 'text', maxlength: '80' }), 'span-2 outside-witness'),
+      field(`df-wtitle-${n}`, 'destruction.witness_title', el('input', { id: `df-wtitle-${n}`, name: 'witness_title', type: 'text', maxlength: '80' }), 'span-1'),
+      field(`df-wdate-${n}`, 'destruction.witnessed_on', el('input', { id: `df-wdate-${n}`, name: 'witnessed_on', type: 'date' }), 'span-1'),
+      field(`df-dest-${n}`, 'destruction.destination', el('input', { id: `df-dest-${n}`, name: 'destination', type: 'text', maxlength: '120' }), 'span-6')),
     el('div', { class: 'form-actions' },
       el('button', { type: 'submit', class: 'btn primary', key: 'destruction.save', 'data-testid': 'destruction-save' }),
       onCancel ? el('button', { type: 'button', class: 'btn ghost', key: 'common.cancel', onclick: onCancel }) : null));
-  form.elements.category.value = remembered.category || 'destroy';
-  form.elements.method.value = remembered.method || 'shred';
-  form.elements.din_class.value = DIN_CLASS_OF[intake.device_type] || 'H';
-  form.elements.din_level.value = remembered.din_level || '5';
-  form.elements.tool.value = remembered.tool || '';
-  form.elements.verification.value = remembered.verification || '';
-  form.elements.destination.value = remembered.destination || '';
+  let rows = 0;
+  addMedium.addEventListener('click', () => mediaList.append(mediumRow(n, ++rows)));
+  mediaBox.hidden = !HOLDS_MEDIA.includes(intake.device_type);
+  if (!mediaBox.hidden) mediaList.append(mediumRow(n, ++rows));
+  let reach = [];
+  call('din_level_settings').then((levels) => { reach = levels; sync(); }).catch(() => {});
+  const els = form.elements;
+  const sync = () => {
+    const physical = els.category.value === 'destroy';
+    const allowed = METHODS_OF[els.category.value];
+    for (const option of els.method.options) option.hidden = !allowed.includes(option.value);
+    if (!allowed.includes(els.method.value)) els.method.value = allowed[0];
+    for (const node of form.querySelectorAll('.din-field')) node.hidden = !physical;
+    // Offer 3 up to what the shop's equipment reaches with this method on this class.
+    const setting = reach.find((s) => s.method === els.method.value && s.din_class === els.din_class.value);
+    const top = setting ? setting.level : 7;
+    const keep = els.din_level.value;
+    els.din_level.replaceChildren(...[3, 4, 5, 6, 7].filter((l) => l <= top).map((l) =>
+      el('option', { value: String(l), text: `${els.din_class.value}-${l}: ${t(`din_level.${els.din_class.value}.${l}`)}` })));
+    els.din_level.value = setting ? String(setting.level) : keep;
+    if (!els.din_level.value && els.din_level.options.length) els.din_level.value = els.din_level.options[els.din_level.options.length - 1].value;
+    form.querySelector('.outside-witness').hidden = els.witness_staff_id.value !== '';
+  };
+  els.category.value = remembered.category || 'destroy';
+  sync();
+  els.method.value = remembered.method || els.method.value;
+  els.din_class.value = DIN_CLASS_OF[intake.device_type] || 'H';
+  els.tool.value = remembered.tool || '';
+  els.verification.value = remembered.verification || '';
+  els.destination.value = remembered.destination || '';
+  sync();
+  form.addEventListener('change', sync);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors(form);
     const values = readForm(form);
-    const input = { ...values, din_level: Number(values.din_level) };
+    const physical = values.category === 'destroy';
+    const media = [...mediaList.querySelectorAll('.medium-row')].map((row) => ({
+      media_type: row.querySelector('[name="medium_type"]').value,
+      make: row.querySelector('[name="medium_make"]').value,
+      model: row.querySelector('[name="medium_model"]').value,
+      serial: row.querySelector('[name="medium_serial"]').value,
+    })).filter((m) => m.make.trim() || m.model.trim() || m.serial.trim());
+    const input = {
+      category: values.category,
+      method: values.method,
+      tool: values.tool,
+      verification: values.verification,
+      din_class: physical ? values.din_class : null,
+      din_level: physical && values.din_level ? Number(values.din_level) : null,
+      witness_staff_id: values.witness_staff_id ? Number(values.witness_staff_id) : null,
+      witness: values.witness_staff_id ? '' : values.witness,
+      witness_title: values.witness_title,
+      witnessed_on: values.witnessed_on || null,
+      destination: values.destination,
+      media,
+    };
     await busy(form.querySelector('[type="submit"]'), async () => {
       try {
         const updated = await call('record_destruction', { id: intake.id, input });
-        const { category, method, din_level, tool, verification, destination } = values;
-        localStorage.setItem(EQUIPMENT_KEY, JSON.stringify({ category, method, din_level, tool, verification, destination }));
+        const { category, method, tool, verification, destination } = values;
+        localStorage.setItem(EQUIPMENT_KEY, JSON.stringify({ category, method, tool, verification, destination }));
         onDone(updated);
       } catch (error) {
         showError(form, error);

@@ -47,8 +47,22 @@ export function has(key) {
   return Object.prototype.hasOwnProperty.call(catalog, key);
 }
 
-/** Translates `key`, filling `{name}` placeholders from `params`. A missing key shows itself. */
+/** Parameters whose number chooses a plural form, in the order they are looked for. */
+const PLURAL_PARAMS = ['count', 'days', 'years', 'months'];
+
+/**
+ * Translates `key`, filling `{name}` placeholders from `params`. A key with plural forms
+ * (`key.one`, `key.other`) takes the form `Intl.PluralRules` gives for its number ("1 dag",
+ * "2 dager"); the documents use the same rule. A missing key shows itself.
+ */
 export function t(key, params) {
+  if (!has(key) && params) {
+    const name = PLURAL_PARAMS.find((p) => Object.prototype.hasOwnProperty.call(params, p));
+    if (name !== undefined) {
+      const form = new Intl.PluralRules(REGION[language]).select(Number(params[name]));
+      key = has(`${key}.${form}`) ? `${key}.${form}` : `${key}.other`;
+    }
+  }
   let text = has(key) ? catalog[key] : key;
   if (params) {
     text = text.replace(/\{(\w+)\}/g, (whole, name) =>

@@ -7,7 +7,16 @@ export const ACCESS = ['none_needed', 'customer_at_pickup', 'given_verbally_not_
 export const STATUSES = ['received', 'in_progress', 'ready', 'handed_over', 'held_for_destruction', 'destroyed', 'cancelled'];
 export const CATEGORIES = ['clear', 'purge', 'destroy'];
 export const METHODS = ['shred', 'disintegrate', 'drill_crush', 'degauss', 'overwrite', 'block_erase', 'crypto_erase'];
-export const DIN_CLASSES = ['H', 'E', 'O', 'P'];
+export const DIN_CLASSES = ['H', 'E', 'O', 'P', 'T', 'F'];
+/** NIST SP 800-88: the methods each category allows (the core refuses any other pairing). */
+export const METHODS_OF = {
+  clear: ['overwrite'],
+  purge: ['block_erase', 'crypto_erase', 'overwrite', 'degauss'],
+  destroy: ['shred', 'disintegrate', 'drill_crush'],
+};
+/** Physical destruction: the only methods with a DIN 66399 level. */
+export const PHYSICAL_METHODS = METHODS_OF.destroy;
+export const MEDIA_TYPES = ['hdd', 'ssd', 'flash', 'hybrid', 'optical', 'other'];
 export const CONSENT_CHANNELS = ['counter', 'email', 'web', 'phone'];
 
 /** How a status is shown: the badge tone says whether someone has to act. */

@@ -7,7 +7,7 @@ use regex::Regex;
 use skranke::audit::Action;
 use skranke::{
     AccessArrangement, CustomerKind, DestructionMethod, DeviceType, DinClass, DocumentKind, Jurisdiction,
-    Language, SanitizationCategory, ServiceKind, Status,
+    Language, MediaType, SanitizationCategory, ServiceKind, Status,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -85,6 +85,12 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
         names(DestructionMethod::ALL, DestructionMethod::as_str),
     );
     put("din.", "", names(DinClass::ALL, DinClass::as_str));
+    let levels = DinClass::ALL
+        .iter()
+        .flat_map(|c| (1..=7).map(move |n| format!("{}.{n}", c.as_str())))
+        .collect();
+    put("din_level.", "", levels);
+    put("media_type.", "", names(MediaType::ALL, MediaType::as_str));
     put("action.", "", names(Action::ALL, Action::as_str));
     put(
         "lang.",
@@ -250,7 +256,9 @@ fn every_key_the_ui_uses_is_in_every_catalog() {
     let mut missing = Vec::new();
     for (key, file) in &usage.keys {
         for (lang, cat) in &all {
-            if !cat.contains_key(key) {
+            // A key with plural forms is stored as key.one and key.other (i18n.js picks one).
+            let plural = cat.contains_key(&format!("{key}.one")) && cat.contains_key(&format!("{key}.other"));
+            if !cat.contains_key(key) && !plural {
                 missing.push(format!("{lang}: {key} (used in {file})"));
             }
         }
@@ -307,6 +315,7 @@ fn the_ui_vocabularies_match_the_core() {
             names(DestructionMethod::ALL, DestructionMethod::as_str),
         ),
         ("DIN_CLASSES", names(DinClass::ALL, DinClass::as_str)),
+        ("MEDIA_TYPES", names(MediaType::ALL, MediaType::as_str)),
         ("ACTIONS", names(Action::ALL, Action::as_str)),
     ];
     for (list, core) in pairs {

@@ -2,7 +2,7 @@
 
 import { call } from '../api.js';
 import { busy, clearErrors, fillForm, fillOptions, part, readForm, screen, showError, toast } from '../dom.js';
-import { LANGUAGES, currentLanguage, t } from '../i18n.js';
+import { LANGUAGES, currentLanguage, formatDate, t } from '../i18n.js';
 import { session } from '../session.js';
 import { CONSENT_CHANNELS } from '../vocab.js';
 
@@ -21,7 +21,15 @@ export async function render(page, { match, query }, { navigate }) {
   cancel.href = id ? `#/customer/${id}` : then === 'intake' ? '#/intake/new' : '#/customers';
 
   if (existing) {
-    fillForm(form, { ...existing, birth_date: writeDate(existing.birth_date), consent_channel: existing.consents[0]?.channel || 'counter' });
+    fillForm(form, {
+      ...existing,
+      birth_date: writeDate(existing.birth_date),
+      adult_confirmed: Boolean(existing.adult_confirmed),
+      consent_channel: existing.consents[0]?.channel || 'counter',
+    });
+    if (existing.adult_confirmed) {
+      part(fragment, 'adult-by').textContent = t('customer.adult_confirmed_at', { date: formatDate(existing.adult_confirmed.at) });
+    }
   } else {
     fillForm(form, {
       country: session.shop?.jurisdiction || 'NO',
@@ -31,11 +39,16 @@ export async function render(page, { match, query }, { navigate }) {
   }
   const orgField = part(fragment, 'org-field');
   const channelField = part(fragment, 'channel-field');
+  const adultField = part(fragment, 'adult-field');
   const sync = () => {
-    orgField.hidden = readForm(form).kind !== 'business';
+    const values = readForm(form);
+    orgField.hidden = values.kind !== 'business';
+    // Without a birth date the clerk confirms the customer is an adult (a business is not a person).
+    adultField.hidden = values.kind === 'business' || values.birth_date.trim() !== '';
     channelField.hidden = !form.elements.newsletter.checked;
   };
   form.addEventListener('change', sync);
+  form.addEventListener('input', sync);
   sync();
 
   form.addEventListener('submit', async (event) => {
@@ -51,6 +64,7 @@ export async function render(page, { match, query }, { navigate }) {
       mobile: values.mobile,
       email: values.email,
       birth_date: normaliseDate(values.birth_date),
+      adult_confirmed: values.adult_confirmed,
       kind: values.kind,
       org_number: values.kind === 'business' ? values.org_number : '',
       language: values.language,

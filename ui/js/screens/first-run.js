@@ -24,6 +24,11 @@ export async function show(gate, { status, enterWorkspace }) {
   fillOptions(shopLanguage, LANGUAGES, 'lang.');
   shopLanguage.value = currentLanguage();
   shopLanguage.addEventListener('change', () => setLanguage(shopLanguage.value, { remember: true }));
+  // Foretaksregisteret is Norwegian: the choice is offered to Norwegian shops only.
+  const register = part(fragment, 'foretaksregisteret-field');
+  const syncRegister = () => { register.hidden = readForm(form).jurisdiction !== 'NO'; };
+  form.addEventListener('change', syncRegister);
+  syncRegister();
 
   // "Remember on this computer" only where the OS has a credential store to remember in.
   part(fragment, 'remember').hidden = !status.keystore;
@@ -115,6 +120,7 @@ export async function show(gate, { status, enterWorkspace }) {
         email: values.email,
         jurisdiction: values.jurisdiction,
         language: values.language,
+        foretaksregisteret: values.jurisdiction === 'NO' && values.foretaksregisteret,
       },
       staff,
     };

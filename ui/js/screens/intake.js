@@ -191,7 +191,9 @@ function destruction(page, intake, repaint) {
     ['destruction.din', d.din_class ? `${d.din_class}-${d.din_level} (${tv('din.', d.din_class)})` : ''],
     ['destruction.tool', d.tool],
     ['destruction.verification', d.verification],
-    ['destruction.witness', d.witness],
+    ['destruction.media', (d.media || []).map((m) =>
+      [t('media_type.' + m.media_type), m.make, m.model, m.serial].filter(Boolean).join(' · ')).join('\n')],
+    ['destruction.witness', [d.witness, d.witness_title, d.witnessed_on ? formatDate(d.witnessed_on) : ''].filter(Boolean).join(', ')],
     ['destruction.destination', d.destination],
   ]);
   const slot = part(page, 'destruction-form');

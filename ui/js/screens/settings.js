@@ -7,10 +7,11 @@ import { session } from '../session.js';
 import { refreshChrome, setAutoLockMinutes } from '../main.js';
 import { badge, dataTable } from '../table.js';
 import { documentRow } from '../documents.js';
+import { DIN_CLASSES, PHYSICAL_METHODS } from '../vocab.js';
 
 export async function render(page) {
-  const [fragment, shop, settings, staff, status] = await Promise.all([
-    screen('settings'), call('shop'), call('settings'), call('staff'), call('app_status'),
+  const [fragment, shop, settings, staff, status, dinLevels] = await Promise.all([
+    screen('settings'), call('shop'), call('settings'), call('staff'), call('app_status'), call('din_level_settings'),
   ]);
 
   const uiLanguage = part(fragment, 'ui-language');
@@ -22,6 +23,11 @@ export async function render(page) {
   fillOptions(shopForm.elements.jurisdiction, ['NO', 'SE'], 'jurisdiction.');
   fillOptions(shopForm.elements.language, LANGUAGES, 'lang.');
   fillForm(shopForm, shop);
+  const syncRegister = () => {
+    part(shopForm, 'foretaksregisteret-field').hidden = shopForm.elements.jurisdiction.value !== 'NO';
+  };
+  shopForm.elements.jurisdiction.addEventListener('change', syncRegister);
+  syncRegister();
   onSave(shopForm, async () => {
     const values = readForm(shopForm);
     session.shop = await call('update_shop', { profile: values });
@@ -39,6 +45,8 @@ export async function render(page) {
     session.settings = await call('update_settings', { settings: input });
     setAutoLockMinutes(session.settings.auto_lock_minutes);
   });
+
+  part(fragment, 'din-levels').replaceChildren(dinLevelTable(dinLevels));
 
   const staffBody = part(fragment, 'staff');
   const paintStaff = (list) => {
@@ -160,6 +168,32 @@ export async function render(page) {
     part(page, 'no-keystore').hidden = false;
     part(page, 'remember-actions').hidden = true;
   }
+}
+
+/**
+ * The DIN 66399 level the shop's own equipment reaches, per physical method and material class.
+ * A certificate offers this level and refuses a higher one; "—" means the shop has no such machine.
+ */
+function dinLevelTable(levels) {
+  const reach = new Map(levels.map((s) => [`${s.method}/${s.din_class}`, s.level]));
+  return dataTable([{ key: 'destruction.din_class' }, ...PHYSICAL_METHODS.map((m) => ({ key: 'method.' + m }))],
+    DIN_CLASSES.map((cls) => el('tr', {},
+      el('td', { text: `${cls} – ${t('din.' + cls)}` }),
+      ...PHYSICAL_METHODS.map((method) => {
+        const select = el('select', { 'aria-label': `${t('method.' + method)} ${cls}`, 'data-testid': `din-${method}-${cls}` },
+          el('option', { value: '', text: '—' }),
+          ...[1, 2, 3, 4, 5, 6, 7].map((n) => el('option', { value: String(n), text: `${cls}-${n}` })));
+        select.value = String(reach.get(`${method}/${cls}`) || '');
+        select.addEventListener('change', async () => {
+          try {
+            await call('set_din_level', { method, dinClass: cls, level: select.value ? Number(select.value) : null });
+            toast('toast.saved');
+          } catch (error) {
+            showError(select.closest('.card-body'), error);
+          }
+        });
+        return el('td', {}, select);
+      }))));
 }
 
 /** Submits a settings form: errors next to their field, a toast when saved. */
