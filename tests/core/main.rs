@@ -13,3 +13,4 @@ mod intakes;
 mod keys;
 mod pdfa;
 mod search;
+mod upgrade;
