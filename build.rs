@@ -19,11 +19,9 @@ fn main() {
             // A path that does not exist would make cargo rerun this on every build.
             let reference = git(&["symbolic-ref", "-q", "HEAD"]);
             for file in ["HEAD", "packed-refs"].into_iter().chain(reference.as_deref()) {
-                match git(&["rev-parse", "--git-path", file]) {
-                    Some(path) if std::path::Path::new(&path).exists() => {
-                        println!("cargo:rerun-if-changed={path}")
-                    }
-                    _ => {}
+                let path = git(&["rev-parse", "--git-path", file]);
+                if let Some(path) = path.filter(|p| std::path::Path::new(p).exists()) {
+                    println!("cargo:rerun-if-changed={path}");
                 }
             }
             git(&["rev-parse", "--short=9", "HEAD"]).unwrap_or_else(|| "source".into())
