@@ -15,7 +15,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 /// Version of the export format; bumped on any incompatible change (see the schema document).
-pub const EXPORT_VERSION: u32 = 1;
+pub const EXPORT_VERSION: u32 = 2;
 pub const EXPORT_FORMAT: &str = "skranke-export";
 
 #[derive(Debug, Clone, Serialize)]
@@ -23,6 +23,8 @@ pub struct Export {
     pub format: &'static str,
     pub version: u32,
     pub exported_at: String,
+    /// The Skranke release that wrote the file ("Skranke 0.1.0"), for whoever reads it later.
+    pub written_by: String,
     pub controller: Controller,
     pub customer: ExportCustomer,
     pub consents: Vec<ExportConsent>,
@@ -125,6 +127,7 @@ fn build(conn: &Connection, customer_id: i64, now: DateTime<Utc>) -> Result<Expo
         format: EXPORT_FORMAT,
         version: EXPORT_VERSION,
         exported_at: document::timestamp(now),
+        written_by: format!("Skranke {}", crate::VERSION),
         controller: Controller {
             name: s.name.clone(),
             org_number: s.org_number.clone(),

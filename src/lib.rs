@@ -44,3 +44,10 @@ pub use shop::{Jurisdiction, Language, Settings, Setup, ShopProfile, Staff, Staf
 pub use validation::{Country, Rejection};
 pub use vault::{keystore_available, Vault};
 pub use verification::{CertificatePdf, Checked, Invalid, Verification};
+
+/// The release version, shared by the app, the CLI and the installers (workspace `Cargo.toml`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The commit (or release tag) this binary was built from; see `build.rs`.
+pub const BUILD: &str = env!("SKRANKE_BUILD");
+/// "0.1.0 (build 1a2b3c4d5)": what `--version` and Settings → About show.
+pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (build ", env!("SKRANKE_BUILD"), ")");

@@ -61,7 +61,7 @@ Data folder: --data-dir, else $SKRANKE_DATA_DIR, else the app's folder (e.g.
 #[derive(Parser)]
 #[command(
     name = "skranke-cli",
-    version,
+    version = skranke::VERSION_LINE,
     about = "Skranke on the command line: checks, customers, intakes and imports",
     after_help = EXIT_CODES_HELP
 )]

@@ -976,3 +976,22 @@ fn adult_confirmation_and_every_refused_field_on_the_command_line() {
         "the confirmation is stored with when: {customer}"
     );
 }
+
+#[test]
+fn version_names_the_release_and_the_build() {
+    let out = Command::new(env!("CARGO_BIN_EXE_skranke-cli"))
+        .arg("--version")
+        .output()
+        .expect("the CLI binary starts");
+    assert_eq!(code(&out), 0, "--version succeeds: {}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(
+        text.trim(),
+        format!("skranke-cli {}", skranke::VERSION_LINE),
+        "--version prints the workspace version and the build it came from"
+    );
+    assert!(
+        text.contains(&format!("{} (build ", env!("CARGO_PKG_VERSION"))),
+        "the CLI's version is the workspace's: {text}"
+    );
+}

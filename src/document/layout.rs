@@ -54,7 +54,12 @@ const PT_PER_MM: f32 = 72.0 / 25.4;
 const CAP_HEIGHT: f32 = 0.73;
 /// Written into the PDF as the creating application.
 const CREATOR: &str = "Skranke";
-const PRODUCER: &str = "printpdf 0.12 + lopdf 0.44";
+/// Names the Skranke version, so a document handed out years ago says which release wrote it.
+const PRODUCER: &str = concat!(
+    "Skranke ",
+    env!("CARGO_PKG_VERSION"),
+    " (printpdf 0.12 + lopdf 0.44)"
+);
 /// sRGB output intent profile for PDF/A (6922 bytes; Zlib licence, see assets/icc/LICENSE-sRGB.txt).
 const SRGB_ICC: &[u8] = include_bytes!("../../assets/icc/sRGB.icc");
 

@@ -959,7 +959,12 @@ fn export_json_follows_the_schema_and_csv_opens_in_a_spreadsheet() {
         errors.is_empty(),
         "the export must follow docs/export-schema.json: {errors:?}"
     );
-    assert_eq!(value["version"], 1, "the export states its schema version");
+    assert_eq!(value["version"], 2, "the export states its schema version");
+    assert_eq!(
+        value["written_by"],
+        format!("Skranke {}", skranke::VERSION),
+        "the export names the release that wrote it"
+    );
     assert_eq!(
         value["customer"]["name"], "Kari Nordmann",
         "the person's own data"

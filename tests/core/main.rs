@@ -19,3 +19,4 @@ mod search;
 mod verification;
 mod truthful;
 mod words;
+mod upgrade;

@@ -175,6 +175,11 @@ fn assert_pdfa_2b(what: &str, pdf: &[u8]) {
             String::from_utf8_lossy(key)
         );
     }
+    let producer = info_text(info, b"Producer").unwrap_or_default();
+    assert!(
+        producer.starts_with(&format!("Skranke {} ", skranke::VERSION)),
+        "{what}: the producer names the Skranke version that wrote it: {producer:?}"
+    );
     for (key, tag) in [
         (&b"CreationDate"[..], "xmp:CreateDate"),
         (b"ModDate", "xmp:ModifyDate"),
