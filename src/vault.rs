@@ -77,18 +77,7 @@ impl Vault {
         vault_files::create_private_dir(dir)?;
         vault_files::create_private(&dir.join(CREATING_FILE))?;
         let now = clock.now();
-        let made = (|| {
-            let key = DataKey::random();
-            let (keys, recovery) = KeyFile::create(kdf, passphrase, &key)?;
-            let mut conn = open_database(&dir.join(DATABASE_FILE), &key, true)?;
-            crate::schema::migrate(&mut conn, crate::schema::MIGRATIONS)?;
-            let first_staff = crate::shop::insert_setup(&mut conn, setup, now)?;
-            // The shop's certificate signing key is born with the vault and lives only inside it.
-            crate::certificate::ensure_shop_key(&conn, now)?;
-            failpoint::hit("create.before_key_file")?;
-            keys.write_atomic(&dir.join(KEY_FILE))?;
-            Ok((keys, recovery, conn, key, first_staff))
-        })();
+        let made = create_files(dir, setup, passphrase, kdf, now);
         let (keys, recovery, conn, key, first_staff) = match made {
             Ok(made) => made,
             Err(e) => {
@@ -585,6 +574,26 @@ impl Drop for Vault {
             open.conn.close();
         }
     }
+}
+
+/// The fallible part of a first run: database, schema, shop, signing key, then the key file.
+fn create_files(
+    dir: &Path,
+    setup: &Setup,
+    passphrase: &Passphrase,
+    kdf: KdfParams,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(KeyFile, RecoveryKey, rusqlite::Connection, DataKey, i64)> {
+    let key = DataKey::random();
+    let (keys, recovery) = KeyFile::create(kdf, passphrase, &key)?;
+    let mut conn = open_database(&dir.join(DATABASE_FILE), &key, true)?;
+    crate::schema::migrate(&mut conn, crate::schema::MIGRATIONS)?;
+    let first_staff = crate::shop::insert_setup(&mut conn, setup, now)?;
+    // The shop's certificate signing key is born with the vault and lives only inside it.
+    crate::certificate::ensure_shop_key(&conn, now)?;
+    failpoint::hit("create.before_key_file")?;
+    keys.write_atomic(&dir.join(KEY_FILE))?;
+    Ok((keys, recovery, conn, key, first_staff))
 }
 
 /// What an interrupted first run may have left; never called when a key file exists.

@@ -591,30 +591,38 @@ fn key_command(cli: &Cli, dir: &Path, command: &KeyCommand, out: &Out) -> Outcom
         ));
     };
     vault.unlock_with_passphrase(&current)?;
-    let result = (|| -> Outcome {
-        match command {
-            KeyCommand::ChangePassphrase { keep_data_key } => {
-                let new = new_passphrase(cli.passphrase_stdin)?;
-                vault.change_passphrase(&current, &new, !keep_data_key)?;
-                out.key_changed("passphrase_changed", !keep_data_key);
-            }
-            KeyCommand::ReplaceRecovery => {
-                let recovery = vault.replace_recovery_key(&current)?;
-                out.recovery_replaced(recovery.expose_display());
-            }
-            KeyCommand::Rotate => {
-                vault.rotate_data_key(&current)?;
-                out.key_changed("data_key_rotated", true);
-            }
-            KeyCommand::Forget => {
-                vault.forget_on_this_computer(&current)?;
-                out.key_changed("forgotten", true);
-            }
-        }
-        Ok(())
-    })();
+    let result = change_keys(cli, &mut vault, &current, command, out);
     vault.lock();
     result
+}
+
+fn change_keys(
+    cli: &Cli,
+    vault: &mut Vault,
+    current: &Passphrase,
+    command: &KeyCommand,
+    out: &Out,
+) -> Outcome {
+    match command {
+        KeyCommand::ChangePassphrase { keep_data_key } => {
+            let new = new_passphrase(cli.passphrase_stdin)?;
+            vault.change_passphrase(current, &new, !keep_data_key)?;
+            out.key_changed("passphrase_changed", !keep_data_key);
+        }
+        KeyCommand::ReplaceRecovery => {
+            let recovery = vault.replace_recovery_key(current)?;
+            out.recovery_replaced(recovery.expose_display());
+        }
+        KeyCommand::Rotate => {
+            vault.rotate_data_key(current)?;
+            out.key_changed("data_key_rotated", true);
+        }
+        KeyCommand::Forget => {
+            vault.forget_on_this_computer(current)?;
+            out.key_changed("forgotten", true);
+        }
+    }
+    Ok(())
 }
 
 fn read_stdin_passphrase() -> Result<Passphrase, Failure> {
