@@ -28,6 +28,7 @@ fn person(i: usize) -> CustomerInput {
         mobile: String::new(),
         email: format!("ola{i}@example.com"),
         birth_date: None,
+        adult_confirmed: true,
         kind: CustomerKind::Private,
         org_number: String::new(),
         language: Language::Nb,

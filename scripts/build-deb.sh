@@ -8,6 +8,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 if [ -f "$HOME/.cargo/env" ]; then . "$HOME/.cargo/env"; fi
 export PATH="$HOME/.cargo/bin:$PATH"
+# Installed here, not in setup.sh: the test command does not build installers yet, and a cold
+# install of tauri-cli costs about 11 minutes of CI time on a 2-core machine.
+if ! command -v cargo-tauri >/dev/null 2>&1; then
+  echo "build-deb: installing tauri-cli" >&2
+  cargo install tauri-cli --version '^2' --locked
+fi
 
 profile="${SKRANKE_BUNDLE_PROFILE:-release}"
 bundles="${SKRANKE_BUNDLES:-deb}"

@@ -60,10 +60,4 @@ if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-d
   cargo install tauri-driver --version '^2' --locked
 fi
 
-# --- tauri-cli (builds the installers: scripts/build-deb.sh) ------------------
-if ! command -v cargo-tauri >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo-tauri" ]; then
-  log "installing tauri-cli"
-  cargo install tauri-cli --version '^2' --locked
-fi
-
 log "ok"

@@ -889,6 +889,7 @@ fn concurrent_writers_all_succeed() {
                         &format!("Ola Nordmann {i}"),
                         "--email",
                         &format!("ola{i}@example.com"),
+                        "--adult-confirmed",
                     ],
                 )
             })

@@ -105,8 +105,8 @@ pub async fn update_staff(shell: Ui<'_>, id: i64, input: StaffInput, active: boo
     shell.with(|v| v.update_staff(id, &input, active))
 }
 
-#[tauri::command]
 /// `revoke_old`: the "the old passphrase may be known" tick box (rotates the data key).
+#[tauri::command]
 pub async fn change_passphrase(shell: Ui<'_>, old: String, new: String, revoke_old: bool) -> Reply<()> {
     shell.with(|v| v.change_passphrase(&Passphrase::new(old), &Passphrase::new(new), revoke_old))
 }
@@ -231,15 +231,12 @@ pub async fn forget_recovery_key(shell: Ui<'_>) -> Reply<()> {
     Ok(())
 }
 
+/// Saved only, where the owner chooses: a print copy would sit in the temp folder with the key
+/// that opens the vault, for as long as the viewer holds it.
 #[tauri::command]
-pub async fn recovery_sheet(
-    app: AppHandle,
-    shell: Ui<'_>,
-    how: Delivery,
-    file_name: String,
-) -> Reply<Delivered> {
+pub async fn recovery_sheet(app: AppHandle, shell: Ui<'_>, file_name: String) -> Reply<Delivered> {
     let pdf = shell.with_recovery_key(|v, key| v.recovery_sheet_pdf(key))?;
-    shell.hand_out(&app, &file_name, "pdf", &pdf, how)
+    shell.hand_out(&app, &file_name, "pdf", &pdf, Delivery::Save)
 }
 
 #[tauri::command]
@@ -346,15 +343,20 @@ pub async fn verify_certificate_file(
     let Some(pdf) = delivery::pick_pdf(&app)? else {
         return Ok(None);
     };
-    shell
-        .with(|v| v.verify_certificate_pdf(&pdf))
-        .map(|r| Some(CertificateCheck::new(&r, language)))
+    // Parsed before taking the vault's lock: a hostile file must not hold up the counter.
+    let verdict = match skranke::CertificatePdf::read(&pdf) {
+        Ok(read) => shell.with(|v| v.check_certificate_pdf(&read))?,
+        Err(reason) => skranke::Verification::NotValid(reason),
+    };
+    Ok(Some(CertificateCheck::new(&verdict, language)))
 }
 
 #[derive(Debug, serde::Serialize)]
 pub struct CertificateCheck {
     pub valid: bool,
     pub message: String,
+    /// What the certificate states, (label, value), for comparing with the paper.
+    pub details: Vec<(String, String)>,
 }
 
 impl CertificateCheck {
@@ -362,6 +364,7 @@ impl CertificateCheck {
         CertificateCheck {
             valid: v.is_valid(),
             message: v.message(language),
+            details: v.details(language),
         }
     }
 }

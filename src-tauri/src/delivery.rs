@@ -1,5 +1,8 @@
 //! How a document leaves the app: "Save…" through the OS save dialog, or "Print" as a temp file
-//! opened in the OS PDF viewer. Temp files are deleted when the vault locks and when the app exits.
+//! opened in the OS PDF viewer. Temp files are deleted when the vault locks and when the app
+//! exits; one a viewer holds open is logged and tried again, and what a crashed run left is
+//! removed at the next start. The recovery sheet is never a temp file: it is only saved, where
+//! the owner chooses.
 
 use crate::reply::{ErrorReply, Reply};
 use serde::{Deserialize, Serialize};
@@ -58,16 +61,31 @@ pub fn safe_file_name(name: &str, extension: &str) -> String {
     }
 }
 
+/// Prefix of the per-run temp folders, `skranke-<process id>`.
+const TEMP_PREFIX: &str = "skranke-";
+/// Immediate tries per deletion: a virus scanner or an indexer lets go within moments; a PDF
+/// viewer that holds the file open does not, and that file is tried again at the next purge.
+const DELETE_TRIES: u32 = 3;
+
 /// The temp documents this run has written, so they can be removed again.
 pub struct TempDocuments {
+    root: PathBuf,
     dir: PathBuf,
-    written: Mutex<Vec<PathBuf>>,
+    /// Written and not yet deleted: the path and the document's SHA-256 (what the log names).
+    written: Mutex<Vec<(PathBuf, String)>>,
 }
 
 impl TempDocuments {
     pub fn new() -> Self {
+        Self::in_folder(std::env::temp_dir())
+    }
+
+    /// Temp documents under `root` (the OS temp folder; a test's own folder in tests).
+    pub fn in_folder(root: PathBuf) -> Self {
+        let dir = root.join(format!("{TEMP_PREFIX}{}", std::process::id()));
         TempDocuments {
-            dir: std::env::temp_dir().join(format!("skranke-{}", std::process::id())),
+            root,
+            dir,
             written: Mutex::new(Vec::new()),
         }
     }
@@ -84,18 +102,62 @@ impl TempDocuments {
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(path.clone());
+            .push((path.clone(), sha256_hex(bytes)));
         Ok(path)
     }
 
-    /// Deletes every temp document written so far.
-    pub fn purge(&self) {
+    /// Deletes every temp document written so far. Returns the SHA-256 of each one that could
+    /// not be deleted (after a few tries), for the log; those are tried again at the next purge
+    /// and, failing that, removed as leftovers at the next start.
+    pub fn purge(&self) -> Vec<String> {
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        for path in written.drain(..) {
-            let _ = std::fs::remove_file(path);
-        }
+        written.retain(|(path, _)| !delete(path));
         let _ = std::fs::remove_dir(&self.dir);
+        written.iter().map(|(_, sha)| sha.clone()).collect()
     }
+
+    /// Removes what earlier runs left in the temp folder (a crash, or a viewer that held a file
+    /// until the end): every other `skranke-<process id>` folder, except, where the system can
+    /// tell (Linux `/proc`), one whose process still runs. Returns the folders it could not
+    /// remove.
+    pub fn remove_leftovers(&self) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(&self.root) else {
+            return Vec::new();
+        };
+        let mut kept = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(pid) = name.strip_prefix(TEMP_PREFIX) else {
+                continue;
+            };
+            let path = entry.path();
+            if path == self.dir || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            if Path::new("/proc/self").exists() && Path::new("/proc").join(pid).exists() {
+                continue;
+            }
+            if std::fs::remove_dir_all(&path).is_err() {
+                kept.push(path);
+            }
+        }
+        kept
+    }
+}
+
+/// Deletes one file, trying a few times; true when it is gone.
+fn delete(path: &Path) -> bool {
+    for attempt in 0..DELETE_TRIES {
+        match std::fs::remove_file(path) {
+            Ok(()) => return true,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return true,
+            Err(_) if attempt + 1 < DELETE_TRIES => {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(_) => {}
+        }
+    }
+    false
 }
 
 impl Default for TempDocuments {
@@ -218,15 +280,63 @@ mod tests {
 
     #[test]
     fn purge_removes_temp_documents() {
-        let temp = TempDocuments::new();
+        let root = tempfile::tempdir().expect("temp folder");
+        let temp = TempDocuments::in_folder(root.path().to_path_buf());
         let path = temp
             .write("test-receipt.pdf", b"%PDF-1.7")
             .expect("temp file written");
         assert!(path.exists(), "the temp document exists until purged");
-        temp.purge();
+        assert!(temp.purge().is_empty(), "nothing is left to report");
         assert!(
             !path.exists(),
             "purge deletes temp documents (lock and exit call it)"
         );
+    }
+
+    /// A file that cannot be deleted stands in for one a Windows viewer holds open: here its
+    /// path is a non-empty folder, which `remove_file` refuses on every system.
+    #[test]
+    fn a_deletion_that_fails_is_reported_and_tried_again() {
+        let root = tempfile::tempdir().expect("temp folder");
+        let temp = TempDocuments::in_folder(root.path().to_path_buf());
+        let path = temp
+            .write("held-open.pdf", b"%PDF-1.7")
+            .expect("temp file written");
+        std::fs::remove_file(&path).expect("replace the file");
+        std::fs::create_dir(&path).expect("by a folder");
+        std::fs::write(path.join("inside"), b"x").expect("that is not empty");
+        let reported = temp.purge();
+        assert_eq!(
+            reported,
+            vec![sha256_hex(b"%PDF-1.7")],
+            "a copy that stays on disk is reported by its document's SHA-256, for the log"
+        );
+        std::fs::remove_dir_all(&path).expect("the viewer lets go");
+        std::fs::write(&path, b"%PDF-1.7").expect("the file is back");
+        assert!(temp.purge().is_empty(), "the next purge tries again and succeeds");
+        assert!(!path.exists(), "and the copy is gone");
+    }
+
+    #[test]
+    fn leftovers_of_earlier_runs_are_removed_at_start() {
+        let root = tempfile::tempdir().expect("temp folder");
+        // A process id no system hands out (above Linux's pid_max and Windows' range in use).
+        let crashed = root.path().join("skranke-4294967290");
+        std::fs::create_dir(&crashed).expect("a crashed run's folder");
+        std::fs::write(crashed.join("kvittering.pdf"), b"%PDF-1.7").expect("its receipt");
+        let unrelated = root.path().join("skranke-notes");
+        std::fs::create_dir(&unrelated).expect("a folder that is not ours");
+        let temp = TempDocuments::in_folder(root.path().to_path_buf());
+        let mine = temp.write("mine.pdf", b"%PDF-1.7").expect("this run's copy");
+        assert!(
+            temp.remove_leftovers().is_empty(),
+            "every leftover could be removed"
+        );
+        assert!(!crashed.exists(), "a crashed run's temp documents are removed");
+        assert!(
+            unrelated.exists(),
+            "a folder not named skranke-<pid> is left alone"
+        );
+        assert!(mine.exists(), "this run's own copies stay until it purges them");
     }
 }

@@ -43,6 +43,17 @@ fn data_dir(app: &tauri::App, demo: bool) -> Result<PathBuf, Box<dyn std::error:
     Ok(if demo { base.join("demo") } else { base })
 }
 
+/// Tells the page the shell locked the vault, so it wipes itself at once: a DOM event on the
+/// window (the capability grants the page no event-plugin permissions, and needs none for this).
+const VAULT_LOCKED_SCRIPT: &str = "window.dispatchEvent(new Event('skranke:vault-locked'))";
+
+/// One tick of the shell's idle timer: locks an idle vault and, if it did, tells the page.
+fn idle_tick(shell: &Shell, tell_page: impl FnOnce()) {
+    if shell.lock_if_idle() {
+        tell_page();
+    }
+}
+
 pub fn run() {
     let started = Instant::now();
     let options = Options::from_env();
@@ -56,11 +67,17 @@ pub fn run() {
                 eprintln!("skranke: creating a demo vault in {}", dir.display());
                 skranke::demo::create(&dir, DEMO_DAYS, 2026)?;
             }
-            app.manage(Shell::new(dir, options.demo, started, options.measure_startup));
+            let shell = Shell::new(dir, options.demo, started, options.measure_startup);
+            shell.remove_leftovers();
+            app.manage(shell);
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {
                 std::thread::sleep(IDLE_CHECK);
-                handle.state::<Shell>().lock_if_idle();
+                idle_tick(&handle.state::<Shell>(), || {
+                    if let Some(window) = handle.get_webview_window("main") {
+                        let _ = window.eval(VAULT_LOCKED_SCRIPT);
+                    }
+                });
             });
             Ok(())
         })
@@ -123,4 +140,44 @@ pub fn run() {
             app.state::<Shell>().lock();
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use std::sync::Arc;
+
+    #[test]
+    fn an_idle_lock_by_the_shell_tells_the_page_at_once() {
+        let tmp = tempfile::tempdir().expect("temp folder");
+        let clock = skranke::ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap());
+        let dir = tmp.path().join("vault");
+        let (vault, _) = skranke::Vault::create(
+            &dir,
+            &skranke::demo::setup(),
+            &skranke::Passphrase::new("korrekt hest batteri stift"),
+            skranke::KdfParams::MINIMUM,
+            Arc::new(clock.clone()),
+        )
+        .expect("vault");
+        let temp = delivery::TempDocuments::in_folder(tmp.path().join("temp"));
+        let shell = Shell::around(dir, vault, temp);
+        let mut told = 0;
+        idle_tick(&shell, || told += 1);
+        assert_eq!(told, 0, "an active vault stays open and the page is left alone");
+        clock.advance(chrono::Duration::minutes(11));
+        idle_tick(&shell, || told += 1);
+        assert_eq!(
+            told, 1,
+            "the tick that locks the idle vault tells the page to wipe itself"
+        );
+        assert_eq!(
+            shell.with(|v| Ok(v.is_locked())).ok(),
+            Some(true),
+            "the vault is locked"
+        );
+        idle_tick(&shell, || told += 1);
+        assert_eq!(told, 1, "a vault already locked is not announced again");
+    }
 }

@@ -20,6 +20,9 @@ pub struct Shell {
     /// sheet can be printed; dropped (and zeroed) after that.
     recovery: Mutex<Option<RecoveryKey>>,
     pub temp: TempDocuments,
+    /// Print copies that could not be deleted, by SHA-256, until the log has them (the vault
+    /// may be locked when the deletion fails).
+    undeleted: Mutex<Vec<String>>,
 }
 
 /// What the UI needs before anything is unlocked, to pick the first screen.
@@ -45,7 +48,19 @@ impl Shell {
             vault: Mutex::new(None),
             recovery: Mutex::new(None),
             temp: TempDocuments::new(),
+            undeleted: Mutex::new(Vec::new()),
         }
+    }
+
+    /// A shell around a vault already opened, with its temp documents in `temp` (tests).
+    #[cfg(test)]
+    pub fn around(dir: PathBuf, vault: Vault, temp: TempDocuments) -> Self {
+        let shell = Shell {
+            temp,
+            ..Shell::new(dir, false, Instant::now(), false)
+        };
+        *shell.guard() = Some(vault);
+        shell
     }
 
     fn guard(&self) -> MutexGuard<'_, Option<Vault>> {
@@ -59,7 +74,36 @@ impl Shell {
             *guard = Some(Vault::open_default(&self.dir)?);
         }
         let vault = guard.as_mut().expect("opened above");
-        f(vault).map_err(ErrorReply::from)
+        let result = f(vault).map_err(ErrorReply::from);
+        self.log_undeleted(vault);
+        result
+    }
+
+    /// Writes the print copies that could not be deleted into the log, once the vault is open.
+    fn log_undeleted(&self, vault: &mut Vault) {
+        let mut undeleted = self.undeleted.lock().unwrap_or_else(|e| e.into_inner());
+        if vault.is_locked() || undeleted.is_empty() {
+            return;
+        }
+        undeleted.retain(|sha| vault.print_copy_not_deleted(sha).is_err());
+    }
+
+    /// Deletes the temp documents; what stays on disk is reported on stderr and queued for the log.
+    fn purge_temp(&self) {
+        let left = self.temp.purge();
+        if left.is_empty() {
+            return;
+        }
+        eprintln!(
+            "skranke: {} print copies could not be deleted yet; they are tried again",
+            left.len()
+        );
+        let mut undeleted = self.undeleted.lock().unwrap_or_else(|e| e.into_inner());
+        for sha in left {
+            if !undeleted.contains(&sha) {
+                undeleted.push(sha);
+            }
+        }
     }
 
     pub fn status(&self) -> AppStatus {
@@ -114,28 +158,42 @@ impl Shell {
     }
 
     /// Called from a timer: closes the vault once the core's idle limit has passed, even if
-    /// the page's own timer did not fire (a frozen or hidden window).
-    pub fn lock_if_idle(&self) {
-        let locked = match self.guard().as_mut() {
+    /// the page's own timer did not fire (a frozen or hidden window). True when it locked the
+    /// vault just now, so the shell tells the page to wipe itself.
+    pub fn lock_if_idle(&self) -> bool {
+        let (locked, just_now) = match self.guard().as_mut() {
             Some(vault) => {
-                vault.lock_if_idle();
-                vault.is_locked()
+                let just_now = vault.lock_if_idle();
+                (vault.is_locked(), just_now)
             }
-            None => true,
+            None => (true, false),
         };
         if locked {
             self.forget_recovery_key();
-            self.temp.purge();
+            self.purge_temp();
         }
+        just_now
     }
 
-    /// Locks the vault and removes what the session left behind: temp documents, the recovery key.
+    /// Locks the vault and removes what the session left behind: temp documents (first, so a
+    /// copy that cannot be deleted is logged while the vault is still open), the recovery key.
     pub fn lock(&self) {
+        self.purge_temp();
         if let Some(vault) = self.guard().as_mut() {
+            self.log_undeleted(vault);
             vault.lock();
         }
         self.forget_recovery_key();
-        self.temp.purge();
+    }
+
+    /// Start: removes temp documents earlier runs left behind (a crash, a held file).
+    pub fn remove_leftovers(&self) {
+        for dir in self.temp.remove_leftovers() {
+            eprintln!(
+                "skranke: could not remove an earlier run's temp folder {}",
+                dir.display()
+            );
+        }
     }
 
     /// Hands a document out (save or print); printing is logged by the core with the file's hash.

@@ -49,7 +49,7 @@ fn number_and_code_show_the_register_content_and_call_nothing_else_unchanged() {
         a.number.as_str(),
         b.number.as_str(),
         "Performed by",
-        "Verified by (witness)",
+        "Verified by (witness",
     ] {
         assert!(
             shown.contains(want),

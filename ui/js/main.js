@@ -142,6 +142,9 @@ export async function lockNow() {
 }
 
 whenLocked(() => lockNow());
+// The shell's own idle timer locked the vault (the page's timer may be throttled in a hidden or
+// frozen window): wipe the page now, not at its next call.
+window.addEventListener('skranke:vault-locked', () => lockNow());
 document.getElementById('lock-button').addEventListener('click', () => lockNow());
 
 /** Auto-lock after the shop's idle minutes; activity also keeps the core's timer fresh. */

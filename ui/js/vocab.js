@@ -32,9 +32,9 @@ export const STATUS_TONE = {
 
 /** Audit log actions, as the core names them. */
 export const ACTIONS = [
-  'vault_created', 'unlocked', 'locked', 'passphrase_changed', 'recovery_key_replaced', 'data_key_rotated', 'key_file_authenticated', 'remembered', 'forgotten', 'searched',
-  'shop_updated', 'settings_updated', 'staff_added', 'staff_updated', 'customer_created', 'customer_viewed',
+  'vault_created', 'unlocked', 'locked', 'passphrase_changed', 'recovery_key_replaced', 'data_key_rotated', 'key_file_authenticated', 'remembered', 'forgotten',
+  'shop_updated', 'settings_updated', 'staff_added', 'staff_updated', 'searched', 'customer_created', 'customer_viewed',
   'customer_updated', 'customer_deleted', 'consent_given', 'consent_withdrawn', 'intake_created', 'intake_viewed',
   'intake_updated', 'status_changed', 'copy_created', 'copy_deleted', 'device_destroyed', 'document_issued',
-  'exported', 'printed', 'erased',
+  'exported', 'printed', 'print_copy_not_deleted', 'erased',
 ];

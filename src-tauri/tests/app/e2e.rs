@@ -151,6 +151,8 @@ async fn counter_day_from_first_run_to_language_switch() {
         .await;
     app.type_into("[data-testid=customer-notes]", "Ringer etter kl. 16")
         .await;
+    // No birth date: the clerk confirms she is an adult.
+    app.click("[data-testid=customer-adult]").await;
     app.click("[data-testid=customer-save]").await;
     app.text_until("[data-testid=customer-title]", "the customer's name", |t| {
         t == "Anna Svensson"

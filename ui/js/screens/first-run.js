@@ -134,7 +134,7 @@ export async function show(gate, { status, enterWorkspace }) {
         const sheet = part(form, 'recovery-sheet');
         sheet.replaceChildren(documentRow('doc.recovery_sheet', 'recovery_sheet', () => ({
           fileName: t('file.recovery_sheet'),
-        }), { errorBox: sheet, testid: 'doc-recovery-sheet' }));
+        }), { errorBox: sheet, testid: 'doc-recovery-sheet', saveOnly: true }));
         if (values.remember) await remember(part(form, 'remember-result'));
         go('recovery');
       } catch (error) {

@@ -62,7 +62,10 @@ export async function render(page) {
     if (!check) return;
     const notice = el('p', { class: `notice ${check.valid ? 'ok' : 'danger'}`, 'data-testid': 'certificate-check' });
     notice.textContent = check.message;
-    answer.replaceChildren(notice);
+    // What the register (or the file) states, for comparing with the paper in hand.
+    const details = el('dl', { class: 'kv', 'data-testid': 'certificate-details' },
+      ...check.details.flatMap(([label, value]) => [el('dt', { text: label }), el('dd', { text: value })]));
+    answer.replaceChildren(notice, details);
   };
   verifyForm.addEventListener('submit', async (event) => {
     event.preventDefault();

@@ -126,7 +126,7 @@ export async function render(page) {
       const sheet = part(recoveryForm, 'new-recovery-sheet');
       sheet.replaceChildren(documentRow('doc.recovery_sheet', 'recovery_sheet', () => ({
         fileName: t('file.recovery_sheet'),
-      }), { errorBox: sheet }));
+      }), { errorBox: sheet, saveOnly: true }));
       newRecovery.hidden = false;
     } catch (error) {
       throw error.code === 'wrong_passphrase' ? { ...error, field: 'passphrase' } : error;
