@@ -307,7 +307,9 @@ impl CertificatePdf {
 }
 
 /// The content bytes, signature and (newer certificates) public key carried in `/Keywords`.
-fn read_keywords(doc: &lopdf::Document) -> Option<(Vec<u8>, Vec<u8>, Option<Vec<u8>>)> {
+type Keywords = (Vec<u8>, Vec<u8>, Option<Vec<u8>>);
+
+fn read_keywords(doc: &lopdf::Document) -> Option<Keywords> {
     let info = doc.trailer.get(b"Info").ok()?;
     let info = match info {
         lopdf::Object::Reference(id) => doc.get_dictionary(*id).ok()?,

@@ -36,7 +36,7 @@ impl From<skranke::Error> for ErrorReply {
         let fields = if all.len() > 1 {
             all.iter()
                 .map(|(field, reason)| FieldReply {
-                    field: *field,
+                    field,
                     code: reason.code(),
                     params: reason.params(),
                 })
