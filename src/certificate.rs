@@ -1065,14 +1065,14 @@ impl Vault {
     /// Checks a typed certificate number and verification code against the register.
     pub fn verify_certificate(&mut self, number: &str, code: &str) -> Result<Verification> {
         let conn = self.conn()?;
-        let row: Option<(String, String, i64)> = conn
+        let row: Option<(String, String, i64, Option<String>)> = conn
             .query_row(
-                "SELECT content, signature, key_id FROM certificate WHERE number = ?1",
+                "SELECT content, signature, key_id, original_sha256 FROM certificate WHERE number = ?1",
                 [number.trim().to_uppercase()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        let Some((content, stored_sig, key_id)) = row else {
+        let Some((content, stored_sig, key_id, original)) = row else {
             return Ok(Verification::NotValid(Invalid::UnknownNumber));
         };
         let stored = BASE32_NOPAD
@@ -1080,6 +1080,12 @@ impl Vault {
             .map_err(|_| Error::Damaged(format!("certificate {number} has an unreadable signature")))?;
         if parse_code(code).as_deref() != Some(stored.as_slice()) {
             return Ok(Verification::NotValid(Invalid::CodeMismatch));
+        }
+        if original.is_some() {
+            // The customer was erased: the register holds the certificate with the name and
+            // address replaced, so the signature (over the original) is checked only on the
+            // customer's PDF. The code still belongs to this register entry.
+            return pseudonymised_entry(&content);
         }
         let keys = public_keys(conn)?;
         let Some((_, _, key)) = keys.iter().find(|(id, _, _)| *id == key_id) else {
@@ -1141,18 +1147,31 @@ impl Vault {
         if !shown {
             return Ok(Verification::NotValid(Invalid::PrintedContentChanged));
         }
-        let registered: Option<String> = conn
+        let registered: Option<(String, Option<String>)> = conn
             .query_row(
-                "SELECT content FROM certificate WHERE number = ?1",
+                "SELECT content, original_sha256 FROM certificate WHERE number = ?1",
                 [&content.number],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        if registered.is_some_and(|r| r.as_bytes() != content_bytes.as_slice()) {
+        let matches = |(r, original): (String, Option<String>)| match original {
+            // Pseudonymised at erasure: the register keeps the signed original's hash.
+            Some(sha) => sha == document::sha256_hex(&content_bytes),
+            None => r.as_bytes() == content_bytes.as_slice(),
+        };
+        if registered.is_some_and(|r| !matches(r)) {
             return Ok(Verification::NotValid(Invalid::RegisterMismatch));
         }
         Ok(verdict)
     }
+}
+
+/// Describes a register entry whose customer was erased (see `privacy::erasure`).
+fn pseudonymised_entry(content: &str) -> Result<Verification> {
+    let Ok(c) = serde_json::from_str::<CertificateContent>(content) else {
+        return Ok(Verification::NotValid(Invalid::ContentChanged));
+    };
+    described(c)
 }
 
 /// Verifies `signature` over `content` and, when it holds, describes the certificate.
@@ -1166,6 +1185,11 @@ fn check_signature(content: &[u8], signature: &[u8], key: &VerifyingKey) -> Resu
     let Ok(c) = serde_json::from_slice::<CertificateContent>(content) else {
         return Ok(Verification::NotValid(Invalid::ContentChanged));
     };
+    described(c)
+}
+
+/// A valid verdict describing `c`.
+fn described(c: CertificateContent) -> Result<Verification> {
     // The date as printed: issue times are stored with the shop's local offset.
     let issued_on = DateTime::parse_from_rfc3339(&c.issued_at)
         .map(|t| t.date_naive())

@@ -221,7 +221,7 @@ fn export_intake(i: &Intake) -> ExportIntake {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn csv_file(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
+pub(crate) fn csv_file(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Necessary)

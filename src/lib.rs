@@ -15,6 +15,7 @@ pub mod export;
 pub mod import;
 pub mod intake;
 pub mod keyfile;
+pub mod privacy;
 pub mod schema;
 pub mod search;
 pub mod secret;
@@ -30,7 +31,8 @@ pub use document::{DocumentKind, IssuedDocument, Paper};
 pub use error::{Error, Result};
 pub use intake::{
     AccessArrangement, CopyInput, DataCopy, Destruction, DestructionInput, DestructionMethod, DeviceType,
-    DinClass, Intake, IntakeInput, IntakeSummary, SanitizationCategory, ServiceKind, Status, Today,
+    DinClass, Intake, IntakeInput, IntakeSummary, PickupAction, SanitizationCategory, ServiceKind, Status,
+    Today,
 };
 pub use keyfile::KdfParams;
 pub use secret::{Passphrase, RecoveryKey};

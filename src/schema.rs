@@ -27,6 +27,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 4,
         sql: include_str!("schema/0004_destruction_destination.sql"),
     },
+    // renumbered to 6 at merge
+    Migration {
+        version: 5,
+        sql: include_str!("schema/0006_lifecycle.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

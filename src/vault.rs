@@ -1,7 +1,7 @@
 //! The vault: one SQLCipher database and its key file in a data directory the caller names.
 
 use crate::audit::Action;
-use crate::clock::{Clock, IdleTimer, SystemClock};
+use crate::clock::{Clock, IdleTimer};
 use crate::error::{Error, Result};
 use crate::keyfile::{KdfParams, KeyFile};
 use crate::secret::{DataKey, Passphrase, RecoveryKey};
@@ -70,11 +70,8 @@ impl Vault {
         let key = DataKey::random();
         let (keys, recovery) = KeyFile::create(kdf, passphrase, &key)?;
         let mut conn = open_database(&dir.join(DATABASE_FILE), &key, true)?;
-        crate::schema::migrate(&mut conn, crate::schema::MIGRATIONS)?;
         let now = clock.now();
-        let first_staff = crate::shop::insert_setup(&mut conn, setup, now)?;
-        // The shop's certificate signing key is born with the vault and lives only inside it.
-        crate::certificate::ensure_shop_key(&conn, now)?;
+        let first_staff = initialise(&mut conn, setup, now)?;
         keys.write_atomic(&dir.join(KEY_FILE))?;
         let mut vault = Vault {
             dir: dir.to_path_buf(),
@@ -91,6 +88,39 @@ impl Vault {
         Ok((vault, recovery))
     }
 
+    /// A vault whose database is NOT encrypted, so a test can scan the file's bytes for values
+    /// that erasure must have removed. Tests only: no shell calls it, and it never auto-locks
+    /// (it could not be unlocked again: its key file is not written).
+    #[doc(hidden)]
+    pub fn create_unencrypted_for_tests(dir: &Path, setup: &Setup, clock: Arc<dyn Clock>) -> Result<Vault> {
+        setup.validate()?;
+        if Vault::exists(dir) {
+            return Err(Error::VaultExists(dir.display().to_string()));
+        }
+        std::fs::create_dir_all(dir)?;
+        let key = DataKey::random();
+        let (keys, _) = KeyFile::create(
+            KdfParams::MINIMUM,
+            &Passphrase::new("unencrypted test vault"),
+            &key,
+        )?;
+        let mut conn = Connection::open(dir.join(DATABASE_FILE))?;
+        configure(&conn)?;
+        let now = clock.now();
+        let first_staff = initialise(&mut conn, setup, now)?;
+        Ok(Vault {
+            dir: dir.to_path_buf(),
+            keys,
+            clock,
+            open: Some(Unlocked {
+                conn,
+                key,
+                actor: Some(first_staff),
+                idle: IdleTimer::new(now, Duration::days(365 * 100)),
+            }),
+        })
+    }
+
     /// [`Vault::create`] with the system clock and a KDF cost calibrated to about half a second
     /// on this computer: what shells call.
     pub fn create_with_default_kdf(
@@ -99,7 +129,7 @@ impl Vault {
         passphrase: &Passphrase,
     ) -> Result<(Vault, RecoveryKey)> {
         let kdf = KdfParams::calibrate(std::time::Duration::from_millis(500));
-        Self::create(dir, setup, passphrase, kdf, Arc::new(SystemClock))
+        Self::create(dir, setup, passphrase, kdf, crate::clock::shell_clock())
     }
 
     /// Opens a vault locked: only the key file is read.
@@ -118,7 +148,7 @@ impl Vault {
 
     /// Opens with the system clock; what shells call.
     pub fn open_default(dir: &Path) -> Result<Vault> {
-        Self::open(dir, Arc::new(SystemClock))
+        Self::open(dir, crate::clock::shell_clock())
     }
 
     pub fn dir(&self) -> &Path {
@@ -266,6 +296,13 @@ impl Vault {
 
     pub(crate) fn conn(&mut self) -> Result<&mut Connection> {
         Ok(&mut self.session()?.conn)
+    }
+
+    /// The connection for work nobody at the counter did (the retention sweep): an expired
+    /// idle period still locks first, but the work does not keep the vault open.
+    pub(crate) fn background_conn(&mut self) -> Result<&mut Connection> {
+        self.lock_if_idle();
+        Ok(&mut self.open.as_mut().ok_or(Error::Locked)?.conn)
     }
 
     /// The staff member at the counter; their id goes into the log, receipts and certificates.
@@ -457,6 +494,21 @@ fn open_database(path: &Path, key: &DataKey, create: bool) -> Result<Connection>
             Error::Damaged(m) => Error::Damaged(format!("the database does not open with its key: {m}")),
             other => other,
         })?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+/// Schema, shop and staff, and the shop's certificate signing key, which is born with the
+/// vault and lives only inside it. Returns the first staff id.
+fn initialise(conn: &mut Connection, setup: &Setup, now: chrono::DateTime<chrono::Utc>) -> Result<i64> {
+    crate::schema::migrate(conn, crate::schema::MIGRATIONS)?;
+    let first_staff = crate::shop::insert_setup(conn, setup, now)?;
+    crate::certificate::ensure_shop_key(conn, now)?;
+    Ok(first_staff)
+}
+
+/// The pragmas every connection needs.
+fn configure(conn: &Connection) -> Result<()> {
     conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
@@ -469,7 +521,7 @@ fn open_database(path: &Path, key: &DataKey, create: bool) -> Result<Connection>
     conn.pragma_update(None, "cache_size", -65536)?;
     conn.set_prepared_statement_cache_capacity(64);
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok(conn)
+    Ok(())
 }
 
 /// Whether this computer has a working credential store, probed by reading an entry that does

@@ -386,6 +386,17 @@ impl Out {
         }
     }
 
+    /// A value for scripts (`--json`), or the lines a person reads.
+    pub fn report(&self, value: &impl Serialize, lines: &[String]) {
+        if self.json {
+            self.print_json(value);
+        } else {
+            for line in lines {
+                println!("{line}");
+            }
+        }
+    }
+
     pub fn verification(&self, verdict: &skranke::Verification, message: &str) {
         if self.json {
             self.print_json(

@@ -37,7 +37,7 @@ fn qpdf_ok(dir: &Path, pdf: &[u8]) {
 
 /// The text a reader sees, with line breaks and runs of spaces collapsed so wrapped sentences
 /// compare whole.
-fn pdf_text(dir: &Path, pdf: &[u8]) -> String {
+pub fn pdf_text(dir: &Path, pdf: &[u8]) -> String {
     qpdf_ok(dir, pdf);
     let path = file(dir, "text.pdf", pdf);
     let out = Command::new("pdftotext")
@@ -53,7 +53,7 @@ fn pdf_text(dir: &Path, pdf: &[u8]) -> String {
         .join(" ")
 }
 
-fn assert_contains(text: &str, expected: &[&str], what: &str) {
+pub fn assert_contains(text: &str, expected: &[&str], what: &str) {
     for e in expected {
         let e = e.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(text.contains(&e), "{what} must show {e:?}; text was:\n{text}");
@@ -109,7 +109,7 @@ fn disk(customer_id: i64, serial: &str) -> IntakeInput {
 }
 
 /// Received, held and destroyed by Ola (staff 2), witnessed by Kari.
-fn destroyed(vault: &mut Vault, customer_id: i64, serial: &str) -> Intake {
+pub fn destroyed(vault: &mut Vault, customer_id: i64, serial: &str) -> Intake {
     let i = vault.add_intake(&disk(customer_id, serial)).expect("intake");
     vault
         .set_intake_status(i.id, Status::HeldForDestruction)

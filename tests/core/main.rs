@@ -11,5 +11,6 @@ mod documents;
 mod import;
 mod intakes;
 mod keys;
+mod lifecycle;
 mod pdfa;
 mod search;
