@@ -92,6 +92,11 @@ impl Driver {
     /// Starts tauri-driver with the app's data and XDG folders under `work` and the OS language
     /// `locale` (for example `en_GB`), which the app's default language follows.
     pub fn start(work: &Path, locale: &str) -> (Driver, u16) {
+        Driver::start_with_env(work, locale, &[])
+    }
+
+    /// [`Driver::start`] with extra environment for the app (e.g. `SKRANKE_FAKE_NOW`).
+    pub fn start_with_env(work: &Path, locale: &str, env: &[(&str, &str)]) -> (Driver, u16) {
         let tauri_driver = find_tool("tauri-driver")
             .expect("tauri-driver is not installed: run scripts/setup.sh (cargo install tauri-driver --version ^2 --locked)");
         let native = find_tool("WebKitWebDriver")
@@ -120,6 +125,7 @@ impl Driver {
             .env("XDG_CONFIG_HOME", work.join("xdg-config"))
             .env("LANG", format!("{locale}.UTF-8"))
             .env("LANGUAGE", locale)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(out.try_clone().expect("log handle"))
             .stderr(out)

@@ -7,6 +7,7 @@ import { session } from '../session.js';
 import { refreshChrome, setAutoLockMinutes } from '../main.js';
 import { badge, dataTable } from '../table.js';
 import { documentRow } from '../documents.js';
+import { privacyCard } from './privacy.js';
 
 export async function render(page) {
   const [fragment, shop, settings, staff, status] = await Promise.all([
@@ -39,6 +40,8 @@ export async function render(page) {
     session.settings = await call('update_settings', { settings: input });
     setAutoLockMinutes(session.settings.auto_lock_minutes);
   });
+
+  privacyCard(part(fragment, 'privacy'));
 
   const staffBody = part(fragment, 'staff');
   const paintStaff = (list) => {
