@@ -59,5 +59,9 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "export_csv",
         "verify_certificate",
         "verify_certificate_file",
+        "update_status",
+        "set_update_check",
+        "check_for_update",
+        "install_update",
     ]
 }

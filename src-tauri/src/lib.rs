@@ -5,6 +5,7 @@ mod commands;
 pub mod delivery;
 pub mod reply;
 mod shell;
+pub mod update;
 
 use shell::Shell;
 use std::path::PathBuf;
@@ -49,6 +50,7 @@ pub fn run() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(move |app| {
             let dir = data_dir(app, options.demo)?;
             std::fs::create_dir_all(&dir)?;
@@ -56,7 +58,17 @@ pub fn run() {
                 eprintln!("skranke: creating a demo vault in {}", dir.display());
                 skranke::demo::create(&dir, DEMO_DAYS, 2026)?;
             }
+            let check_updates = update::configured(app.handle()) && update::checking_enabled(&dir);
             app.manage(Shell::new(dir, options.demo, started, options.measure_startup));
+            if check_updates {
+                // In the background: an offline shop gets a line on stderr and nothing else.
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    if let Err(e) = handle.state::<Shell>().check_for_update(&handle).await {
+                        eprintln!("skranke: update check failed: {}", e.message);
+                    }
+                });
+            }
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {
                 std::thread::sleep(IDLE_CHECK);
@@ -112,6 +124,10 @@ pub fn run() {
             commands::export_csv,
             commands::verify_certificate,
             commands::verify_certificate_file,
+            commands::update_status,
+            commands::set_update_check,
+            commands::check_for_update,
+            commands::install_update,
         ])
         .build(tauri::generate_context!())
         .expect("Skranke could not start its window");

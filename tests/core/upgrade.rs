@@ -118,7 +118,7 @@ fn a_register_from_0_1_0_opens_migrated_with_every_record() {
             statuses.push((summary.number.clone(), v.intake(summary.id).unwrap()));
         }
     }
-    statuses.sort_by(|a, b| a.0.cmp(&b.0));
+    statuses.sort_by_key(|(number, _)| number.clone());
     let seen: Vec<(&str, Status)> = statuses.iter().map(|(n, i)| (n.as_str(), i.status)).collect();
     assert_eq!(
         seen,

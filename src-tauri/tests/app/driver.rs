@@ -169,10 +169,15 @@ pub struct App {
 impl App {
     /// Opens a WebDriver session that starts the app binary with `args`.
     pub async fn connect(driver: &Driver, port: u16, args: &[&str]) -> App {
+        App::connect_to(driver, port, &app_binary(), args).await
+    }
+
+    /// The same with another build of the app, e.g. the one an installer put on disk.
+    pub async fn connect_to(driver: &Driver, port: u16, binary: &Path, args: &[&str]) -> App {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": app_binary(), "args": args }),
+            serde_json::json!({ "application": binary, "args": args }),
         );
         let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
         builder.capabilities(caps);

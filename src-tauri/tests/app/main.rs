@@ -1,8 +1,10 @@
 //! The desktop app's tests, one binary: string catalogs, shell configuration, and the
-//! end-to-end run of the real app through tauri-driver.
+//! end-to-end run of the real app through tauri-driver, the installed `.deb`, and signed updates.
 
 mod catalogs;
 mod config;
 mod driver;
 mod e2e;
+mod installed;
 mod support;
+mod update;

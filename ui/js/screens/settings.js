@@ -9,8 +9,8 @@ import { badge, dataTable } from '../table.js';
 import { documentRow } from '../documents.js';
 
 export async function render(page) {
-  const [fragment, shop, settings, staff, status] = await Promise.all([
-    screen('settings'), call('shop'), call('settings'), call('staff'), call('app_status'),
+  const [fragment, shop, settings, staff, status, updates] = await Promise.all([
+    screen('settings'), call('shop'), call('settings'), call('staff'), call('app_status'), call('update_status'),
   ]);
 
   const uiLanguage = part(fragment, 'ui-language');
@@ -133,12 +133,63 @@ export async function render(page) {
   keyAction(rememberButton, 'remember_on_this_computer');
   keyAction(forgetButton, 'forget_on_this_computer');
 
+  about(fragment, updates);
+
   page.append(fragment);
   paintRemember(status.remembered);
   if (!status.keystore && !status.remembered) {
     part(page, 'no-keystore').hidden = false;
     part(page, 'remember-actions').hidden = true;
   }
+}
+
+/** Settings → About: version and build, and the shop's choice about update checks. */
+function about(fragment, updates) {
+  part(fragment, 'about-version').textContent = t('settings.about_version_value', { version: updates.version, build: updates.build });
+  const box = part(fragment, 'updates');
+  if (!updates.configured) {
+    part(fragment, 'updates-unconfigured').hidden = false;
+    box.hidden = true;
+    return;
+  }
+  const enabled = part(fragment, 'updates-enabled');
+  const state = part(fragment, 'updates-state');
+  const install = part(fragment, 'updates-install');
+  const checkButton = part(fragment, 'updates-check');
+  const paint = (available) => {
+    state.textContent = available
+      ? t('settings.updates_available', { version: available.version })
+      : '';
+    install.hidden = !available;
+  };
+  enabled.checked = updates.enabled;
+  paint(updates.available);
+  enabled.addEventListener('change', async () => {
+    try {
+      const now = await call('set_update_check', { enabled: enabled.checked });
+      enabled.checked = now.enabled;
+      toast('toast.saved');
+    } catch (error) {
+      enabled.checked = !enabled.checked;
+      showError(box, error);
+    }
+  });
+  checkButton.addEventListener('click', () => busy(checkButton, async () => {
+    try {
+      const available = await call('check_for_update');
+      paint(available);
+      if (!available) state.textContent = t('settings.updates_none');
+    } catch (error) {
+      showError(box, error);
+    }
+  }));
+  install.addEventListener('click', () => busy(install, async () => {
+    try {
+      await call('install_update');
+    } catch (error) {
+      showError(box, error);
+    }
+  }));
 }
 
 /** Submits a settings form: errors next to their field, a toast when saved. */
