@@ -798,7 +798,7 @@ fn batch_certificate_and_deletion_confirmation() {
     );
 }
 
-fn swedish_shop() -> skranke::Setup {
+pub fn swedish_shop() -> skranke::Setup {
     let mut setup = skranke::demo::setup();
     setup.shop = skranke::ShopProfile {
         name: "Datahjälpen Strömstad AB".into(),

@@ -7,8 +7,8 @@ use chrono::{Duration, NaiveDate};
 use skranke::Clock;
 use skranke::{
     AccessArrangement, CustomerKind, DestructionInput, DestructionMethod, DeviceType, DinClass, Error,
-    IntakeInput, Jurisdiction, KdfParams, Language, MediaType, Passphrase, Rejection, SanitizationCategory,
-    ServiceKind, Status, StorageMediumInput, Vault,
+    IntakeInput, KdfParams, Language, MediaType, Passphrase, Rejection, SanitizationCategory, ServiceKind,
+    Status, StorageMediumInput, Vault,
 };
 use std::sync::Arc;
 
@@ -147,19 +147,12 @@ fn every_refused_field_of_a_form_is_reported_at_once() {
 #[test]
 fn an_enskild_firma_finishes_first_run_and_can_be_a_business_customer() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut setup = skranke::demo::setup();
-    setup.shop = skranke::ShopProfile {
-        name: "Svenssons Datahjälp".into(),
-        org_number: "811218-9876".into(),
-        street: "Storgatan 3".into(),
-        postcode: "452 30".into(),
-        city: "Strömstad".into(),
-        phone: "070-123 45 67".into(),
-        email: "info@example.se".into(),
-        jurisdiction: Jurisdiction::Se,
-        language: Language::Sv,
-        foretaksregisteret: true,
-    };
+    // The Swedish shop of the document tests, run as an enskild firma that (wrongly) ticks the
+    // Norwegian-only Foretaksregisteret box.
+    let mut setup = super::documents::swedish_shop();
+    setup.shop.name = "Svenssons Datahjälp".into();
+    setup.shop.org_number = "811218-9876".into();
+    setup.shop.foretaksregisteret = true;
     let (mut vault, _) = Vault::create(
         tmp.path(),
         &setup,
