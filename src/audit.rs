@@ -59,6 +59,14 @@ actions! {
     Printed => "printed",
     PrintCopyNotDeleted => "print_copy_not_deleted",
     Erased => "erased",
+    ErasureRequested => "erasure_requested",
+    ErasureWithdrawn => "erasure_withdrawn",
+    Anonymised => "anonymised",
+    RestrictedViewed => "restricted_viewed",
+    RestrictedDeleted => "restricted_deleted",
+    LetterSent => "letter_sent",
+    DeviceDisposed => "device_disposed",
+    MarketingObjection => "marketing_objection",
 }
 
 /// One line of the log as stored.

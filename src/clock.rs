@@ -44,6 +44,44 @@ impl Clock for ManualClock {
     }
 }
 
+/// A clock that starts at a given instant and then runs at real speed, so a shell can be
+/// started "in the future" and still lock after idle minutes.
+#[derive(Debug, Clone)]
+pub struct OffsetClock {
+    offset: Duration,
+}
+
+impl OffsetClock {
+    pub fn starting_at(start: DateTime<Utc>) -> Self {
+        OffsetClock {
+            offset: start - Utc::now(),
+        }
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.offset
+    }
+}
+
+/// The variable end-to-end checks set to move time (RFC 3339); read only by debug builds.
+pub const FAKE_NOW_VAR: &str = "SKRANKE_FAKE_NOW";
+
+/// The clock a shell runs on: the system clock, or in a debug build the time `SKRANKE_FAKE_NOW`
+/// names (then running on). A release build ignores the variable.
+pub fn shell_clock() -> Arc<dyn Clock> {
+    if cfg!(debug_assertions) {
+        if let Some(start) = std::env::var(FAKE_NOW_VAR)
+            .ok()
+            .and_then(|v| DateTime::parse_from_rfc3339(v.trim()).ok())
+        {
+            return Arc::new(OffsetClock::starting_at(start.with_timezone(&Utc)));
+        }
+    }
+    Arc::new(SystemClock)
+}
+
 /// Tracks the last activity; the vault locks itself once the idle limit has passed.
 #[derive(Debug, Clone)]
 pub struct IdleTimer {

@@ -92,6 +92,12 @@ pub struct Customer {
     pub newsletter: bool,
     /// Every consent given and withdrawn, newest first.
     pub consents: Vec<Consent>,
+    /// When the customer objected to direct marketing (Art. 21); no letters after that.
+    #[serde(default)]
+    pub marketing_objection_at: Option<String>,
+    /// Set while the customer waits in quarantine: the day the sweep erases them.
+    #[serde(default)]
+    pub erase_on: Option<NaiveDate>,
 }
 
 /// The clerk's confirmation that a customer without a birth date is 18 or older.
@@ -201,7 +207,8 @@ impl CustomerInput {
 }
 
 const CUSTOMER_COLUMNS: &str = "id, name, street, postcode, city, country, mobile, email, birth_date,
-    kind, org_number, language, notes, created_at, updated_at, adult_confirmed_by, adult_confirmed_at";
+    kind, org_number, language, notes, created_at, updated_at, adult_confirmed_by, adult_confirmed_at,
+    marketing_objection_at, erase_on";
 
 fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
     let country: String = r.get(5)?;
@@ -234,6 +241,8 @@ fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
         },
         newsletter: false,
         consents: Vec::new(),
+        marketing_objection_at: r.get(17)?,
+        erase_on: r.get(18)?,
     })
 }
 
@@ -292,6 +301,20 @@ fn apply_consent(conn: &Connection, id: i64, want: bool, channel: &str, now: &st
             Ok(Some(Action::ConsentWithdrawn))
         }
         _ => Ok(None),
+    }
+}
+
+/// A customer waiting to be erased is hidden; changing them would put them back in search.
+pub(crate) fn ensure_not_quarantined(conn: &Connection, id: i64) -> Result<()> {
+    let erase_on: Option<NaiveDate> = conn
+        .query_row("SELECT erase_on FROM customer WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::not_found("customer", id))?;
+    match erase_on {
+        Some(day) => Err(Error::Conflict(format!(
+            "customer {id} is waiting to be erased on {day}; restore them first"
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -388,6 +411,7 @@ impl Vault {
         let session = self.session()?;
         let actor = session.actor;
         let tx = session.conn.transaction()?;
+        ensure_not_quarantined(&tx, id)?;
         let n = tx.execute(
             "UPDATE customer SET name = ?1, street = ?2, postcode = ?3, city = ?4, country = ?5, mobile = ?6,
                  email = ?7, birth_date = ?8, kind = ?9, org_number = ?10, language = ?11, notes = ?12,
@@ -429,6 +453,13 @@ impl Vault {
             None,
         )?;
         if let Some(action) = apply_consent(&tx, id, c.newsletter, &c.consent_channel, &now)? {
+            if action == Action::ConsentGiven {
+                // A new, freely given consent replaces an earlier objection.
+                tx.execute(
+                    "UPDATE customer SET marketing_objection_at = NULL WHERE id = ?1",
+                    [id],
+                )?;
+            }
             audit::append(&tx, clock.now(), actor, action, Some(id), None, None)?;
         }
         let customer = load(&tx, id)?;
@@ -453,7 +484,7 @@ impl Vault {
         let conn = self.conn()?;
         let mut stmt = conn.prepare(
             "SELECT id, name, mobile, email, postcode, city, kind FROM customer
-             WHERE (?1 <> '' AND mobile = ?1) OR (?2 <> '' AND email = ?2) ORDER BY id",
+             WHERE ((?1 <> '' AND mobile = ?1) OR (?2 <> '' AND email = ?2)) AND erase_on IS NULL ORDER BY id",
         )?;
         let rows = stmt.query_map(params![mobile, email.to_lowercase()], search::summary_from_row)?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from)

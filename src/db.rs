@@ -229,7 +229,14 @@ pub(crate) fn open_database(path: &Path, key: &DataKey, create: bool) -> Result<
             Error::Damaged(_) if !create => Error::KeyRetired,
             other => other,
         })?;
-    set_journal_mode(&conn, "wal")?;
+    configure(&conn)?;
+    crate::vault_files::restrict_database_files(path)?;
+    Ok(conn)
+}
+
+/// The pragmas every connection needs.
+pub(crate) fn configure(conn: &Connection) -> Result<()> {
+    set_journal_mode(conn, "wal")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -240,8 +247,7 @@ pub(crate) fn open_database(path: &Path, key: &DataKey, create: bool) -> Result<
     // search box does not decrypt the same pages again on each keystroke.
     conn.pragma_update(None, "cache_size", -65536)?;
     conn.set_prepared_statement_cache_capacity(64);
-    crate::vault_files::restrict_database_files(path)?;
-    Ok(conn)
+    Ok(())
 }
 
 /// Switches the journal mode and checks that SQLite did: it answers with the mode in force,

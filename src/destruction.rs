@@ -14,6 +14,7 @@
 
 use crate::audit::{self, Action};
 use crate::error::{Error, Problems, Result};
+use crate::privacy::policy::Policy;
 use crate::intake::{self, DestructionMethod, DeviceType, DinClass, MediaType, SanitizationCategory, Status};
 use crate::validation::{self, Rejection};
 use crate::vault::Vault;
@@ -271,7 +272,7 @@ impl Vault {
             return Err(Error::TooEarly(earliest));
         }
         let c = check(&tx, input, current.device_type, today)?;
-        let ts = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let ts = intake::timestamp(now);
         tx.execute(
             "UPDATE intake SET status = 'destroyed', status_changed_at = ?1, updated_at = ?1, destroyed_at = ?1,
                  destroyed_by = ?2, sanitization_category = ?3, destruction_method = ?4, destruction_tool = ?5,
@@ -302,6 +303,7 @@ impl Vault {
                 params![id, m.media_type.as_str(), m.make, m.model, m.serial],
             )?;
         }
+        intake::start_copy_deadlines(&tx, id, &ts, today, &Policy::read(&tx)?)?;
         audit::append(
             &tx,
             now,

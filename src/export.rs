@@ -226,7 +226,7 @@ use crate::spreadsheet::safe_cell;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn csv_file(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
+pub(crate) fn csv_file(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Necessary)

@@ -2,6 +2,7 @@
 
 use crate::audit::{self, Action};
 use crate::error::{Error, Problems, Result};
+use crate::privacy::policy::{Policy, MAX_HOLDING_DAYS};
 use crate::search;
 use crate::validation::{self, Rejection};
 use crate::vault::Vault;
@@ -66,6 +67,10 @@ vocabulary!(Status {
     HeldForDestruction => "held_for_destruction",
     Destroyed => "destroyed",
     Cancelled => "cancelled",
+    // The customer declined the quote and took the device back unrepaired.
+    Declined => "declined",
+    // An uncollected device disposed of after the registered letter (see `privacy::uncollected`).
+    Disposed => "disposed",
 });
 
 vocabulary!(
@@ -117,11 +122,11 @@ impl Status {
     pub fn allowed_next(self) -> &'static [Status] {
         use Status::*;
         match self {
-            Received => &[InProgress, HeldForDestruction, Cancelled],
-            InProgress => &[Ready, Cancelled],
+            Received => &[InProgress, HeldForDestruction, Declined, Cancelled],
+            InProgress => &[Ready, Declined, Cancelled],
             Ready => &[HandedOver, Cancelled],
             HeldForDestruction => &[Destroyed, Cancelled],
-            HandedOver | Destroyed | Cancelled => &[],
+            HandedOver | Destroyed | Cancelled | Declined | Disposed => &[],
         }
     }
 
@@ -255,6 +260,8 @@ pub struct CopyDue {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DestructionDue {
     pub intake: IntakeSummary,
+    /// Moved to the locked holding place; until then it waits at the counter since receipt.
+    pub held: bool,
     pub earliest: NaiveDate,
     /// The last day the shop's promise allows (28 days after receipt, or soon after an
     /// immediate request).
@@ -268,6 +275,20 @@ pub struct ReadyForPickup {
     pub waiting_days: i64,
     /// Uncollected for more than three months: the law's notice procedure may start.
     pub overdue: bool,
+    /// The day Today starts asking for the registered letter.
+    pub letter_due: NaiveDate,
+    pub letter_sent_at: Option<String>,
+    /// What the counter should do next: wait, send the letter, or (letter sent) dispose.
+    pub action: PickupAction,
+}
+
+/// The next step for an uncollected device; the app never disposes of one by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PickupAction {
+    Wait,
+    SendLetter,
+    MayDispose,
 }
 
 /// What needs doing today, so deadlines are kept without anyone remembering them.
@@ -281,18 +302,14 @@ pub struct Today {
 
 /// Days ahead the today screen looks, so work can be planned before it is due.
 const LOOKAHEAD_DAYS: i64 = 3;
-/// The longest the shop promises to hold a device before destroying it.
-const MAX_HOLDING_DAYS: i64 = 28;
 /// Grace after an immediate-destruction request before it counts as late.
 const IMMEDIATE_GRACE_DAYS: i64 = 3;
-/// Three months: when a repaired device counts as uncollected.
-const UNCOLLECTED_DAYS: i64 = 90;
 
-fn timestamp(t: DateTime<Utc>) -> String {
+pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn date_of(ts: &str) -> Option<NaiveDate> {
+pub(crate) fn date_of(ts: &str) -> Option<NaiveDate> {
     DateTime::parse_from_rfc3339(ts)
         .ok()
         .map(|d| d.with_timezone(&chrono::Local).date_naive())
@@ -487,10 +504,21 @@ fn next_number(conn: &Connection, year: i32) -> Result<String> {
     Ok(format!("{year}-{n:04}"))
 }
 
-fn holding_days(conn: &Connection) -> Result<(i64, i64)> {
-    Ok(conn
-        .prepare_cached("SELECT copy_retention_days, destruction_holding_days FROM shop WHERE id = 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?)
+/// An intake has ended (handed over, declined, cancelled, destroyed, disposed of): every data
+/// copy not yet deleted gets its deletion deadline now, so no copy is ever left without one.
+pub(crate) fn start_copy_deadlines(
+    tx: &Connection,
+    intake_id: i64,
+    ended: &str,
+    today: NaiveDate,
+    policy: &Policy,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE data_copy SET handed_over_at = ?1, delete_due = ?2
+         WHERE intake_id = ?3 AND deleted_at IS NULL AND delete_due IS NULL",
+        params![ended, policy.copy_delete_due(today), intake_id],
+    )?;
+    Ok(())
 }
 
 /// Inserts one validated intake with its number and log event, inside the caller's transaction.
@@ -503,12 +531,12 @@ pub(crate) fn insert(
     actor: i64,
 ) -> Result<i64> {
     let number = next_number(tx, today.year())?;
-    let (_, holding) = holding_days(tx)?;
+    let policy = Policy::read(tx)?;
     let earliest = (i.service == ServiceKind::Destruction).then(|| {
         if i.immediate_destruction {
             today
         } else {
-            today + Duration::days(holding)
+            policy.destruction_earliest(today)
         }
     });
     tx.prepare_cached(
@@ -561,7 +589,7 @@ impl Vault {
             .actor
             .ok_or_else(|| Error::invalid("received_by", Rejection::Required))?;
         let tx = session.conn.transaction()?;
-        crate::customer::load(&tx, i.customer_id)?;
+        crate::customer::ensure_not_quarantined(&tx, i.customer_id)?;
         let id = insert(&tx, &i, now, today, actor)?;
         search::reindex(&tx, i.customer_id)?;
         let intake = load(&tx, id)?;
@@ -629,22 +657,23 @@ impl Vault {
         if to == Status::Destroyed {
             return Err(Error::invalid("destruction", Rejection::Required));
         }
+        if to == Status::Disposed {
+            return Err(Error::invalid("media_sanitized", Rejection::Required));
+        }
         let ts = timestamp(now);
         tx.execute(
             "UPDATE intake SET status = ?1, status_changed_at = ?2, updated_at = ?2 WHERE id = ?3",
             params![to.as_str(), ts, id],
         )?;
-        let (retention, holding) = holding_days(&tx)?;
+        let policy = Policy::read(&tx)?;
+        if !to.is_open() {
+            start_copy_deadlines(&tx, id, &ts, today, &policy)?;
+        }
         match to {
             Status::HandedOver => {
                 tx.execute(
                     "UPDATE intake SET handed_over_at = ?1 WHERE id = ?2",
                     params![ts, id],
-                )?;
-                tx.execute(
-                    "UPDATE data_copy SET handed_over_at = ?1, delete_due = ?2
-                     WHERE intake_id = ?3 AND deleted_at IS NULL AND handed_over_at IS NULL",
-                    params![ts, today + Duration::days(retention), id],
                 )?;
             }
             Status::HeldForDestruction => {
@@ -652,7 +681,7 @@ impl Vault {
                 let earliest = intake
                     .destruction
                     .as_ref()
-                    .map_or(received + Duration::days(holding), |d| d.earliest);
+                    .map_or(policy.destruction_earliest(received), |d| d.earliest);
                 tx.execute(
                     "UPDATE intake SET held_since = ?1, earliest_destruction = ?2 WHERE id = ?3",
                     params![ts, earliest, id],
@@ -788,15 +817,18 @@ impl Vault {
                 });
             }
         }
+        let policy = Policy::read(conn)?;
         let mut destruction_due = Vec::new();
         {
+            // From the day of receipt: the holding period runs whether or not anyone has moved
+            // the device to the locked holding place yet.
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT x.*, i.earliest_destruction, i.immediate_destruction FROM ({SUMMARY_SQL}) x
                  JOIN intake i ON i.id = x.id
-                 WHERE x.status = 'held_for_destruction' AND i.earliest_destruction <= ?1
+                 WHERE x.status IN ('received', 'held_for_destruction') AND i.earliest_destruction IS NOT NULL
                  ORDER BY i.earliest_destruction, x.id"
             ))?;
-            let mut rows = stmt.query([horizon])?;
+            let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let intake = summary_from_row(r)?;
                 let earliest: NaiveDate = r.get(11)?;
@@ -808,6 +840,7 @@ impl Vault {
                     (received + Duration::days(MAX_HOLDING_DAYS)).max(earliest)
                 };
                 destruction_due.push(DestructionDue {
+                    held: intake.status == Status::HeldForDestruction,
                     overdue: today > latest,
                     intake,
                     earliest,
@@ -818,16 +851,26 @@ impl Vault {
         let mut ready_for_pickup = Vec::new();
         {
             let mut stmt = conn.prepare_cached(&format!(
-                "{SUMMARY_SQL} WHERE i.status = 'ready' ORDER BY i.status_changed_at, i.id"
+                "SELECT x.*, i.letter_sent_at FROM ({SUMMARY_SQL}) x JOIN intake i ON i.id = x.id
+                 WHERE x.status = 'ready' ORDER BY x.status_changed_at, x.id"
             ))?;
-            let rows = stmt.query_map([], summary_from_row)?;
-            for intake in rows {
-                let intake = intake?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let intake = summary_from_row(r)?;
+                let letter_sent_at: Option<String> = r.get(11)?;
                 let since = date_of(&intake.status_changed_at).unwrap_or(today);
-                let waiting_days = (today - since).num_days();
+                let letter_due = policy.letter_due(since);
+                let overdue = today >= letter_due;
                 ready_for_pickup.push(ReadyForPickup {
-                    overdue: waiting_days > UNCOLLECTED_DAYS,
-                    waiting_days,
+                    overdue,
+                    waiting_days: (today - since).num_days(),
+                    letter_due,
+                    action: match (&letter_sent_at, overdue) {
+                        (Some(_), _) => PickupAction::MayDispose,
+                        (None, true) => PickupAction::SendLetter,
+                        (None, false) => PickupAction::Wait,
+                    },
+                    letter_sent_at,
                     intake,
                 });
             }

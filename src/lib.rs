@@ -17,6 +17,7 @@ pub mod export;
 pub mod import;
 pub mod intake;
 pub mod keyfile;
+pub mod privacy;
 pub mod schema;
 pub mod search;
 pub mod secret;
@@ -36,7 +37,7 @@ pub use document::{DocumentKind, IssuedDocument, Paper};
 pub use error::{Error, Result};
 pub use intake::{
     AccessArrangement, CopyInput, DataCopy, Destruction, DestructionMethod, DeviceType, DinClass, Intake,
-    IntakeInput, IntakeSummary, MediaType, SanitizationCategory, ServiceKind, Status, Today,
+    IntakeInput, IntakeSummary, MediaType, PickupAction, SanitizationCategory, ServiceKind, Status, Today,
 };
 pub use keyfile::KdfParams;
 pub use secret::{Passphrase, RecoveryKey};

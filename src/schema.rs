@@ -31,6 +31,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 5,
         sql: include_str!("schema/0005_truthful_records.sql"),
     },
+    Migration {
+        version: 6,
+        sql: include_str!("schema/0006_lifecycle.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

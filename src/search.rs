@@ -192,7 +192,8 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Custom
     let terms = terms(query);
     if terms.is_empty() {
         let mut stmt = conn.prepare_cached(
-            "SELECT id, name, mobile, email, postcode, city, kind FROM customer ORDER BY search_key DESC LIMIT ?1",
+            "SELECT id, name, mobile, email, postcode, city, kind FROM customer WHERE erase_on IS NULL
+             ORDER BY search_key DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], summary_from_row)?;
         return rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from);

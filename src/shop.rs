@@ -91,6 +91,13 @@ pub struct Settings {
     /// Days a device for destruction is held so the customer can change their mind (14–28).
     pub destruction_holding_days: i64,
     pub auto_lock_minutes: i64,
+    /// Months without activity before an ended customer relation is anonymised (36–60).
+    #[serde(default = "default_anonymise_after_months")]
+    pub anonymise_after_months: i64,
+}
+
+fn default_anonymise_after_months() -> i64 {
+    36
 }
 
 impl Default for Settings {
@@ -99,12 +106,13 @@ impl Default for Settings {
             copy_retention_days: 14,
             destruction_holding_days: 14,
             auto_lock_minutes: 10,
+            anonymise_after_months: default_anonymise_after_months(),
         }
     }
 }
 
 impl Settings {
-    pub const RETENTION_DAYS: std::ops::RangeInclusive<i64> = 14..=28;
+    pub const RETENTION_DAYS: std::ops::RangeInclusive<i64> = crate::privacy::policy::COPY_RETENTION_DAYS;
     pub const AUTO_LOCK_MINUTES: std::ops::RangeInclusive<i64> = 1..=240;
 
     fn validate(&self) -> Result<()> {
@@ -123,6 +131,11 @@ impl Settings {
                 "auto_lock_minutes",
                 self.auto_lock_minutes,
                 Self::AUTO_LOCK_MINUTES,
+            ),
+            (
+                "anonymise_after_months",
+                self.anonymise_after_months,
+                crate::privacy::policy::ANONYMISE_AFTER_MONTHS,
             ),
         ] {
             if !range.contains(&value) {
@@ -250,8 +263,8 @@ pub(crate) fn insert_setup(conn: &mut Connection, setup: &Setup, now: DateTime<U
     tx.execute(
         "INSERT INTO shop(id, name, org_number, street, postcode, city, phone, email, jurisdiction,
              language, copy_retention_days, destruction_holding_days, auto_lock_minutes, created_at,
-             foretaksregisteret)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             foretaksregisteret, anonymise_after_months)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             shop.name,
             shop.org_number,
@@ -267,6 +280,7 @@ pub(crate) fn insert_setup(conn: &mut Connection, setup: &Setup, now: DateTime<U
             s.auto_lock_minutes,
             now.to_rfc3339(),
             shop.foretaksregisteret,
+            s.anonymise_after_months,
         ],
     )?;
     let mut first = None;
@@ -311,7 +325,8 @@ pub(crate) fn ensure_active_staff(conn: &Connection, id: i64) -> Result<()> {
 pub(crate) fn read_shop(conn: &Connection) -> Result<(ShopProfile, Settings)> {
     conn.query_row(
         "SELECT name, org_number, street, postcode, city, phone, email, jurisdiction, language,
-                copy_retention_days, destruction_holding_days, auto_lock_minutes, foretaksregisteret
+                copy_retention_days, destruction_holding_days, auto_lock_minutes, foretaksregisteret,
+                anonymise_after_months
          FROM shop WHERE id = 1",
         [],
         |r| {
@@ -334,6 +349,7 @@ pub(crate) fn read_shop(conn: &Connection) -> Result<(ShopProfile, Settings)> {
                     copy_retention_days: r.get(9)?,
                     destruction_holding_days: r.get(10)?,
                     auto_lock_minutes: r.get(11)?,
+                    anonymise_after_months: r.get(13)?,
                 },
             ))
         },
@@ -377,11 +393,12 @@ impl Vault {
         settings.validate()?;
         self.conn()?.execute(
             "UPDATE shop SET copy_retention_days = ?1, destruction_holding_days = ?2,
-                 auto_lock_minutes = ?3 WHERE id = 1",
+                 auto_lock_minutes = ?3, anonymise_after_months = ?4 WHERE id = 1",
             params![
                 settings.copy_retention_days,
                 settings.destruction_holding_days,
-                settings.auto_lock_minutes
+                settings.auto_lock_minutes,
+                settings.anonymise_after_months
             ],
         )?;
         self.set_idle_limit(settings.auto_lock_minutes);

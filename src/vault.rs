@@ -1,7 +1,7 @@
 //! The vault: one SQLCipher database and its key file in a data directory the caller names.
 
 use crate::audit::Action;
-use crate::clock::{Clock, IdleTimer, SystemClock};
+use crate::clock::{Clock, IdleTimer};
 use crate::db::{open_database, set_journal_mode, Db};
 use crate::error::{Error, Result};
 use crate::keyfile::{KdfParams, KeyFile};
@@ -102,6 +102,43 @@ impl Vault {
         Ok((vault, recovery))
     }
 
+    /// A vault whose database is NOT encrypted, so a test can scan the file's bytes for values
+    /// that erasure must have removed. Tests only: no shell calls it, and it never auto-locks
+    /// (it could not be unlocked again: its key file is not written).
+    #[doc(hidden)]
+    pub fn create_unencrypted_for_tests(dir: &Path, setup: &Setup, clock: Arc<dyn Clock>) -> Result<Vault> {
+        setup.validate()?;
+        if Vault::exists(dir) {
+            return Err(Error::VaultExists(dir.display().to_string()));
+        }
+        vault_files::create_private_dir(dir)?;
+        let key = DataKey::random();
+        let (keys, _) = KeyFile::create(
+            KdfParams::MINIMUM,
+            &Passphrase::new("unencrypted test vault"),
+            &key,
+        )?;
+        let mut conn = rusqlite::Connection::open(dir.join(DATABASE_FILE))?;
+        crate::db::configure(&conn)?;
+        let now = clock.now();
+        crate::schema::migrate(&mut conn, crate::schema::MIGRATIONS)?;
+        let first_staff = crate::shop::insert_setup(&mut conn, setup, now)?;
+        crate::certificate::ensure_shop_key(&conn, now)?;
+        // Written so the log anchor has its file, as in a real vault.
+        keys.write_atomic(&dir.join(KEY_FILE))?;
+        Ok(Vault {
+            dir: dir.to_path_buf(),
+            keys,
+            clock,
+            open: Some(Unlocked {
+                conn: Db::new(conn, key, dir, None),
+                actor: Some(first_staff),
+                idle: IdleTimer::new(now, Duration::days(365 * 100)),
+                lock: OpenLock::acquire(dir)?,
+            }),
+        })
+    }
+
     /// [`Vault::create`] with the system clock and a KDF cost calibrated to about half a second
     /// on this computer: what shells call.
     pub fn create_with_default_kdf(
@@ -110,7 +147,7 @@ impl Vault {
         passphrase: &Passphrase,
     ) -> Result<(Vault, RecoveryKey)> {
         let kdf = KdfParams::calibrate(std::time::Duration::from_millis(500));
-        Self::create(dir, setup, passphrase, kdf, Arc::new(SystemClock))
+        Self::create(dir, setup, passphrase, kdf, crate::clock::shell_clock())
     }
 
     /// Opens a vault locked: only the key file is read.
@@ -129,7 +166,7 @@ impl Vault {
 
     /// Opens with the system clock; what shells call.
     pub fn open_default(dir: &Path) -> Result<Vault> {
-        Self::open(dir, Arc::new(SystemClock))
+        Self::open(dir, crate::clock::shell_clock())
     }
 
     pub fn dir(&self) -> &Path {
@@ -333,6 +370,13 @@ impl Vault {
 
     pub(crate) fn conn(&mut self) -> Result<&mut Db> {
         Ok(&mut self.session()?.conn)
+    }
+
+    /// The connection for work nobody at the counter did (the retention sweep): an expired
+    /// idle period still locks first, but the work does not keep the vault open.
+    pub(crate) fn background_conn(&mut self) -> Result<&mut Db> {
+        self.lock_if_idle();
+        Ok(&mut self.open.as_mut().ok_or(Error::Locked)?.conn)
     }
 
     /// The staff member at the counter; their id goes into the log, receipts and certificates.

@@ -98,6 +98,10 @@ pub enum Checked {
     Pdf,
     /// A PDF alone: signed by the key it carries; drawn values agree. No register.
     EmbeddedKey,
+    /// Number + code for a certificate whose customer was erased: the code is the register's
+    /// signature, but the register now holds the content with the customer replaced by the
+    /// erasure reference, which the signature (over the original) cannot cover.
+    Pseudonymised,
 }
 
 /// The answer to "is this certificate genuine?".
@@ -138,6 +142,7 @@ impl Verification {
                     Checked::Register => "verify.registered",
                     Checked::Pdf => "verify.valid",
                     Checked::EmbeddedKey => "verify.embedded_key",
+                    Checked::Pseudonymised => "verify.pseudonymised",
                 };
                 tf(
                     l,
@@ -335,14 +340,14 @@ impl Vault {
     /// answer carries the register's content: the paper is not seen, so the reader compares it.
     pub fn verify_certificate(&mut self, number: &str, code: &str) -> Result<Verification> {
         let conn = self.conn()?;
-        let row: Option<(String, String, i64)> = conn
+        let row: Option<(String, String, i64, Option<String>)> = conn
             .query_row(
-                "SELECT content, signature, key_id FROM certificate WHERE number = ?1",
+                "SELECT content, signature, key_id, original_sha256 FROM certificate WHERE number = ?1",
                 [number.trim().to_uppercase()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        let Some((content, stored_sig, key_id)) = row else {
+        let Some((content, stored_sig, key_id, original)) = row else {
             return Ok(Verification::NotValid(Invalid::UnknownNumber));
         };
         let stored = BASE32_NOPAD
@@ -350,6 +355,14 @@ impl Vault {
             .map_err(|_| Error::Damaged(format!("certificate {number} has an unreadable signature")))?;
         if parse_code(code).as_deref() != Some(stored.as_slice()) {
             return Ok(Verification::NotValid(Invalid::CodeMismatch));
+        }
+        if original.is_some() {
+            // The customer was erased (see `privacy::erasure`): the signature covers the original,
+            // which only the customer's PDF still carries.
+            let Ok(c) = serde_json::from_str::<CertificateContent>(&content) else {
+                return Ok(Verification::NotValid(Invalid::ContentChanged));
+            };
+            return described(c, Checked::Pseudonymised);
         }
         let keys = public_keys(conn)?;
         let Some((_, _, key)) = keys.iter().find(|(id, _, _)| *id == key_id) else {
@@ -410,20 +423,23 @@ impl Vault {
         if !pdf.printed {
             return Ok(Verification::NotValid(Invalid::PrintedContentChanged));
         }
-        let registered: Option<String> = conn
+        let registered: Option<(String, Option<String>)> = conn
             .query_row(
-                "SELECT content FROM certificate WHERE number = ?1",
+                "SELECT content, original_sha256 FROM certificate WHERE number = ?1",
                 [&pdf.content.number],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
+        let same = |(register, original): &(String, Option<String>)| match original {
+            // Pseudonymised at erasure: the register keeps the signed original's hash.
+            Some(sha) => *sha == document::sha256_hex(&pdf.content_bytes),
+            None => register.as_bytes() == pdf.content_bytes.as_slice(),
+        };
         match registered {
             None => Ok(Verification::NotValid(Invalid::NotInRegister {
                 number: pdf.content.number.clone(),
             })),
-            Some(r) if r.as_bytes() != pdf.content_bytes.as_slice() => {
-                Ok(Verification::NotValid(Invalid::RegisterMismatch))
-            }
+            Some(r) if !same(&r) => Ok(Verification::NotValid(Invalid::RegisterMismatch)),
             Some(_) => Ok(verdict),
         }
     }
@@ -445,6 +461,11 @@ fn check_signature(
     let Ok(c) = serde_json::from_slice::<CertificateContent>(content) else {
         return Ok(Verification::NotValid(Invalid::ContentChanged));
     };
+    described(c, checked)
+}
+
+/// A valid verdict describing `c`.
+fn described(c: CertificateContent, checked: Checked) -> Result<Verification> {
     // The date as printed: issue times are stored with the shop's local offset.
     let issued_on = DateTime::parse_from_rfc3339(&c.issued_at)
         .map(|t| t.date_naive())

@@ -2,6 +2,7 @@
 //! technical owner runs by hand or from a scheduler. Each command parses its flags, calls the
 //! core, and prints; no business rule lives here.
 
+mod lifecycle;
 mod output;
 
 use clap::{Args, Parser, Subcommand};
@@ -16,7 +17,6 @@ use skranke::{CertificatePdf, Verification};
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// The app's identifier in src-tauri/tauri.conf.json: Tauri keeps its data in
@@ -109,6 +109,15 @@ enum Command {
     /// on this computer. Each needs the current passphrase (first line with --passphrase-stdin).
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Apply the retention policy now (erase ended quarantines, anonymise ended relations,
+    /// delete restricted records past their period) and list what needs a person.
+    Sweep(lifecycle::SweepArgs),
+    /// Information-letter consent and objections.
+    #[command(subcommand)]
+    Consent(lifecycle::ConsentCommand),
+    /// Records kept for the accounts after erasure.
+    #[command(subcommand)]
+    Restricted(lifecycle::RestrictedCommand),
 }
 
 #[derive(Subcommand)]
@@ -146,6 +155,12 @@ enum DocumentCommand {
     Certificate {
         #[arg(required = true)]
         intakes: Vec<String>,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
+    /// The erasure confirmation (PDF) for an erasure reference, e.g. E-2026-0001.
+    Deletion {
+        reference: String,
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
@@ -242,6 +257,17 @@ enum CustomerCommand {
     },
     /// A customer's details and intakes (the view is logged).
     Show { id: i64 },
+    /// Erase a customer (GDPR Art. 17): 30 days in quarantine, then the sweep erases.
+    Erase {
+        id: i64,
+        /// Confirm the erasure.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Take a customer out of quarantine before the sweep erases them.
+    Restore { id: i64 },
+    /// Customers waiting in quarantine, with the day each is erased.
+    ToBeErased,
 }
 
 #[derive(Args)]
@@ -297,6 +323,17 @@ enum IntakeCommand {
     Status { intake: String, status: Option<String> },
     /// Record the destruction of a device held for destruction (not before its earliest date).
     Destroy(DestroyArgs),
+    /// Correct an open intake's fields (GDPR Art. 16); the log names the fields, not values.
+    Edit(lifecycle::EditArgs),
+    /// Record the registered letter about a device uncollected for three months.
+    Letter { intake: String },
+    /// Mark an uncollected device disposed of (only after the letter).
+    Dispose {
+        intake: String,
+        /// How its storage media were wiped or destroyed, or "no storage media".
+        #[arg(long)]
+        media: String,
+    },
 }
 
 /// What a destruction certificate states about the device (NIST SP 800-88, DIN 66399).
@@ -416,7 +453,7 @@ struct ImportArgs {
 }
 
 /// Everything a command can fail with: the core's errors and the CLI's own few.
-enum Failure {
+pub(crate) enum Failure {
     Core(Error),
     /// Invalid input caught before the core (an unknown vocabulary word, a bad date).
     Usage(String),
@@ -434,7 +471,7 @@ impl From<Error> for Failure {
     }
 }
 
-type Outcome = Result<(), Failure>;
+pub(crate) type Outcome = Result<(), Failure>;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -540,6 +577,11 @@ fn run(cli: &Cli, out: &Out, words: &Words) -> Outcome {
         Command::Document(c) => with_vault(cli, &dir, |v| document(v, c, out)),
         Command::Key(c) => key_command(cli, &dir, c, out),
         Command::Certificate(CertificateCommand::Verify(args)) => verify_certificate(cli, &dir, args, out),
+        Command::Sweep(args) => with_vault(cli, &dir, |v| lifecycle::sweep(v, args, out)),
+        Command::Consent(c) => with_vault(cli, &dir, |v| lifecycle::consent(v, c, out)),
+        Command::Restricted(lifecycle::RestrictedCommand::List) => {
+            with_vault(cli, &dir, |v| lifecycle::restricted(v, out))
+        }
     }
 }
 
@@ -675,7 +717,12 @@ fn language_of(country: Country) -> Language {
 }
 
 /// Parses one word of a closed vocabulary, naming the allowed words when it is not one.
-fn vocabulary<T: Copy>(what: &str, s: &str, all: &[T], name: fn(T) -> &'static str) -> Result<T, Failure> {
+pub(crate) fn vocabulary<T: Copy>(
+    what: &str,
+    s: &str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> Result<T, Failure> {
     all.iter().copied().find(|v| name(*v) == s.trim()).ok_or_else(|| {
         let allowed: Vec<&str> = all.iter().map(|v| name(*v)).collect();
         Failure::Usage(format!("{what} must be one of {}, not {s:?}", allowed.join(", ")))
@@ -720,7 +767,7 @@ fn init(cli: &Cli, dir: &Path, args: &InitArgs, out: &Out) -> Outcome {
     } else {
         KdfParams::calibrate(UNLOCK_TARGET)
     };
-    let (mut vault, recovery) = Vault::create(dir, &setup, &passphrase, kdf, Arc::new(skranke::SystemClock))?;
+    let (mut vault, recovery) = Vault::create(dir, &setup, &passphrase, kdf, skranke::clock::shell_clock())?;
     let id = vault.vault_id().to_owned();
     vault.lock();
     out.init(dir, &id, recovery.expose_display());
@@ -789,6 +836,9 @@ fn customer(vault: &mut Vault, command: &CustomerCommand, out: &Out) -> Outcome 
             out.customer(&customer, &intakes);
             Ok(())
         }
+        CustomerCommand::Erase { id, yes } => lifecycle::erase(vault, *id, *yes, out),
+        CustomerCommand::Restore { id } => lifecycle::restore(vault, *id, out),
+        CustomerCommand::ToBeErased => lifecycle::to_be_erased(vault, out),
     }
 }
 
@@ -842,7 +892,7 @@ fn medium(text: &str) -> Result<StorageMediumInput, Failure> {
 }
 
 /// An intake named by id ("12") or number ("2026-0001").
-fn find_intake(vault: &mut Vault, which: &str) -> Result<skranke::Intake, Failure> {
+pub(crate) fn find_intake(vault: &mut Vault, which: &str) -> Result<skranke::Intake, Failure> {
     Ok(match which.trim().parse::<i64>() {
         Ok(id) => vault.intake(id)?,
         Err(_) => vault.intake_by_number(which)?,
@@ -939,6 +989,9 @@ fn intake(vault: &mut Vault, command: &IntakeCommand, out: &Out) -> Outcome {
             out.intake(&destroyed);
             Ok(())
         }
+        IntakeCommand::Edit(a) => lifecycle::edit(vault, a, out),
+        IntakeCommand::Letter { intake } => lifecycle::letter(vault, intake, out),
+        IntakeCommand::Dispose { intake, media } => lifecycle::dispose(vault, intake, media, out),
     }
 }
 
@@ -997,7 +1050,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
 }
 
 /// Writes a document where `--out` says; the folder must exist (no surprises in scripts).
-fn write_file(path: &Path, bytes: &[u8]) -> Outcome {
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Outcome {
     std::fs::write(path, bytes).map_err(|e| {
         Failure::Core(Error::Io(std::io::Error::new(
             e.kind(),
@@ -1043,6 +1096,9 @@ fn document(vault: &mut Vault, command: &DocumentCommand, out: &Out) -> Outcome 
                     "key_fingerprint": certificate.key_fingerprint,
                 })),
             );
+        }
+        DocumentCommand::Deletion { reference, out: path } => {
+            lifecycle::erasure_confirmation(vault, reference, path, out)?;
         }
         DocumentCommand::AccessReport { customer, out: path } => {
             let pdf = vault.access_report_pdf(*customer)?;

@@ -438,6 +438,17 @@ impl Out {
         }
     }
 
+    /// A value for scripts (`--json`), or the lines a person reads.
+    pub fn report(&self, value: &impl Serialize, lines: &[String]) {
+        if self.json {
+            self.print_json(value);
+        } else {
+            for line in lines {
+                println!("{line}");
+            }
+        }
+    }
+
     /// The verdict, then what the certificate states (label: value) for the reader to compare.
     pub fn verification(&self, verdict: &skranke::Verification, message: &str, details: &[(String, String)]) {
         if self.json {

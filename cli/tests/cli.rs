@@ -17,10 +17,16 @@ fn fixture(name: &str) -> PathBuf {
 /// Runs the binary with `stdin` as its standard input. No terminal and no credential store:
 /// the D-Bus address points nowhere, so "remember on this computer" fails fast.
 fn run(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    run_env(dir, args, stdin, &[])
+}
+
+/// [`run`] with extra environment, e.g. `SKRANKE_FAKE_NOW` (honoured by debug builds).
+fn run_env(dir: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_skranke-cli"))
         .arg("--data-dir")
         .arg(dir)
         .args(args)
+        .envs(env.iter().copied())
         .env(
             "DBUS_SESSION_BUS_ADDRESS",
             "unix:path=/nonexistent/skranke-test-bus",
@@ -300,8 +306,8 @@ fn intake_add_show_and_status() {
     );
     assert_eq!(
         moved["allowed_next"],
-        serde_json::json!(["ready", "cancelled"]),
-        "next steps are listed"
+        serde_json::json!(["ready", "declined", "cancelled"]),
+        "next steps are listed (declining the quote ends the intake too)"
     );
 
     let illegal = cli(dir.path(), &["intake", "status", &number, "destroyed"]);
@@ -994,5 +1000,103 @@ fn version_names_the_release_and_the_build() {
     assert!(
         text.contains(&format!("{} (build ", env!("CARGO_PKG_VERSION"))),
         "the CLI's version is the workspace's: {text}"
+    );
+}
+
+/// Runs with the correct passphrase at the time `now` (RFC 3339).
+fn cli_at(dir: &Path, now: &str, args: &[&str]) -> Output {
+    let mut all = vec!["--passphrase-stdin"];
+    all.extend_from_slice(args);
+    run_env(dir, &all, &format!("{PASS}\n"), &[("SKRANKE_FAKE_NOW", now)])
+}
+
+#[test]
+fn erase_waits_in_quarantine_and_the_sweep_erases_after_30_days() {
+    let dir = vault();
+    let id = add_kari(dir.path()).to_string();
+    let o = cli(dir.path(), &["customer", "erase", &id]);
+    assert_eq!(code(&o), 5, "erasure needs --yes; stderr: {}", stderr(&o));
+    let erasure = ok_json(&cli(dir.path(), &["--json", "customer", "erase", &id, "--yes"]));
+    let reference = erasure["reference"].as_str().expect("a reference").to_string();
+    let found = ok_json(&cli(dir.path(), &["--json", "customer", "find", "Nordmann"]));
+    assert_eq!(
+        found.as_array().map(Vec::len),
+        Some(0),
+        "hidden from search at once: {found}"
+    );
+    let waiting = stdout(&cli(dir.path(), &["customer", "to-be-erased"]));
+    assert!(waiting.contains(&reference), "listed to be erased: {waiting}");
+
+    let soon = (chrono::Utc::now() + chrono::Duration::days(29)).to_rfc3339();
+    let dry = ok_json(&cli_at(dir.path(), &soon, &["--json", "sweep", "--dry-run"]));
+    assert_eq!(
+        dry["sweep"]["erased"],
+        serde_json::json!([]),
+        "day 29: still in quarantine"
+    );
+    let later = (chrono::Utc::now() + chrono::Duration::days(31)).to_rfc3339();
+    let dry = ok_json(&cli_at(dir.path(), &later, &["--json", "sweep", "--dry-run"]));
+    assert_eq!(
+        dry["sweep"]["erased"],
+        serde_json::json!([reference]),
+        "a dry run names it"
+    );
+    let o = cli_at(dir.path(), &later, &["sweep"]);
+    assert_eq!(code(&o), 0, "the sweep runs; stderr: {}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains(&format!("Erased (quarantine ended): {reference}"))
+            && text.contains("Done by policy")
+            && text.contains("erased erasure:"),
+        "the sweep says what it erased and lists it as done by policy: {text}"
+    );
+    let o = cli(dir.path(), &["customer", "show", &id]);
+    assert_eq!(code(&o), 6, "the customer is gone: {}", stderr(&o));
+    let pdf = dir.path().join("deletion.pdf");
+    let o = cli(
+        dir.path(),
+        &["document", "deletion", &reference, "--out", pdf.to_str().unwrap()],
+    );
+    assert_eq!(
+        code(&o),
+        0,
+        "the erasure confirmation is printed; stderr: {}",
+        stderr(&o)
+    );
+    assert!(
+        std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"),
+        "the confirmation is a PDF"
+    );
+}
+
+#[test]
+fn consent_list_is_written_as_csv() {
+    let dir = vault();
+    let o = cli(
+        dir.path(),
+        &[
+            "customer",
+            "add",
+            "--name",
+            "Ola Nordmann",
+            "--mobile",
+            "913 45 678",
+            "--email",
+            "ola.nordmann@example.com",
+            "--newsletter",
+            "--consent-channel",
+            "counter",
+            "--adult-confirmed",
+        ],
+    );
+    assert_eq!(code(&o), 0, "customer added; stderr: {}", stderr(&o));
+    add_kari(dir.path());
+    let file = dir.path().join("letters.csv");
+    let o = cli(dir.path(), &["consent", "list", "--out", file.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "the list is written; stderr: {}", stderr(&o));
+    let csv = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        csv.contains("ola.nordmann@example.com") && !csv.contains("kari.nordmann@example.com"),
+        "only the customer who consented is on the list: {csv}"
     );
 }

@@ -4,20 +4,18 @@ use super::i18n::{t, tf};
 use super::layout::{Layout, Paper};
 use super::profile::JurisdictionProfile;
 use super::{
-    date, datetime, footer_line, join_nonempty, local_date, log_issued, meta, opt_datetime, shop_header,
-    vocab, DocumentKind,
+    date, datetime, footer_line, join_nonempty, log_issued, meta, opt_datetime, shop_header, vocab,
+    DocumentKind,
 };
 use crate::audit::Action;
 use crate::customer::{Customer, CustomerKind};
 use crate::error::Result;
-use crate::intake::{self, Intake, Status};
+use crate::intake::{self, Intake};
+use crate::privacy::dates::{person_dates, PersonDates};
 use crate::shop::Language;
 use crate::vault::Vault;
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
-
-/// Shop policy (domain.md): a customer relation that has ended is anonymised after 3 years.
-const INACTIVE_CUSTOMER_MONTHS: u32 = 36;
 
 /// One log line about the customer: sequence, time, action, record, staff name.
 pub(crate) type EventLine = (i64, String, String, Option<String>, Option<String>);
@@ -86,15 +84,11 @@ fn intakes_of(conn: &Connection, customer_id: i64) -> Result<Vec<Intake>> {
     Ok(intakes)
 }
 
-fn add_months(d: NaiveDate, months: u32) -> NaiveDate {
-    d.checked_add_months(Months::new(months))
-        .unwrap_or(NaiveDate::MAX)
-}
-
 pub(crate) fn render(
     ctx: &super::ShopContext,
     h: &Holdings,
     prepared_by: &str,
+    dates: &PersonDates,
     today: NaiveDate,
     now: DateTime<Utc>,
     log_head: &str,
@@ -475,33 +469,13 @@ pub(crate) fn render(
         &[("collector", &collector)],
     ));
 
-    // 10. Retention with this person's dates.
+    // 10. Retention with this person's dates: the dates the sweep and Today act on.
     l.heading(t(lang, "access.retention"));
-    let last_activity = h
-        .intakes
-        .iter()
-        .filter_map(|i| local_date(&i.status_changed_at))
-        .chain(local_date(&c.updated_at))
-        .max()
-        .unwrap_or(today);
-    let profile_until = add_months(last_activity, INACTIVE_CUSTOMER_MONTHS);
-    let order_slip_until = h
-        .intakes
-        .iter()
-        .filter_map(|i| local_date(&i.received_at))
-        .max()
-        .map(|d| profile.secondary.keep_until(d));
-    let open_copies: Vec<NaiveDate> = copies
-        .iter()
-        .filter(|(_, c)| c.deleted_at.is_none())
-        .filter_map(|(_, c)| c.delete_due)
-        .collect();
-    let held: Vec<NaiveDate> = h
-        .intakes
-        .iter()
-        .filter(|i| i.status == Status::HeldForDestruction)
-        .filter_map(|i| i.destruction.as_ref().map(|d| d.earliest))
-        .collect();
+    let policy = &ctx.policy;
+    let profile_until = dates.profile_kept_until;
+    let order_slip_until = dates.order_slips_kept_until;
+    let open_copies = &dates.copies_due;
+    let held = &dates.destruction_earliest;
     let date_list = |dates: &[NaiveDate]| {
         dates
             .iter()
@@ -522,7 +496,7 @@ pub(crate) fn render(
         tf(
             lang,
             "access.retention.profile_rule",
-            &[("years", &years(INACTIVE_CUSTOMER_MONTHS))],
+            &[("years", &years(policy.anonymise_after_months))],
         ),
         tf(
             lang,
@@ -536,7 +510,7 @@ pub(crate) fn render(
             lang,
             &format!("access.retention.intakes_rule.{}", profile.jurisdiction.as_str()),
             &[
-                ("years", &years(profile.secondary.months_after_year_end)),
+                ("years", &years(policy.accounting_secondary_months)),
                 ("act", act),
             ],
         ),
@@ -554,7 +528,7 @@ pub(crate) fn render(
         if open_copies.is_empty() {
             t(lang, "access.retention.nothing").to_string()
         } else {
-            date_list(&open_copies)
+            date_list(open_copies)
         },
     ]);
     retention.push(vec![
@@ -567,7 +541,7 @@ pub(crate) fn render(
         if held.is_empty() {
             t(lang, "access.retention.nothing").to_string()
         } else {
-            date_list(&held)
+            date_list(held)
         },
     ]);
     retention.push(vec![
@@ -638,7 +612,8 @@ impl Vault {
         let holdings = gather(&tx, customer_id)?;
         let ctx = super::shop_context(&tx)?;
         let prepared_by = super::staff_line(&tx, actor)?;
-        let pdf = render(&ctx, &holdings, &prepared_by, clock.today(), now, &log_head)?;
+        let dates = person_dates(&tx, customer_id, clock.today())?;
+        let pdf = render(&ctx, &holdings, &prepared_by, &dates, clock.today(), now, &log_head)?;
         log_issued(
             &tx,
             now,
@@ -661,7 +636,7 @@ mod tests {
     use crate::destruction::DestructionInput;
     use crate::intake::{
         AccessArrangement, CopyInput, DestructionMethod, DeviceType, DinClass, IntakeInput,
-        SanitizationCategory, ServiceKind,
+        SanitizationCategory, ServiceKind, Status,
     };
     use crate::{KdfParams, ManualClock, Passphrase};
     use std::sync::Arc;

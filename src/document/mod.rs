@@ -7,6 +7,7 @@
 
 pub mod access_report;
 pub mod certificate;
+pub mod erasure;
 pub mod font;
 pub mod i18n;
 pub mod layout;
@@ -41,6 +42,8 @@ pub enum DocumentKind {
     Certificate,
     BatchCertificate,
     DeletionConfirmation,
+    /// What was erased and what stays restricted, for the person who asked (GDPR Art. 17).
+    ErasureConfirmation,
     AccessReport,
     ExportJson,
     ExportCsv,
@@ -54,6 +57,7 @@ impl DocumentKind {
             DocumentKind::Certificate => "certificate",
             DocumentKind::BatchCertificate => "batch_certificate",
             DocumentKind::DeletionConfirmation => "deletion_confirmation",
+            DocumentKind::ErasureConfirmation => "erasure_confirmation",
             DocumentKind::AccessReport => "access_report",
             DocumentKind::ExportJson => "export_json",
             DocumentKind::ExportCsv => "export_csv",
@@ -125,20 +129,20 @@ pub(crate) struct ShopContext {
     pub copy_retention_days: i64,
     pub destruction_holding_days: i64,
     pub debt_collector: String,
+    /// Every retention period a document prints comes from here (the sweep reads the same).
+    pub policy: crate::privacy::Policy,
 }
 
 pub(crate) fn shop_context(conn: &Connection) -> Result<ShopContext> {
-    let (copy_retention_days, destruction_holding_days, debt_collector): (i64, i64, String) = conn
-        .query_row(
-            "SELECT copy_retention_days, destruction_holding_days, debt_collector FROM shop WHERE id = 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
+    let debt_collector: String =
+        conn.query_row("SELECT debt_collector FROM shop WHERE id = 1", [], |r| r.get(0))?;
+    let policy = crate::privacy::Policy::read(conn)?;
     Ok(ShopContext {
         shop: read_shop_profile(conn)?,
-        copy_retention_days,
-        destruction_holding_days,
+        copy_retention_days: policy.copy_retention_days,
+        destruction_holding_days: policy.destruction_holding_days,
         debt_collector,
+        policy,
     })
 }
 

@@ -14,11 +14,6 @@ use crate::shop::Language;
 use crate::vault::Vault;
 use chrono::{DateTime, Duration, Utc};
 
-/// Months before an uncollected device may be sold: in Norway after the work is done and payment
-/// due (håndverkertjenesteloven § 47), in Sweden after a written notice to collect it
-/// (lag (1985:982) om näringsidkares rätt att sälja saker som inte har hämtats, 3 §).
-const UNCOLLECTED_MONTHS: &str = "3";
-
 pub(crate) fn render(
     ctx: &super::ShopContext,
     intake: &Intake,
@@ -131,7 +126,8 @@ pub(crate) fn render(
     terms.push(tf(
         lang,
         &format!("receipt.pickup.{}", shop.jurisdiction.as_str()),
-        &[("months", UNCOLLECTED_MONTHS)],
+        // The same three months after which Today asks for the registered letter.
+        &[("months", &crate::privacy::policy::UNCOLLECTED_MONTHS.to_string())],
     ));
     terms.push(tf(lang, "receipt.privacy", &[("shop", &shop.name)]));
     for term in &terms {

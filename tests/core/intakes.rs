@@ -8,7 +8,7 @@ use skranke::{
     IntakeInput, SanitizationCategory, ServiceKind, Status,
 };
 
-fn laptop(customer_id: i64, service: ServiceKind) -> IntakeInput {
+pub fn laptop(customer_id: i64, service: ServiceKind) -> IntakeInput {
     IntakeInput {
         customer_id,
         device_type: DeviceType::Laptop,

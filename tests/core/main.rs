@@ -13,6 +13,7 @@ mod hardening;
 mod import;
 mod intakes;
 mod keys;
+mod lifecycle;
 mod pdfa;
 mod revocation;
 mod search;

@@ -37,7 +37,7 @@ fn held(vault: &mut Vault, clock: &skranke::ManualClock, device: DeviceType) -> 
     vault.intake(intake.id).unwrap()
 }
 
-fn shredded() -> DestructionInput {
+pub(crate) fn shredded() -> DestructionInput {
     DestructionInput {
         category: SanitizationCategory::Destroy,
         method: DestructionMethod::Shred,

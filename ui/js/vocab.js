@@ -4,7 +4,7 @@
 export const DEVICE_TYPES = ['laptop', 'desktop', 'phone', 'tablet', 'hdd', 'ssd', 'usb_or_memory_card', 'optical_disc', 'paper', 'other'];
 export const SERVICES = ['repair', 'data_recovery', 'backup_copy', 'destruction', 'other'];
 export const ACCESS = ['none_needed', 'customer_at_pickup', 'given_verbally_not_recorded'];
-export const STATUSES = ['received', 'in_progress', 'ready', 'handed_over', 'held_for_destruction', 'destroyed', 'cancelled'];
+export const STATUSES = ['received', 'in_progress', 'ready', 'handed_over', 'held_for_destruction', 'destroyed', 'cancelled', 'declined', 'disposed'];
 export const CATEGORIES = ['clear', 'purge', 'destroy'];
 export const METHODS = ['shred', 'disintegrate', 'drill_crush', 'degauss', 'overwrite', 'block_erase', 'crypto_erase'];
 export const DIN_CLASSES = ['H', 'E', 'O', 'P', 'T', 'F'];
@@ -28,6 +28,8 @@ export const STATUS_TONE = {
   held_for_destruction: 'warn',
   destroyed: 'neutral',
   cancelled: 'neutral',
+  declined: 'neutral',
+  disposed: 'neutral',
 };
 
 /** Audit log actions, as the core names them. */
@@ -36,5 +38,6 @@ export const ACTIONS = [
   'shop_updated', 'settings_updated', 'staff_added', 'staff_updated', 'searched', 'customer_created', 'customer_viewed',
   'customer_updated', 'customer_deleted', 'consent_given', 'consent_withdrawn', 'intake_created', 'intake_viewed',
   'intake_updated', 'status_changed', 'copy_created', 'copy_deleted', 'device_destroyed', 'document_issued',
-  'exported', 'printed', 'print_copy_not_deleted', 'erased',
+  'exported', 'printed', 'print_copy_not_deleted', 'erased', 'erasure_requested', 'erasure_withdrawn', 'anonymised', 'restricted_viewed',
+  'restricted_deleted', 'letter_sent', 'device_disposed', 'marketing_objection',
 ];

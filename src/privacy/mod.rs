@@ -1,0 +1,18 @@
+//! The privacy lifecycle: one table of retention rules ([`policy`]), erasure with quarantine
+//! and restriction ([`erasure`]), the sweep that applies the rules by itself ([`sweep`]),
+//! the uncollected-device procedure, correcting intakes, and consent to letters.
+
+pub mod consent;
+pub mod dates;
+pub mod erasure;
+pub mod policy;
+pub mod rectification;
+pub mod sweep;
+pub mod uncollected;
+
+pub use consent::Recipient;
+pub use dates::PersonDates;
+pub use erasure::{Erasure, ErasureReason, Quarantined, RestrictedRecord};
+pub use policy::{Policy, RecordKind, Rule};
+pub use rectification::IntakeEdit;
+pub use sweep::{DoneByPolicy, SweepReport};
