@@ -62,5 +62,18 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "export_csv",
         "verify_certificate",
         "verify_certificate_file",
+        "request_erasure",
+        "withdraw_erasure",
+        "to_be_erased",
+        "erasures",
+        "restricted_records",
+        "done_by_policy",
+        "sweep",
+        "erasure_confirmation",
+        "letter_recipients_csv",
+        "record_marketing_objection",
+        "edit_intake",
+        "record_pickup_letter",
+        "dispose_uncollected",
     ]
 }

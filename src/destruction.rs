@@ -14,8 +14,8 @@
 
 use crate::audit::{self, Action};
 use crate::error::{Error, Problems, Result};
-use crate::privacy::policy::Policy;
 use crate::intake::{self, DestructionMethod, DeviceType, DinClass, MediaType, SanitizationCategory, Status};
+use crate::privacy::policy::Policy;
 use crate::validation::{self, Rejection};
 use crate::vault::Vault;
 use chrono::NaiveDate;

@@ -5,6 +5,7 @@ use crate::delivery::{self, Delivered, Delivery};
 use crate::reply::Reply;
 use crate::shell::{AppStatus, Shell};
 use skranke::audit::AuditFilter;
+use skranke::privacy::{DoneByPolicy, Erasure, IntakeEdit, Quarantined, RestrictedRecord, SweepReport};
 use skranke::Language;
 use skranke::{
     ChainReport, CopyInput, Customer, CustomerInput, CustomerSummary, DataCopy, DestructionInput,
@@ -367,4 +368,81 @@ impl CertificateCheck {
             details: v.details(language),
         }
     }
+}
+
+// ---- data lifecycle (issue 11) --------------------------------------------------------------
+
+#[tauri::command]
+pub async fn request_erasure(shell: Ui<'_>, customer_id: i64) -> Reply<Erasure> {
+    shell.with(|v| v.request_erasure(customer_id))
+}
+
+#[tauri::command]
+pub async fn withdraw_erasure(shell: Ui<'_>, customer_id: i64) -> Reply<Customer> {
+    shell.with(|v| v.withdraw_erasure(customer_id))
+}
+
+#[tauri::command]
+pub async fn to_be_erased(shell: Ui<'_>) -> Reply<Vec<Quarantined>> {
+    shell.with(|v| v.to_be_erased())
+}
+
+/// Every opening of the restricted records is logged by the core.
+#[tauri::command]
+pub async fn erasures(shell: Ui<'_>, limit: i64) -> Reply<Vec<Erasure>> {
+    shell.with(|v| v.erasures(limit))
+}
+
+#[tauri::command]
+pub async fn restricted_records(shell: Ui<'_>) -> Reply<Vec<RestrictedRecord>> {
+    shell.with(|v| v.restricted_records())
+}
+
+#[tauri::command]
+pub async fn done_by_policy(shell: Ui<'_>, limit: i64) -> Reply<Vec<DoneByPolicy>> {
+    shell.with(|v| v.done_by_policy(limit))
+}
+
+#[tauri::command]
+pub async fn sweep(shell: Ui<'_>, dry_run: bool) -> Reply<SweepReport> {
+    shell.with(|v| v.sweep(dry_run))
+}
+
+#[tauri::command]
+pub async fn erasure_confirmation(
+    app: AppHandle,
+    shell: Ui<'_>,
+    reference: String,
+    how: Delivery,
+    file_name: String,
+) -> Reply<Delivered> {
+    let pdf = shell.with(|v| v.erasure_confirmation_pdf(&reference))?;
+    shell.hand_out(&app, &file_name, "pdf", &pdf, how)
+}
+
+/// Settings: the e-mails that may receive the next information letter, saved as CSV.
+#[tauri::command]
+pub async fn letter_recipients_csv(app: AppHandle, shell: Ui<'_>, file_name: String) -> Reply<Delivered> {
+    let csv = shell.with(|v| v.letter_recipients_csv())?;
+    delivery::deliver(&app, &shell.temp, &file_name, "csv", &csv, Delivery::Save)
+}
+
+#[tauri::command]
+pub async fn record_marketing_objection(shell: Ui<'_>, customer_id: i64) -> Reply<Customer> {
+    shell.with(|v| v.record_marketing_objection(customer_id))
+}
+
+#[tauri::command]
+pub async fn edit_intake(shell: Ui<'_>, id: i64, edit: IntakeEdit) -> Reply<Intake> {
+    shell.with(|v| v.edit_intake(id, &edit))
+}
+
+#[tauri::command]
+pub async fn record_pickup_letter(shell: Ui<'_>, id: i64) -> Reply<Intake> {
+    shell.with(|v| v.record_pickup_letter(id))
+}
+
+#[tauri::command]
+pub async fn dispose_uncollected(shell: Ui<'_>, id: i64, media: String) -> Reply<Intake> {
+    shell.with(|v| v.dispose_uncollected(id, &media))
 }

@@ -13,6 +13,12 @@ use tauri::Manager;
 
 /// How often the shell asks the core whether the idle limit has passed.
 const IDLE_CHECK: Duration = Duration::from_secs(15);
+/// How often the shell looks whether the retention sweep is due.
+const SWEEP_CHECK: Duration = Duration::from_secs(1);
+/// After unlock the sweep waits this long, so the first screen is drawn before it runs.
+const SWEEP_AFTER_UNLOCK: Duration = Duration::from_secs(2);
+/// While unlocked the sweep runs hourly.
+const SWEEP_EVERY: Duration = Duration::from_secs(3600);
 /// Days of counter history in a demo vault: a few hundred customers, every state present.
 const DEMO_DAYS: i64 = 90;
 
@@ -54,6 +60,29 @@ fn idle_tick(shell: &Shell, tell_page: impl FnOnce()) {
     }
 }
 
+/// The retention sweep at unlock (after the first screen) and hourly while unlocked.
+fn sweep_while_unlocked(handle: &tauri::AppHandle) {
+    let mut unlocked_since: Option<Instant> = None;
+    let mut last: Option<Instant> = None;
+    loop {
+        std::thread::sleep(SWEEP_CHECK);
+        let shell = handle.state::<Shell>();
+        if !shell.is_unlocked() {
+            (unlocked_since, last) = (None, None);
+            continue;
+        }
+        let since = *unlocked_since.get_or_insert_with(Instant::now);
+        let due = match last {
+            None => since.elapsed() >= SWEEP_AFTER_UNLOCK,
+            Some(t) => t.elapsed() >= SWEEP_EVERY,
+        };
+        if due {
+            shell.sweep();
+            last = Some(Instant::now());
+        }
+    }
+}
+
 pub fn run() {
     let started = Instant::now();
     let options = Options::from_env();
@@ -79,6 +108,8 @@ pub fn run() {
                     }
                 });
             });
+            let handle = app.handle().clone();
+            std::thread::spawn(move || sweep_while_unlocked(&handle));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -132,6 +163,19 @@ pub fn run() {
             commands::export_csv,
             commands::verify_certificate,
             commands::verify_certificate_file,
+            commands::request_erasure,
+            commands::withdraw_erasure,
+            commands::to_be_erased,
+            commands::erasures,
+            commands::restricted_records,
+            commands::done_by_policy,
+            commands::sweep,
+            commands::erasure_confirmation,
+            commands::letter_recipients_csv,
+            commands::record_marketing_objection,
+            commands::edit_intake,
+            commands::record_pickup_letter,
+            commands::dispose_uncollected,
         ])
         .build(tauri::generate_context!())
         .expect("Skranke could not start its window");

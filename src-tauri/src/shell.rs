@@ -175,6 +175,20 @@ impl Shell {
         just_now
     }
 
+    pub fn is_unlocked(&self) -> bool {
+        self.guard().as_ref().is_some_and(|v| !v.is_locked())
+    }
+
+    /// The retention sweep, from the background timer; what it did is in the core's log and
+    /// the "done by policy" list, so only a failure is printed.
+    pub fn sweep(&self) {
+        if let Some(vault) = self.guard().as_mut() {
+            if let Err(e) = vault.sweep(false) {
+                eprintln!("skranke: the retention sweep failed: {e}");
+            }
+        }
+    }
+
     /// Locks the vault and removes what the session left behind: temp documents (first, so a
     /// copy that cannot be deleted is logged while the vault is still open), the recovery key.
     pub fn lock(&self) {

@@ -613,7 +613,15 @@ impl Vault {
         let ctx = super::shop_context(&tx)?;
         let prepared_by = super::staff_line(&tx, actor)?;
         let dates = person_dates(&tx, customer_id, clock.today())?;
-        let pdf = render(&ctx, &holdings, &prepared_by, &dates, clock.today(), now, &log_head)?;
+        let pdf = render(
+            &ctx,
+            &holdings,
+            &prepared_by,
+            &dates,
+            clock.today(),
+            now,
+            &log_head,
+        )?;
         log_issued(
             &tx,
             now,

@@ -25,10 +25,7 @@ fn copy(vault: &mut Vault, intake: i64) -> i64 {
 
 fn destroy(vault: &mut Vault, intake: i64) -> skranke::Intake {
     vault
-        .record_destruction(
-            intake,
-            &crate::truthful::shredded(),
-        )
+        .record_destruction(intake, &crate::truthful::shredded())
         .expect("a held device can be destroyed after its holding period")
 }
 

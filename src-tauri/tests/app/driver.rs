@@ -92,6 +92,11 @@ impl Driver {
     /// Starts tauri-driver with the app's data and XDG folders under `work` and the OS language
     /// `locale` (for example `en_GB`), which the app's default language follows.
     pub fn start(work: &Path, locale: &str) -> (Driver, u16) {
+        Driver::start_with_env(work, locale, &[])
+    }
+
+    /// [`Driver::start`] with extra environment for the app (e.g. `SKRANKE_FAKE_NOW`).
+    pub fn start_with_env(work: &Path, locale: &str, env: &[(&str, &str)]) -> (Driver, u16) {
         let tauri_driver = find_tool("tauri-driver")
             .expect("tauri-driver is not installed: run scripts/setup.sh (cargo install tauri-driver --version ^2 --locked)");
         let native = find_tool("WebKitWebDriver")
@@ -120,6 +125,7 @@ impl Driver {
             .env("XDG_CONFIG_HOME", work.join("xdg-config"))
             .env("LANG", format!("{locale}.UTF-8"))
             .env("LANGUAGE", locale)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(out.try_clone().expect("log handle"))
             .stderr(out)
@@ -184,12 +190,31 @@ impl App {
     }
 
     pub async fn el(&self, css: &str) -> Element {
-        self.client
+        match self
+            .client
             .wait()
             .at_most(WAIT)
             .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+        {
+            Ok(found) => found,
+            Err(e) => panic!(
+                "{css} never appeared: {e}\npage text:\n{}",
+                self.page_text().await
+            ),
+        }
+    }
+
+    /// What the page shows, for a failure message: the screen a person would have seen.
+    pub async fn page_text(&self) -> String {
+        match self
+            .client
+            .execute("return document.body.innerText", vec![])
+            .await
+        {
+            Ok(v) => v.as_str().unwrap_or_default().to_string(),
+            Err(e) => format!("(unreadable: {e})"),
+        }
     }
 
     /// Waits until `css` is on the page and displayed.

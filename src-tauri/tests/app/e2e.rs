@@ -44,7 +44,7 @@ fn fictional_personnummer() -> String {
 }
 
 /// The first file the test PDF viewer received.
-async fn wait_for_printed(work: &Path) -> PathBuf {
+pub async fn wait_for_printed(work: &Path) -> PathBuf {
     let dir = work.join("printed");
     let deadline = Instant::now() + WAIT;
     loop {
@@ -65,7 +65,7 @@ async fn wait_for_printed(work: &Path) -> PathBuf {
     }
 }
 
-fn catalog(lang: &str) -> serde_json::Value {
+pub fn catalog(lang: &str) -> serde_json::Value {
     let text = std::fs::read_to_string(ui_dir().join("i18n").join(format!("{lang}.json"))).expect("catalog");
     serde_json::from_str(&text).expect("catalog JSON")
 }

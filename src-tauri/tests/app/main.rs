@@ -5,4 +5,5 @@ mod catalogs;
 mod config;
 mod driver;
 mod e2e;
+mod erasure;
 mod support;

@@ -1,7 +1,7 @@
 // Screen 5: one customer, their intakes, consent and the log events about them.
 
 import { call } from '../api.js';
-import { el, part, screen } from '../dom.js';
+import { busy, el, part, screen, showError, toast } from '../dom.js';
 import { formatDate, formatDateTime, formatPhone, t, tv } from '../i18n.js';
 import { badge, dataTable, deviceLabel, emptyState, statusBadge } from '../table.js';
 import { documentRow } from '../documents.js';
@@ -77,7 +77,56 @@ export async function render(page, { match }, { navigate }) {
       { errorBox: documents, saveOnly: true, testid: 'doc-export-csv' }));
   if (customer.kind === 'business') documents.append(batchRow(id, documents));
 
+  erasureCard(part(fragment, 'erasure'), customer, () => navigate(`#/customer/${id}`));
   page.append(fragment);
+}
+
+/** GDPR Art. 17 and 21: erase (30 days in quarantine, restorable) and object to marketing. */
+function erasureCard(box, customer, reload) {
+  const act = (button, command, toastKey) => busy(button, async () => {
+    try {
+      await call(command, { customerId: customer.id });
+      toast(toastKey);
+      reload();
+    } catch (error) {
+      showError(box, error);
+    }
+  });
+  if (customer.erase_on) {
+    box.append(
+      el('p', {}, badge('danger', 'erasure.quarantined'), ' ', t('erasure.erase_on', { date: formatDate(customer.erase_on) })),
+      el('div', { class: 'actions' }, el('button', {
+        type: 'button', class: 'btn', key: 'erasure.restore', 'data-testid': 'customer-restore',
+        onclick: (e) => act(e.currentTarget, 'withdraw_erasure', 'toast.restored'),
+      })));
+    // The confirmation for the person: what will be erased on which day, under their reference.
+    call('to_be_erased').then((list) => {
+      const mine = list.find((q) => q.customer_id === customer.id);
+      if (!mine) return;
+      box.append(el('p', { class: 'muted small', text: t('erasure.reference', { reference: mine.reference }) }),
+        documentRow('doc.erasure_confirmation', 'erasure_confirmation', () => ({
+          reference: mine.reference, fileName: t('file.erasure_confirmation', { reference: mine.reference }),
+        }), { errorBox: box, testid: 'doc-erasure-confirmation' }));
+    }).catch((error) => showError(box, error));
+    return;
+  }
+  const confirmRow = el('div', { class: 'actions', hidden: true, 'data-testid': 'erase-confirm-row' },
+    el('span', { class: 'grow', text: t('erasure.confirm_question', { name: customer.name }) }),
+    el('button', {
+      type: 'button', class: 'btn danger small', key: 'erasure.confirm', 'data-testid': 'customer-erase-confirm',
+      onclick: (e) => act(e.currentTarget, 'request_erasure', 'toast.erasure_requested'),
+    }),
+    el('button', { type: 'button', class: 'btn ghost small', key: 'common.cancel', onclick: () => { confirmRow.hidden = true; } }));
+  const buttons = el('div', { class: 'actions' },
+    el('button', {
+      type: 'button', class: 'btn', key: 'erasure.erase', 'data-testid': 'customer-erase',
+      onclick: () => { confirmRow.hidden = false; },
+    }),
+    customer.marketing_objection_at ? badge('neutral', 'erasure.objected') : el('button', {
+      type: 'button', class: 'btn', key: 'erasure.object', 'data-testid': 'customer-object',
+      onclick: (e) => act(e.currentTarget, 'record_marketing_objection', 'toast.objection_recorded'),
+    }));
+  box.append(buttons, confirmRow);
 }
 
 /** Business customers: one signed certificate for every device destroyed in a period. */

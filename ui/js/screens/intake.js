@@ -8,6 +8,7 @@ import { badge, dataTable, emptyState, statusBadge } from '../table.js';
 import { session } from '../session.js';
 import { documentRow } from '../documents.js';
 import { paperSelect } from '../paper.js';
+import { editForm } from './intake-edit.js';
 
 export async function render(page, { match }) {
   const id = Number(match[0]);
@@ -53,6 +54,7 @@ function fill(page, intake, repaint) {
     ['intake.handed_over_at', intake.handed_over_at ? formatDateTime(intake.handed_over_at) : ''],
   ]);
 
+  editForm(part(page, 'edit-form'), intake, repaint);
   copies(page, intake, repaint);
   destruction(page, intake, repaint);
   documents(page, intake);

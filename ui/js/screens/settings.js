@@ -8,6 +8,7 @@ import { refreshChrome, setAutoLockMinutes } from '../main.js';
 import { badge, dataTable } from '../table.js';
 import { documentRow } from '../documents.js';
 import { DIN_CLASSES, PHYSICAL_METHODS } from '../vocab.js';
+import { privacyCard } from './privacy.js';
 
 export async function render(page) {
   const [fragment, shop, settings, staff, status, dinLevels] = await Promise.all([
@@ -47,6 +48,7 @@ export async function render(page) {
   });
 
   part(fragment, 'din-levels').replaceChildren(dinLevelTable(dinLevels));
+  privacyCard(part(fragment, 'privacy'));
 
   const staffBody = part(fragment, 'staff');
   const paintStaff = (list) => {

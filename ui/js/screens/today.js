@@ -82,13 +82,17 @@ function destruction(items, rerender) {
         item.overdue ? badge('danger', 'today.overdue') : null),
       el('td', {}, link(`#/intake/${item.intake.id}`, item.intake.number)),
       el('td', {}, link(`#/customer/${item.intake.customer_id}`, item.intake.customer_name)),
-      el('td', { text: deviceLabel(item.intake) }),
-      el('td', { class: 'row-actions' }, el('button', {
+      el('td', {}, el('div', { text: deviceLabel(item.intake) }),
+        item.held ? null : el('div', { class: 'muted small', key: 'today.not_yet_held' })),
+      el('td', { class: 'row-actions' }, item.held ? el('button', {
         type: 'button', class: 'btn small', key: 'today.record_destruction',
         onclick: () => toggleInline(row, 5, (close) => destructionForm(item.intake, async () => {
           toast('toast.destroyed');
           await rerender();
         }, { onCancel: close })),
+      }) : el('button', {
+        type: 'button', class: 'btn small', key: 'transition.held_for_destruction',
+        onclick: (e) => act(e.currentTarget, row, () => call('set_intake_status', { id: item.intake.id, status: 'held_for_destruction' }), rerender),
       })));
     return row;
   });
@@ -103,7 +107,8 @@ function pickup(items, rerender) {
   const rows = items.map((item) => {
     const row = el('tr', { class: item.overdue ? 'overdue' : '' },
       el('td', {}, el('div', { text: t('today.waiting_days', { days: item.waiting_days }) }),
-        item.overdue ? badge('danger', 'today.uncollected') : null),
+        item.overdue ? badge('danger', 'today.uncollected') : null,
+        item.letter_sent_at ? el('div', { class: 'muted small', text: t('today.letter_sent_on', { date: formatDate(item.letter_sent_at) }) }) : null),
       el('td', {}, link(`#/intake/${item.intake.id}`, item.intake.number)),
       el('td', {}, link(`#/customer/${item.intake.customer_id}`, item.intake.customer_name)),
       el('td', { text: deviceLabel(item.intake) }),
@@ -111,12 +116,61 @@ function pickup(items, rerender) {
         type: 'button', class: 'btn small', key: 'today.hand_over',
         onclick: () => toggleInline(row, 5, (close) => handoverConfirm(item.intake, rerender, close)),
       })));
+    const step = pickupStep(item, row, rerender);
+    if (step) row.lastElementChild.append(step);
     return row;
   });
   return dataTable([
     { key: 'today.col_waiting' }, { key: 'today.col_intake' }, { key: 'today.col_customer' },
     { key: 'today.col_device' }, { key: 'today.col_action', class: 'row-actions' },
   ], rows, { testid: 'pickup-table' });
+}
+
+/** Runs one action from a row; an error shows under the row's table. */
+function act(button, row, action, rerender) {
+  return busy(button, async () => {
+    try {
+      await action();
+      await rerender();
+    } catch (error) {
+      showError(row.closest('table').parentElement, error);
+    }
+  });
+}
+
+/** Uncollected after three months: send the registered letter; after it, dispose of (never automatic). */
+function pickupStep(item, row, rerender) {
+  if (item.action === 'send_letter') {
+    return el('button', {
+      type: 'button', class: 'btn small', key: 'today.send_letter', 'data-testid': 'send-letter',
+      onclick: (e) => act(e.currentTarget, row, () => call('record_pickup_letter', { id: item.intake.id }), rerender),
+    });
+  }
+  if (item.action !== 'may_dispose') return null;
+  return el('button', {
+    type: 'button', class: 'btn small', key: 'today.dispose',
+    onclick: () => toggleInline(row, 5, (close) => disposeForm(item.intake, rerender, close)),
+  });
+}
+
+function disposeForm(intake, rerender, close) {
+  const box = el('div', { class: 'actions' });
+  const media = el('input', { type: 'text', name: 'media_sanitized', maxlength: '200', class: 'grow', 'aria-label': t('today.dispose_media') });
+  media.placeholder = t('today.dispose_media');
+  const confirm = el('button', {
+    type: 'button', class: 'btn primary small', key: 'today.confirm_dispose',
+    onclick: () => busy(confirm, async () => {
+      try {
+        await call('dispose_uncollected', { id: intake.id, media: media.value });
+        toast('toast.disposed');
+        await rerender();
+      } catch (error) {
+        showError(box, error);
+      }
+    }),
+  });
+  box.append(media, confirm, el('button', { type: 'button', class: 'btn ghost small', key: 'common.cancel', onclick: close }));
+  return box;
 }
 
 function handoverConfirm(intake, rerender, close) {

@@ -1,0 +1,28 @@
+// Correcting an open intake (GDPR Art. 16): the old values are replaced; the core's log names
+// the fields that changed, never their values.
+
+import { call } from '../api.js';
+import { busy, clearErrors, fillForm, readForm, showError, toast } from '../dom.js';
+
+const FIELDS = ['make', 'model', 'serial', 'accessories', 'condition', 'fault', 'estimate'];
+
+export function editForm(form, intake, repaint) {
+  const open = intake.allowed_next.length > 0;
+  form.hidden = !open;
+  if (!open) return;
+  fillForm(form, Object.fromEntries(FIELDS.map((f) => [f, intake[f]])));
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const values = readForm(form);
+    const edit = Object.fromEntries(FIELDS.filter((f) => values[f] !== intake[f]).map((f) => [f, values[f]]));
+    await busy(form.querySelector('[type="submit"]'), async () => {
+      try {
+        repaint(await call('edit_intake', { id: intake.id, edit }));
+        toast('toast.saved');
+      } catch (error) {
+        showError(form, error);
+      }
+    });
+  };
+}
