@@ -1,7 +1,7 @@
 //! Customers: only the fields the privacy policy names, validated before anything is stored.
 
 use crate::audit::{self, Action};
-use crate::error::{Error, Problems, Result};
+use crate::error::{Error, Problems, Refusal, Result};
 use crate::search;
 use crate::shop::Language;
 use crate::validation::{self, Country, Rejection};
@@ -311,9 +311,7 @@ pub(crate) fn ensure_not_quarantined(conn: &Connection, id: i64) -> Result<()> {
         .optional()?
         .ok_or_else(|| Error::not_found("customer", id))?;
     match erase_on {
-        Some(day) => Err(Error::Conflict(format!(
-            "customer {id} is waiting to be erased on {day}; restore them first"
-        ))),
+        Some(day) => Err(Error::Refused(Refusal::WaitingForErasure { erase_on: day })),
         None => Ok(()),
     }
 }
@@ -507,9 +505,7 @@ impl Vault {
             r.get(0)
         })?;
         if intakes > 0 {
-            return Err(Error::Conflict(format!(
-                "customer {id} has {intakes} intakes; use erasure"
-            )));
+            return Err(Error::Refused(Refusal::CustomerHasIntakes { count: intakes }));
         }
         tx.execute("DELETE FROM customer_text WHERE rowid = ?1", [key])?;
         tx.execute("DELETE FROM customer_name WHERE rowid = ?1", [key])?;

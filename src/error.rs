@@ -42,6 +42,10 @@ pub enum Error {
     IllegalTransition { from: &'static str, to: &'static str },
     #[error("{0}")]
     Conflict(String),
+    /// What the privacy lifecycle forbids in the current state, each with its own code so the
+    /// counter reads why in its language.
+    #[error("{0}")]
+    Refused(Refusal),
     #[error("too early: the holding period ends on {0}")]
     TooEarly(chrono::NaiveDate),
     #[error("the computer's credential store is not available: {0}")]
@@ -80,6 +84,7 @@ impl Error {
             Error::NotFound { .. } => "not_found",
             Error::IllegalTransition { .. } => "illegal_transition",
             Error::Conflict(_) => "conflict",
+            Error::Refused(r) => r.code(),
             Error::TooEarly(_) => "too_early",
             Error::KeyStoreUnavailable(_) => "keystore_unavailable",
             Error::NotRemembered => "not_remembered",
@@ -108,6 +113,15 @@ impl Error {
         "not_found",
         "illegal_transition",
         "conflict",
+        // Lifecycle refusals (`Error::Refused`), one per `Refusal::code`.
+        "open_intakes",
+        "waiting_for_erasure",
+        "not_waiting_for_erasure",
+        "intake_closed",
+        "destruction_service_fixed",
+        "not_waiting_for_pickup",
+        "letter_not_sent",
+        "customer_has_intakes",
         "too_early",
         "keystore_unavailable",
         "not_remembered",
@@ -149,6 +163,7 @@ impl Error {
             Error::TooEarly(date) => {
                 p.insert("date", date.to_string());
             }
+            Error::Refused(r) => p = r.params(),
             Error::NewerSchema { found, supported } => {
                 p.insert("found", found.to_string());
                 p.insert("supported", supported.to_string());
@@ -186,6 +201,104 @@ impl Error {
         Error::NotFound {
             what,
             id: id.to_string(),
+        }
+    }
+}
+
+/// Why the lifecycle refused an action; see [`Error::Refused`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Erasure waits until every intake of the customer has ended.
+    OpenIntakes {
+        count: i64,
+    },
+    /// The customer is in quarantine: hidden, and changed only by restoring them first.
+    WaitingForErasure {
+        erase_on: chrono::NaiveDate,
+    },
+    NotWaitingForErasure,
+    /// A closed intake is the record of what was done; it is no longer corrected.
+    IntakeClosed {
+        number: String,
+    },
+    /// Destruction has its own holding period and receipt terms: a new intake, not an edit.
+    DestructionServiceFixed,
+    NotWaitingForPickup {
+        number: String,
+    },
+    /// An uncollected device is disposed of only after the registered letter.
+    LetterNotSent {
+        number: String,
+    },
+    /// A customer with intakes is removed by erasure, which keeps what the accounts need.
+    CustomerHasIntakes {
+        count: i64,
+    },
+}
+
+impl Refusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::OpenIntakes { .. } => "open_intakes",
+            Refusal::WaitingForErasure { .. } => "waiting_for_erasure",
+            Refusal::NotWaitingForErasure => "not_waiting_for_erasure",
+            Refusal::IntakeClosed { .. } => "intake_closed",
+            Refusal::DestructionServiceFixed => "destruction_service_fixed",
+            Refusal::NotWaitingForPickup { .. } => "not_waiting_for_pickup",
+            Refusal::LetterNotSent { .. } => "letter_not_sent",
+            Refusal::CustomerHasIntakes { .. } => "customer_has_intakes",
+        }
+    }
+
+    fn params(&self) -> std::collections::BTreeMap<&'static str, String> {
+        let mut p = std::collections::BTreeMap::new();
+        match self {
+            Refusal::OpenIntakes { count } | Refusal::CustomerHasIntakes { count } => {
+                p.insert("count", count.to_string());
+            }
+            Refusal::WaitingForErasure { erase_on } => {
+                p.insert("date", erase_on.to_string());
+            }
+            Refusal::IntakeClosed { number }
+            | Refusal::NotWaitingForPickup { number }
+            | Refusal::LetterNotSent { number } => {
+                p.insert("number", number.clone());
+            }
+            Refusal::NotWaitingForErasure | Refusal::DestructionServiceFixed => {}
+        }
+        p
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::OpenIntakes { count } => write!(
+                f,
+                "the customer has {count} open intake(s); finish or cancel them before erasure"
+            ),
+            Refusal::WaitingForErasure { erase_on } => write!(
+                f,
+                "the customer is waiting to be erased on {erase_on}; restore them first"
+            ),
+            Refusal::NotWaitingForErasure => write!(f, "the customer is not waiting to be erased"),
+            Refusal::IntakeClosed { number } => {
+                write!(f, "intake {number} is closed and can no longer be changed")
+            }
+            Refusal::DestructionServiceFixed => write!(
+                f,
+                "a destruction intake cannot become another service (or the reverse); register a new intake"
+            ),
+            Refusal::NotWaitingForPickup { number } => {
+                write!(f, "intake {number} is not waiting for pickup")
+            }
+            Refusal::LetterNotSent { number } => write!(
+                f,
+                "intake {number}: a device may be disposed of only after the registered letter"
+            ),
+            Refusal::CustomerHasIntakes { count } => {
+                write!(f, "the customer has {count} intake(s); use erasure")
+            }
         }
     }
 }
@@ -286,6 +399,16 @@ mod tests {
             Error::not_found("customer", 1),
             Error::IllegalTransition { from: "a", to: "b" },
             Error::Conflict(String::new()),
+            Error::Refused(Refusal::OpenIntakes { count: 1 }),
+            Error::Refused(Refusal::WaitingForErasure {
+                erase_on: chrono::NaiveDate::MIN,
+            }),
+            Error::Refused(Refusal::NotWaitingForErasure),
+            Error::Refused(Refusal::IntakeClosed { number: "x".into() }),
+            Error::Refused(Refusal::DestructionServiceFixed),
+            Error::Refused(Refusal::NotWaitingForPickup { number: "x".into() }),
+            Error::Refused(Refusal::LetterNotSent { number: "x".into() }),
+            Error::Refused(Refusal::CustomerHasIntakes { count: 1 }),
             Error::TooEarly(chrono::NaiveDate::MIN),
             Error::KeyStoreUnavailable(String::new()),
             Error::NotRemembered,

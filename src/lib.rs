@@ -34,7 +34,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use customer::{Consent, Customer, CustomerInput, CustomerKind, CustomerSummary};
 pub use destruction::{DestructionInput, DinLevelSetting, StorageMedium, StorageMediumInput};
 pub use document::{DocumentKind, IssuedDocument, Paper};
-pub use error::{Error, Result};
+pub use error::{Error, Refusal, Result};
 pub use intake::{
     AccessArrangement, CopyInput, DataCopy, Destruction, DestructionMethod, DeviceType, DinClass, Intake,
     IntakeInput, IntakeSummary, MediaType, PickupAction, SanitizationCategory, ServiceKind, Status, Today,

@@ -526,6 +526,7 @@ fn describe(f: &Failure, words: &Words) -> (u8, String) {
                 | Error::RecoveryKeyTypo(_)
                 | Error::IllegalTransition { .. }
                 | Error::Conflict(_)
+                | Error::Refused(_)
                 | Error::TooEarly(_)
                 | Error::VaultExists(_) => exit::INVALID,
                 Error::NotFound { .. } | Error::NoVault(_) => exit::NOT_FOUND,

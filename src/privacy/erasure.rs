@@ -6,7 +6,7 @@
 use super::policy::Policy;
 use crate::audit::{self, Action};
 use crate::customer::Customer;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::intake::{date_of, timestamp};
 use crate::search;
 use crate::shop::Language;
@@ -329,9 +329,9 @@ impl Vault {
         let tx = session.conn.transaction()?;
         let customer = crate::customer::load(&tx, customer_id)?;
         if customer.erase_on.is_some() {
-            return Err(Error::Conflict(format!(
-                "customer {customer_id} is already waiting to be erased"
-            )));
+            return Err(Error::Refused(Refusal::WaitingForErasure {
+                erase_on: customer.erase_on.unwrap_or(today),
+            }));
         }
         let open: i64 = tx.query_row(
             "SELECT count(*) FROM intake WHERE customer_id = ?1
@@ -340,9 +340,7 @@ impl Vault {
             |r| r.get(0),
         )?;
         if open > 0 {
-            return Err(Error::Conflict(format!(
-                "customer {customer_id} has {open} open intake(s); finish or cancel them before erasure"
-            )));
+            return Err(Error::Refused(Refusal::OpenIntakes { count: open }));
         }
         let policy = Policy::read(&tx)?;
         let erase_on = policy.erase_on(today);
@@ -388,9 +386,7 @@ impl Vault {
             .optional()?
             .ok_or_else(|| Error::not_found("customer", customer_id))?;
         let Some(erasure_id) = erasure_id else {
-            return Err(Error::Conflict(format!(
-                "customer {customer_id} is not waiting to be erased"
-            )));
+            return Err(Error::Refused(Refusal::NotWaitingForErasure));
         };
         tx.execute(
             "UPDATE customer SET erase_on = NULL, erasure_id = NULL WHERE id = ?1",

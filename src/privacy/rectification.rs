@@ -2,7 +2,7 @@
 //! value is replaced, not kept; the log names the fields that changed, never a value.
 
 use crate::audit::{self, Action};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::intake::{self, timestamp, DeviceType, Intake, IntakeInput, ServiceKind};
 use crate::search;
 use crate::vault::Vault;
@@ -41,19 +41,15 @@ impl Vault {
         let tx = session.conn.transaction()?;
         let current = intake::load(&tx, id)?;
         if !current.status.is_open() {
-            return Err(Error::Conflict(format!(
-                "intake {} is closed and can no longer be changed",
-                current.number
-            )));
+            return Err(Error::Refused(Refusal::IntakeClosed {
+                number: current.number,
+            }));
         }
         let service = edit.service.unwrap_or(current.service);
         // Destruction has its own holding period and receipt terms; switching in or out of it
         // is a new intake, not a correction.
         if (service == ServiceKind::Destruction) != (current.service == ServiceKind::Destruction) {
-            return Err(Error::Conflict(
-                "a destruction intake cannot become another service (or the reverse); register a new intake"
-                    .into(),
-            ));
+            return Err(Error::Refused(Refusal::DestructionServiceFixed));
         }
         let pick = |new: &Option<String>, old: &str| new.clone().unwrap_or_else(|| old.to_string());
         let input = IntakeInput {

@@ -5,7 +5,7 @@
 
 use super::policy::Policy;
 use crate::audit::{self, Action};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::intake::{self, date_of, start_copy_deadlines, timestamp, Intake, Status};
 use crate::validation::{self, Rejection};
 use crate::vault::Vault;
@@ -21,10 +21,9 @@ impl Vault {
         let tx = session.conn.transaction()?;
         let current = intake::load(&tx, intake_id)?;
         if current.status != Status::Ready {
-            return Err(Error::Conflict(format!(
-                "intake {} is not waiting for pickup",
-                current.number
-            )));
+            return Err(Error::Refused(Refusal::NotWaitingForPickup {
+                number: current.number,
+            }));
         }
         let ready = date_of(&current.status_changed_at).unwrap_or(today);
         let due = Policy::read(&tx)?.letter_due(ready);
@@ -69,10 +68,9 @@ impl Vault {
             |r| r.get(0),
         )?;
         if current.status != Status::Ready || sent.is_none() {
-            return Err(Error::Conflict(format!(
-                "intake {}: a device may be disposed of only after the registered letter",
-                current.number
-            )));
+            return Err(Error::Refused(Refusal::LetterNotSent {
+                number: current.number,
+            }));
         }
         let ts = timestamp(now);
         tx.execute(

@@ -8,7 +8,7 @@ use crate::documents::{assert_contains, destroyed, pdf_text};
 use crate::intakes::laptop;
 use chrono::{Duration, NaiveDate};
 use skranke::privacy::IntakeEdit;
-use skranke::{Clock, CopyInput, CustomerInput, Error, PickupAction, ServiceKind, Status, Vault};
+use skranke::{Clock, CopyInput, CustomerInput, Error, PickupAction, Refusal, ServiceKind, Status, Vault};
 
 fn copy(vault: &mut Vault, intake: i64) -> i64 {
     vault
@@ -161,7 +161,10 @@ fn uncollected_device_needs_three_months_and_a_letter_before_disposal() {
     };
     assert_eq!(pickup(&mut vault).action, PickupAction::Wait, "day 0: wait");
     assert!(
-        matches!(vault.dispose_uncollected(i.id, "wiped"), Err(Error::Conflict(_))),
+        matches!(
+            vault.dispose_uncollected(i.id, "wiped"),
+            Err(Error::Refused(Refusal::LetterNotSent { .. }))
+        ),
         "no disposal without the letter"
     );
     let letter_due = pickup(&mut vault).letter_due;
@@ -189,7 +192,10 @@ fn uncollected_device_needs_three_months_and_a_letter_before_disposal() {
     );
     assert!(p.overdue, "and it is marked");
     assert!(
-        matches!(vault.dispose_uncollected(i.id, "wiped"), Err(Error::Conflict(_))),
+        matches!(
+            vault.dispose_uncollected(i.id, "wiped"),
+            Err(Error::Refused(Refusal::LetterNotSent { .. }))
+        ),
         "still no disposal before the letter is recorded"
     );
     vault.record_pickup_letter(i.id).unwrap();
@@ -249,7 +255,10 @@ fn erasure_waits_30_days_in_quarantine_and_can_be_undone() {
     let other = vault.add_customer(&anna()).unwrap();
     let open = vault.add_intake(&laptop(other.id, ServiceKind::Repair)).unwrap();
     assert!(
-        matches!(vault.request_erasure(other.id), Err(Error::Conflict(_))),
+        matches!(
+            vault.request_erasure(other.id),
+            Err(Error::Refused(Refusal::OpenIntakes { count: 1 }))
+        ),
         "a customer with a device in the shop is not erased"
     );
     vault.set_intake_status(open.id, Status::Cancelled).unwrap();
@@ -279,7 +288,7 @@ fn erasure_waits_30_days_in_quarantine_and_can_be_undone() {
     assert!(
         matches!(
             vault.add_intake(&laptop(id, ServiceKind::Repair)),
-            Err(Error::Conflict(_))
+            Err(Error::Refused(Refusal::WaitingForErasure { .. }))
         ),
         "no new intake while waiting to be erased"
     );
@@ -631,7 +640,7 @@ fn an_open_intake_can_be_corrected_and_the_log_names_fields_not_values() {
                     ..Default::default()
                 }
             ),
-            Err(Error::Conflict(_))
+            Err(Error::Refused(Refusal::IntakeClosed { .. }))
         ),
         "a closed intake can no longer be changed"
     );
