@@ -6,6 +6,7 @@
 use super::erasure::{self, Erasure, ErasureReason};
 use super::policy::Policy;
 use crate::audit::{self, Action};
+use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::intake::date_of;
 use crate::shop::Language;
@@ -107,14 +108,9 @@ fn restricted_expired(conn: &Connection, today: NaiveDate) -> Result<Vec<(String
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from)
 }
 
-/// Runs the sweep in one transaction on `conn`. Shared by the vault method and tests.
-pub(crate) fn run(
-    conn: &mut Connection,
-    now: DateTime<Utc>,
-    today: NaiveDate,
-    dry_run: bool,
-) -> Result<SweepReport> {
-    let tx = conn.transaction()?;
+/// Runs the sweep in one write transaction on `db`; its commit anchors the log like any other.
+fn run(db: &mut Db, now: DateTime<Utc>, today: NaiveDate, dry_run: bool) -> Result<SweepReport> {
+    let tx = db.transaction()?;
     let policy = Policy::read(&tx)?;
     let mut report = SweepReport {
         date: Some(today),
@@ -166,12 +162,12 @@ pub(crate) fn run(
         report.restricted_deleted += count;
     }
     if dry_run {
-        tx.rollback()?;
+        // Dropped uncommitted: rolled back.
         return Ok(report);
     }
     tx.commit()?;
     if !report.erased.is_empty() || !report.anonymised.is_empty() || report.restricted_deleted > 0 {
-        erasure::checkpoint(conn)?;
+        erasure::checkpoint(db)?;
     }
     Ok(report)
 }
