@@ -6,7 +6,7 @@ set -euo pipefail
 APT_PACKAGES=(
   build-essential pkg-config perl curl ca-certificates
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libayatana-appindicator3-dev
-  librsvg2-dev libxdo-dev libdbus-1-dev
+  librsvg2-dev libxdo-dev libdbus-1-dev dbus-daemon
   xvfb xauth webkit2gtk-driver xdg-utils imagemagick librsvg2-bin
   fonts-dejavu-core poppler-utils qpdf
 )

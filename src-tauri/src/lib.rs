@@ -60,6 +60,17 @@ fn idle_tick(shell: &Shell, tell_page: impl FnOnce()) {
     }
 }
 
+/// Another start of the app while it runs (a double click on the icon): the running window
+/// comes to the front instead of a second window on the same vault.
+fn bring_to_front(app: &tauri::AppHandle) {
+    eprintln!("skranke: already running; the open window was brought to the front");
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
 /// The retention sweep at unlock (after the first screen) and hourly while unlocked.
 fn sweep_while_unlocked(handle: &tauri::AppHandle) {
     let mut unlocked_since: Option<Instant> = None;
@@ -87,6 +98,10 @@ pub fn run() {
     let started = Instant::now();
     let options = Options::from_env();
     let app = tauri::Builder::default()
+        // First, so a second start hands over and exits before it opens anything.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            bring_to_front(app)
+        }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {

@@ -86,6 +86,52 @@ pub fn install_test_pdf_viewer(work: &Path) {
 pub struct Driver {
     child: Child,
     log: PathBuf,
+    /// What the app started through this driver sees, so a test can start it a second time.
+    app_env: Vec<(String, String)>,
+    /// Dropped after `child`: the app's bus outlives the app.
+    _bus: SessionBus,
+}
+
+/// A private D-Bus session bus per driver, as a desktop session has one: the app's
+/// single-instance check registers its name there, so tests running side by side never see
+/// each other's app, and a test can start the app twice on one bus.
+struct SessionBus {
+    child: Child,
+    address: String,
+}
+
+impl SessionBus {
+    fn start(work: &Path, port: u16) -> SessionBus {
+        let daemon = find_tool("dbus-daemon")
+            .expect("dbus-daemon is not installed: run scripts/setup.sh (apt package dbus-daemon)");
+        let socket = work.join(format!("bus-{port}"));
+        let address = format!("unix:path={}", socket.display());
+        let child = Command::new(daemon)
+            .args(["--session", "--nofork", "--nopidfile", "--address", &address])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon starts");
+        let bus = SessionBus { child, address };
+        let deadline = Instant::now() + WAIT;
+        while !socket.exists() {
+            assert!(
+                Instant::now() < deadline,
+                "dbus-daemon made no socket at {}",
+                socket.display()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        bus
+    }
+}
+
+impl Drop for SessionBus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Driver {
@@ -110,6 +156,29 @@ impl Driver {
         let native_port = free_port();
         let log = work.join("tauri-driver.log");
         let out = std::fs::File::create(&log).expect("driver log file");
+        let bus = SessionBus::start(work, port);
+        let mut app_env = vec![
+            (
+                "SKRANKE_DATA_DIR".to_string(),
+                work.join("data").display().to_string(),
+            ),
+            (
+                "XDG_DATA_HOME".into(),
+                work.join("xdg-data").display().to_string(),
+            ),
+            (
+                "XDG_CACHE_HOME".into(),
+                work.join("xdg-cache").display().to_string(),
+            ),
+            (
+                "XDG_CONFIG_HOME".into(),
+                work.join("xdg-config").display().to_string(),
+            ),
+            ("LANG".into(), format!("{locale}.UTF-8")),
+            ("LANGUAGE".into(), locale.to_string()),
+            ("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone()),
+        ];
+        app_env.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let child = Command::new(tauri_driver)
             .args([
                 "--port",
@@ -119,19 +188,18 @@ impl Driver {
             ])
             .arg("--native-driver")
             .arg(native)
-            .env("SKRANKE_DATA_DIR", work.join("data"))
-            .env("XDG_DATA_HOME", work.join("xdg-data"))
-            .env("XDG_CACHE_HOME", work.join("xdg-cache"))
-            .env("XDG_CONFIG_HOME", work.join("xdg-config"))
-            .env("LANG", format!("{locale}.UTF-8"))
-            .env("LANGUAGE", locale)
-            .envs(env.iter().copied())
+            .envs(app_env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(out.try_clone().expect("log handle"))
             .stderr(out)
             .spawn()
             .expect("tauri-driver starts");
-        let driver = Driver { child, log };
+        let driver = Driver {
+            child,
+            log,
+            app_env,
+            _bus: bus,
+        };
         let deadline = Instant::now() + WAIT;
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
@@ -142,6 +210,14 @@ impl Driver {
             std::thread::sleep(Duration::from_millis(100));
         }
         (driver, port)
+    }
+
+    /// The app binary with the environment the driver gives it: a second start of the app in
+    /// the same desktop session.
+    pub fn app_command(&self) -> Command {
+        let mut command = Command::new(app_binary());
+        command.envs(self.app_env.iter().map(|(k, v)| (k, v)));
+        command
     }
 
     pub fn log_text(&self) -> String {

@@ -6,4 +6,5 @@ mod config;
 mod driver;
 mod e2e;
 mod erasure;
+mod single_instance;
 mod support;
