@@ -9,6 +9,7 @@ use crate::audit::{self, Action};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::intake::date_of;
+use crate::search;
 use crate::shop::Language;
 use crate::vault::Vault;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -117,7 +118,12 @@ fn run(db: &mut Db, now: DateTime<Utc>, today: NaiveDate, dry_run: bool) -> Resu
         dry_run,
         ..Default::default()
     };
-    for (customer_id, erasure_id, reference, copies_left) in quarantine_ended(&tx, today)? {
+    let ended = quarantine_ended(&tx, today)?;
+    let inactive = inactive(&tx, &policy, today)?;
+    if !dry_run && (!ended.is_empty() || !inactive.is_empty()) {
+        search::compact(&tx)?;
+    }
+    for (customer_id, erasure_id, reference, copies_left) in ended {
         if copies_left {
             report.waiting_for_copies.push(customer_id);
             continue;
@@ -127,7 +133,7 @@ fn run(db: &mut Db, now: DateTime<Utc>, today: NaiveDate, dry_run: bool) -> Resu
         }
         report.erased.push(reference);
     }
-    for (customer_id, language) in inactive(&tx, &policy, today)? {
+    for (customer_id, language) in inactive {
         if dry_run {
             report.anonymised.push(format!("customer:{customer_id}"));
             continue;
