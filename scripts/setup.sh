@@ -9,6 +9,7 @@ APT_PACKAGES=(
   librsvg2-dev libxdo-dev libdbus-1-dev dbus-daemon
   xvfb xauth webkit2gtk-driver xdg-utils imagemagick librsvg2-bin
   fonts-dejavu-core poppler-utils qpdf
+  nodejs openssl
 )
 
 log() { printf 'setup: %s\n' "$*" >&2; }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every check: formatting, lints, the build, unit and
-# integration tests, and the end-to-end tests of the real app under Xvfb.
+# integration tests, the end-to-end tests of the real app under Xvfb, and the .deb installed
+# into a scratch root and started from there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,5 +22,15 @@ cargo build --workspace --all-targets
 
 step "cargo test --workspace (end-to-end tests under Xvfb)"
 xvfb-run -a -s '-screen 0 1280x800x24' cargo test --workspace
+
+# The installer as a shop gets it, but from the dev profile: it reuses the build above, where a
+# release build would add an optimised build of every dependency (about 20 minutes on 2 cores;
+# docs/release.md). The release workflow and `bash scripts/build-deb.sh` use the release profile.
+step "tauri build --bundles deb (dev profile)"
+deb=$(SKRANKE_BUNDLE_PROFILE=dev bash scripts/build-deb.sh | tail -n 1)
+
+step "the .deb installed into a scratch root, started under Xvfb, then purged"
+SKRANKE_DEB="$deb" xvfb-run -a -s '-screen 0 1280x800x24' \
+  cargo test -p skranke-app --test app installed -- --ignored
 
 step "all checks passed"

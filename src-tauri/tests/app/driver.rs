@@ -251,18 +251,31 @@ pub struct App {
 impl App {
     /// Opens a WebDriver session that starts the app binary with `args`.
     pub async fn connect(driver: &Driver, port: u16, args: &[&str]) -> App {
+        App::connect_to(driver, port, &app_binary(), args).await
+    }
+
+    /// The same with another build of the app, e.g. the one an installer put on disk.
+    pub async fn connect_to(driver: &Driver, port: u16, binary: &Path, args: &[&str]) -> App {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": app_binary(), "args": args }),
+            serde_json::json!({ "application": binary, "args": args }),
         );
         let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
         builder.capabilities(caps);
-        let client = builder
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .unwrap_or_else(|e| panic!("no WebDriver session: {e}\n{}", driver.log_text()));
-        App { client }
+        // tauri-driver listens before the WebKitWebDriver it starts does; on a loaded machine the
+        // first session request can reach it while WebKitWebDriver is still starting, and
+        // tauri-driver answers "did not respond". Ask again until the wait is over.
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match builder.connect(&format!("http://127.0.0.1:{port}")).await {
+                Ok(client) => return App { client },
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => panic!("no WebDriver session: {e}\n{}", driver.log_text()),
+            }
+        }
     }
 
     pub async fn el(&self, css: &str) -> Element {

@@ -6,5 +6,6 @@ mod config;
 mod driver;
 mod e2e;
 mod erasure;
+mod installed;
 mod single_instance;
 mod support;
