@@ -231,20 +231,28 @@ fn din_level_setting(conn: &Connection, method: DestructionMethod, class: DinCla
         .optional()?)
 }
 
+/// The columns [`medium_from_row`] reads; callers add their `WHERE`.
+pub(crate) const MEDIUM_SELECT: &str =
+    "SELECT m.intake_id, m.media_type, m.make, m.model, m.serial FROM storage_medium m";
+
+/// A medium and the intake it was taken out of, from a row of [`MEDIUM_SELECT`].
+pub(crate) fn medium_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, StorageMedium)> {
+    let kind: String = r.get(1)?;
+    Ok((
+        r.get(0)?,
+        StorageMedium {
+            media_type: MediaType::parse(&kind).unwrap_or(MediaType::Other),
+            make: r.get(2)?,
+            model: r.get(3)?,
+            serial: r.get(4)?,
+        },
+    ))
+}
+
 /// The media recorded for an intake, in the order entered.
 pub(crate) fn media(conn: &Connection, intake_id: i64) -> Result<Vec<StorageMedium>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT media_type, make, model, serial FROM storage_medium WHERE intake_id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([intake_id], |r| {
-        let kind: String = r.get(0)?;
-        Ok(StorageMedium {
-            media_type: MediaType::parse(&kind).unwrap_or(MediaType::Other),
-            make: r.get(1)?,
-            model: r.get(2)?,
-            serial: r.get(3)?,
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!("{MEDIUM_SELECT} WHERE m.intake_id = ?1 ORDER BY m.id"))?;
+    let rows = stmt.query_map([intake_id], |r| medium_from_row(r).map(|(_, m)| m))?;
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from)
 }
 
