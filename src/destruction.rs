@@ -12,10 +12,9 @@
 //! * The witness is a staff member (picked, their title from the staff list) or an outside
 //!   person (typed, with title), and the date witnessed.
 
-use crate::audit::{self, Action};
+use crate::audit::Action;
 use crate::error::{Error, Problems, Result};
 use crate::intake::{self, DestructionMethod, DeviceType, DinClass, MediaType, SanitizationCategory, Status};
-use crate::privacy::policy::Policy;
 use crate::validation::{self, Rejection};
 use crate::vault::Vault;
 use chrono::NaiveDate;
@@ -282,8 +281,7 @@ impl Vault {
         let c = check(&tx, input, current.device_type, today)?;
         let ts = intake::timestamp(now);
         tx.execute(
-            "UPDATE intake SET status = 'destroyed', status_changed_at = ?1, updated_at = ?1, destroyed_at = ?1,
-                 destroyed_by = ?2, sanitization_category = ?3, destruction_method = ?4, destruction_tool = ?5,
+            "UPDATE intake SET destroyed_at = ?1, destroyed_by = ?2, sanitization_category = ?3, destruction_method = ?4, destruction_tool = ?5,
                  verification = ?6, din_class = ?7, din_level = ?8, witness = ?9, destination = ?11,
                  witness_staff_id = ?12, witness_title = ?13, witnessed_on = ?14
              WHERE id = ?10",
@@ -311,17 +309,7 @@ impl Vault {
                 params![id, m.media_type.as_str(), m.make, m.model, m.serial],
             )?;
         }
-        intake::start_copy_deadlines(&tx, id, &ts, today, &Policy::read(&tx)?)?;
-        audit::append(
-            &tx,
-            now,
-            Some(actor),
-            Action::DeviceDestroyed,
-            Some(current.customer_id),
-            Some(&format!("intake:{id}")),
-            None,
-        )?;
-        let updated = intake::load(&tx, id)?;
+        let updated = intake::change_status(&tx, &current, Status::Destroyed, now, today, Some(actor))?;
         tx.commit()?;
         Ok(updated)
     }
