@@ -12,10 +12,9 @@
 //! * The witness is a staff member (picked, their title from the staff list) or an outside
 //!   person (typed, with title), and the date witnessed.
 
-use crate::audit::{self, Action};
+use crate::audit::Action;
 use crate::error::{Error, Problems, Result};
 use crate::intake::{self, DestructionMethod, DeviceType, DinClass, MediaType, SanitizationCategory, Status};
-use crate::privacy::policy::Policy;
 use crate::validation::{self, Rejection};
 use crate::vault::Vault;
 use chrono::NaiveDate;
@@ -231,20 +230,28 @@ fn din_level_setting(conn: &Connection, method: DestructionMethod, class: DinCla
         .optional()?)
 }
 
+/// The columns [`medium_from_row`] reads; callers add their `WHERE`.
+pub(crate) const MEDIUM_SELECT: &str =
+    "SELECT m.intake_id, m.media_type, m.make, m.model, m.serial FROM storage_medium m";
+
+/// A medium and the intake it was taken out of, from a row of [`MEDIUM_SELECT`].
+pub(crate) fn medium_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, StorageMedium)> {
+    let kind: String = r.get(1)?;
+    Ok((
+        r.get(0)?,
+        StorageMedium {
+            media_type: MediaType::parse(&kind).unwrap_or(MediaType::Other),
+            make: r.get(2)?,
+            model: r.get(3)?,
+            serial: r.get(4)?,
+        },
+    ))
+}
+
 /// The media recorded for an intake, in the order entered.
 pub(crate) fn media(conn: &Connection, intake_id: i64) -> Result<Vec<StorageMedium>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT media_type, make, model, serial FROM storage_medium WHERE intake_id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([intake_id], |r| {
-        let kind: String = r.get(0)?;
-        Ok(StorageMedium {
-            media_type: MediaType::parse(&kind).unwrap_or(MediaType::Other),
-            make: r.get(1)?,
-            model: r.get(2)?,
-            serial: r.get(3)?,
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!("{MEDIUM_SELECT} WHERE m.intake_id = ?1 ORDER BY m.id"))?;
+    let rows = stmt.query_map([intake_id], |r| medium_from_row(r).map(|(_, m)| m))?;
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from)
 }
 
@@ -274,8 +281,7 @@ impl Vault {
         let c = check(&tx, input, current.device_type, today)?;
         let ts = intake::timestamp(now);
         tx.execute(
-            "UPDATE intake SET status = 'destroyed', status_changed_at = ?1, updated_at = ?1, destroyed_at = ?1,
-                 destroyed_by = ?2, sanitization_category = ?3, destruction_method = ?4, destruction_tool = ?5,
+            "UPDATE intake SET destroyed_at = ?1, destroyed_by = ?2, sanitization_category = ?3, destruction_method = ?4, destruction_tool = ?5,
                  verification = ?6, din_class = ?7, din_level = ?8, witness = ?9, destination = ?11,
                  witness_staff_id = ?12, witness_title = ?13, witnessed_on = ?14
              WHERE id = ?10",
@@ -303,17 +309,7 @@ impl Vault {
                 params![id, m.media_type.as_str(), m.make, m.model, m.serial],
             )?;
         }
-        intake::start_copy_deadlines(&tx, id, &ts, today, &Policy::read(&tx)?)?;
-        audit::append(
-            &tx,
-            now,
-            Some(actor),
-            Action::DeviceDestroyed,
-            Some(current.customer_id),
-            Some(&format!("intake:{id}")),
-            None,
-        )?;
-        let updated = intake::load(&tx, id)?;
+        let updated = intake::change_status(&tx, &current, Status::Destroyed, now, today, Some(actor))?;
         tx.commit()?;
         Ok(updated)
     }

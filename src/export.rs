@@ -2,7 +2,10 @@
 //! versioned JSON (`docs/export-schema.md`, `docs/export-schema.json`) and as CSV, one file per
 //! kind of record (UTF-8 with BOM so spreadsheets pick the encoding, RFC 4180 quoting, CRLF).
 //!
-//! Staff names are left out: they are the staff's personal data, not the customer's.
+//! Staff names are left out (they are the staff's personal data), except the two that say
+//! something about the customer: the clerk who confirmed the customer is 18 or older, and a
+//! destruction's witness, whose name is printed on the customer's certificate (and who may be
+//! the customer).
 
 use crate::audit::Action;
 use crate::customer::{country_code, Customer, CustomerKind};
@@ -62,6 +65,15 @@ pub struct ExportCustomer {
     pub newsletter: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// The clerk's confirmation that a customer stored without a birth date is 18 or older.
+    pub adult_confirmed: Option<ExportAdultConfirmation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportAdultConfirmation {
+    pub at: String,
+    /// The clerk's name; `None` when no staff member was signed in (a script, an import).
+    pub by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -104,6 +116,19 @@ pub struct ExportDestruction {
     pub verification: Option<String>,
     pub din_class: Option<String>,
     pub din_level: Option<u8>,
+    pub witness: Option<String>,
+    pub witness_title: Option<String>,
+    pub witnessed_on: Option<NaiveDate>,
+    /// The storage media taken out of the device, in the order entered.
+    pub storage_media: Vec<ExportMedium>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportMedium {
+    pub media_type: String,
+    pub make: String,
+    pub model: String,
+    pub serial: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -158,6 +183,10 @@ fn build(conn: &Connection, customer_id: i64, now: DateTime<Utc>) -> Result<Expo
             newsletter: c.newsletter,
             created_at: c.created_at.clone(),
             updated_at: c.updated_at.clone(),
+            adult_confirmed: c.adult_confirmed.as_ref().map(|a| ExportAdultConfirmation {
+                at: a.at.clone(),
+                by: h.adult_confirmed_by.clone(),
+            }),
         },
         consents: c
             .consents
@@ -218,6 +247,19 @@ fn export_intake(i: &Intake) -> ExportIntake {
             verification: d.verification.clone(),
             din_class: d.din_class.map(|v| v.as_str().into()),
             din_level: d.din_level,
+            witness: d.witness.clone(),
+            witness_title: d.witness_title.clone(),
+            witnessed_on: d.witnessed_on,
+            storage_media: d
+                .media
+                .iter()
+                .map(|m| ExportMedium {
+                    media_type: m.media_type.as_str().into(),
+                    make: m.make.clone(),
+                    model: m.model.clone(),
+                    serial: m.serial.clone(),
+                })
+                .collect(),
         }),
     }
 }
@@ -265,6 +307,8 @@ pub fn to_csv(e: &Export) -> Result<Vec<(String, Vec<u8>)>> {
             "newsletter",
             "created_at",
             "updated_at",
+            "adult_confirmed_at",
+            "adult_confirmed_by",
         ],
         std::iter::once(vec![
             c.customer_id.to_string(),
@@ -283,6 +327,14 @@ pub fn to_csv(e: &Export) -> Result<Vec<(String, Vec<u8>)>> {
             c.newsletter.to_string(),
             c.created_at.clone(),
             c.updated_at.clone(),
+            c.adult_confirmed
+                .as_ref()
+                .map(|a| a.at.clone())
+                .unwrap_or_default(),
+            c.adult_confirmed
+                .as_ref()
+                .and_then(|a| a.by.clone())
+                .unwrap_or_default(),
         ]),
     )?;
     let consents = csv_file(
@@ -323,6 +375,9 @@ pub fn to_csv(e: &Export) -> Result<Vec<(String, Vec<u8>)>> {
             "verification",
             "din_class",
             "din_level",
+            "witness",
+            "witness_title",
+            "witnessed_on",
         ],
         e.intakes.iter().map(|i| {
             let d = i.destruction.as_ref();
@@ -352,6 +407,9 @@ pub fn to_csv(e: &Export) -> Result<Vec<(String, Vec<u8>)>> {
                 d.map(|d| opt(&d.verification)).unwrap_or_default(),
                 d.map(|d| opt(&d.din_class)).unwrap_or_default(),
                 d.map(|d| opt(&d.din_level)).unwrap_or_default(),
+                d.map(|d| opt(&d.witness)).unwrap_or_default(),
+                d.map(|d| opt(&d.witness_title)).unwrap_or_default(),
+                d.map(|d| opt(&d.witnessed_on)).unwrap_or_default(),
             ]
         }),
     )?;
@@ -379,11 +437,26 @@ pub fn to_csv(e: &Export) -> Result<Vec<(String, Vec<u8>)>> {
             ]
         }),
     )?;
+    let media = csv_file(
+        &["intake_number", "media_type", "make", "model", "serial"],
+        e.intakes.iter().flat_map(|i| {
+            i.destruction.iter().flat_map(|d| &d.storage_media).map(|m| {
+                vec![
+                    i.number.clone(),
+                    m.media_type.clone(),
+                    m.make.clone(),
+                    m.model.clone(),
+                    m.serial.clone(),
+                ]
+            })
+        }),
+    )?;
     Ok(vec![
         ("customer.csv".into(), customer),
         ("consents.csv".into(), consents),
         ("intakes.csv".into(), intakes),
         ("data_copies.csv".into(), copies),
+        ("storage_media.csv".into(), media),
     ])
 }
 

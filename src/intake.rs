@@ -506,7 +506,7 @@ fn next_number(conn: &Connection, year: i32) -> Result<String> {
 
 /// An intake has ended (handed over, declined, cancelled, destroyed, disposed of): every data
 /// copy not yet deleted gets its deletion deadline now, so no copy is ever left without one.
-pub(crate) fn start_copy_deadlines(
+fn start_copy_deadlines(
     tx: &Connection,
     intake_id: i64,
     ended: &str,
@@ -519,6 +519,46 @@ pub(crate) fn start_copy_deadlines(
         params![ended, policy.copy_delete_due(today), intake_id],
     )?;
     Ok(())
+}
+
+/// The one way an intake changes status, in the caller's transaction, once the caller has checked
+/// the move and written what the new status records: the status and its time, the deletion
+/// clocks of the intake's data copies when it closes, and one log event of the move's own kind.
+pub(crate) fn change_status(
+    tx: &Connection,
+    current: &Intake,
+    to: Status,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    actor: Option<i64>,
+) -> Result<Intake> {
+    let id = current.id;
+    let ts = timestamp(now);
+    tx.execute(
+        "UPDATE intake SET status = ?1, status_changed_at = ?2, updated_at = ?2 WHERE id = ?3",
+        params![to.as_str(), ts, id],
+    )?;
+    if !to.is_open() {
+        start_copy_deadlines(tx, id, &ts, today, &Policy::read(tx)?)?;
+    }
+    let (action, detail) = match to {
+        Status::Destroyed => (Action::DeviceDestroyed, None),
+        Status::Disposed => (Action::DeviceDisposed, None),
+        _ => (
+            Action::StatusChanged,
+            Some(format!("{}>{}", current.status.as_str(), to.as_str())),
+        ),
+    };
+    audit::append(
+        tx,
+        now,
+        actor,
+        action,
+        Some(current.customer_id),
+        Some(&format!("intake:{id}")),
+        detail.as_deref(),
+    )?;
+    load(tx, id)
 }
 
 /// Inserts one validated intake with its number and log event, inside the caller's transaction.
@@ -661,14 +701,6 @@ impl Vault {
             return Err(Error::invalid("media_sanitized", Rejection::Required));
         }
         let ts = timestamp(now);
-        tx.execute(
-            "UPDATE intake SET status = ?1, status_changed_at = ?2, updated_at = ?2 WHERE id = ?3",
-            params![to.as_str(), ts, id],
-        )?;
-        let policy = Policy::read(&tx)?;
-        if !to.is_open() {
-            start_copy_deadlines(&tx, id, &ts, today, &policy)?;
-        }
         match to {
             Status::HandedOver => {
                 tx.execute(
@@ -678,10 +710,10 @@ impl Vault {
             }
             Status::HeldForDestruction => {
                 let received = date_of(&intake.received_at).unwrap_or(today);
-                let earliest = intake
-                    .destruction
-                    .as_ref()
-                    .map_or(policy.destruction_earliest(received), |d| d.earliest);
+                let earliest = match &intake.destruction {
+                    Some(d) => d.earliest,
+                    None => Policy::read(&tx)?.destruction_earliest(received),
+                };
                 tx.execute(
                     "UPDATE intake SET held_since = ?1, earliest_destruction = ?2 WHERE id = ?3",
                     params![ts, earliest, id],
@@ -689,17 +721,7 @@ impl Vault {
             }
             _ => {}
         }
-        let detail = format!("{}>{}", from.as_str(), to.as_str());
-        audit::append(
-            &tx,
-            now,
-            actor,
-            Action::StatusChanged,
-            Some(intake.customer_id),
-            Some(&format!("intake:{id}")),
-            Some(&detail),
-        )?;
-        let updated = load(&tx, id)?;
+        let updated = change_status(&tx, &intake, to, now, today, actor)?;
         tx.commit()?;
         Ok(updated)
     }

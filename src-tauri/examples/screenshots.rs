@@ -154,6 +154,16 @@ async fn main() {
         )
         .await
         .expect("scroll to the destruction form");
+    // A staff witness picked: the list shows name and title as the certificate prints them.
+    app.client
+        .execute(
+            "const s = document.querySelector('[data-testid=destruction-form] [name=witness_staff_id]');
+             s.value = s.options[s.options.length - 1].value;
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .expect("pick a staff witness");
     shoot(&app, "07b-intake-held-for-destruction").await;
 
     app.click("a[data-route=settings]").await;

@@ -235,21 +235,14 @@ fn device_fields(l: &mut Layout, lang: Language, d: &CertDevice) {
     let media: Vec<String> = d
         .media
         .iter()
-        .map(|m| {
-            let name = join_nonempty(&[&m.make, &m.model], " ");
-            let serial = if m.serial.is_empty() {
-                String::new()
-            } else {
-                tf(lang, "certificate.medium_serial", &[("serial", &m.serial)])
-            };
-            join_nonempty(&[&vocab(lang, "media_type", &m.media_type), &name, &serial], ", ")
-        })
+        .map(|m| medium_line(lang, &m.media_type, &m.make, &m.model, &m.serial))
         .collect();
-    let witnessed = match d.witnessed_on.parse::<NaiveDate>() {
-        Ok(day) => super::date(lang, day),
-        Err(_) => String::new(),
-    };
-    let witness = join_nonempty(&[&d.witness, &d.witness_title, &witnessed], ", ");
+    let witness = witness_line(
+        lang,
+        &d.witness,
+        &d.witness_title,
+        d.witnessed_on.parse::<NaiveDate>().ok(),
+    );
     let mut rows: Vec<(&str, String)> = vec![
         (
             t(lang, "certificate.make_model"),
@@ -292,6 +285,23 @@ fn device_fields(l: &mut Layout, lang: Language, d: &CertDevice) {
         .map(|(k, v)| (*k, v.as_str()))
         .collect();
     l.fields(&rows);
+}
+
+/// One storage medium as the certificate and the access report print it.
+pub(super) fn medium_line(lang: Language, media_type: &str, make: &str, model: &str, serial: &str) -> String {
+    let name = join_nonempty(&[make, model], " ");
+    let serial = if serial.is_empty() {
+        String::new()
+    } else {
+        tf(lang, "certificate.medium_serial", &[("serial", serial)])
+    };
+    join_nonempty(&[&vocab(lang, "media_type", media_type), &name, &serial], ", ")
+}
+
+/// The witness with title and the day witnessed, as the certificate and the access report print it.
+pub(super) fn witness_line(lang: Language, name: &str, title: &str, on: Option<NaiveDate>) -> String {
+    let witnessed = on.map(|day| super::date(lang, day)).unwrap_or_default();
+    join_nonempty(&[name, title, &witnessed], ", ")
 }
 
 /// "Backed up first": no; or each copy with whether it still exists and until when.

@@ -6,7 +6,7 @@
 use super::policy::Policy;
 use crate::audit::{self, Action};
 use crate::error::{Error, Refusal, Result};
-use crate::intake::{self, date_of, start_copy_deadlines, timestamp, Intake, Status};
+use crate::intake::{self, date_of, timestamp, Intake, Status};
 use crate::validation::{self, Rejection};
 use crate::vault::Vault;
 use rusqlite::params;
@@ -72,23 +72,11 @@ impl Vault {
                 number: current.number,
             }));
         }
-        let ts = timestamp(now);
         tx.execute(
-            "UPDATE intake SET status = 'disposed', status_changed_at = ?1, updated_at = ?1, media_sanitized = ?2
-             WHERE id = ?3",
-            params![ts, media, intake_id],
+            "UPDATE intake SET media_sanitized = ?1 WHERE id = ?2",
+            params![media, intake_id],
         )?;
-        start_copy_deadlines(&tx, intake_id, &ts, today, &Policy::read(&tx)?)?;
-        audit::append(
-            &tx,
-            now,
-            actor,
-            Action::DeviceDisposed,
-            Some(current.customer_id),
-            Some(&format!("intake:{intake_id}")),
-            None,
-        )?;
-        let updated = intake::load(&tx, intake_id)?;
+        let updated = intake::change_status(&tx, &current, Status::Disposed, now, today, actor)?;
         tx.commit()?;
         Ok(updated)
     }

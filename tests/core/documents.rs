@@ -117,35 +117,72 @@ fn visual_check(lang: Language) -> &'static str {
     }
 }
 
-/// Received, held and destroyed by Ola (staff 2), witnessed by Kari.
-pub fn destroyed(vault: &mut Vault, customer_id: i64, serial: &str) -> Intake {
-    let i = vault.add_intake(&disk(customer_id, serial)).expect("intake");
-    let lang = i.customer_language;
+/// Received by Kari (staff 1), held at once and shredded to DIN 66399 H-5 by staff `by`; `details`
+/// fills in the witness, media and destination.
+fn shredded(
+    vault: &mut Vault,
+    input: &IntakeInput,
+    by: i64,
+    details: impl FnOnce(&mut DestructionInput),
+) -> Intake {
+    let i = vault.add_intake(input).expect("intake");
     vault
         .set_intake_status(i.id, Status::HeldForDestruction)
         .expect("held");
-    vault.set_actor(2).expect("Ola is staff 2");
-    let d = vault
-        .record_destruction(
-            i.id,
-            &DestructionInput {
-                category: SanitizationCategory::Destroy,
-                method: DestructionMethod::Shred,
-                tool: "HSM Powerline HDS 230, firmware 2.1".into(),
-                verification: visual_check(lang).into(),
-                din_class: Some(DinClass::H),
-                din_level: Some(5),
-                witness: "Kari Nordmann".into(),
-                witness_staff_id: None,
-                witness_title: String::new(),
-                witnessed_on: None,
-                media: Vec::new(),
-                destination: "Gjenvinning Øst AS (metall)".into(),
-            },
-        )
-        .expect("destroyed");
+    let mut record = DestructionInput {
+        category: SanitizationCategory::Destroy,
+        method: DestructionMethod::Shred,
+        tool: "HSM Powerline HDS 230, firmware 2.1".into(),
+        verification: visual_check(i.customer_language).into(),
+        din_class: Some(DinClass::H),
+        din_level: Some(5),
+        witness: String::new(),
+        witness_staff_id: None,
+        witness_title: String::new(),
+        witnessed_on: None,
+        media: Vec::new(),
+        destination: String::new(),
+    };
+    details(&mut record);
+    vault.set_actor(by).expect("a staff member");
+    let d = vault.record_destruction(i.id, &record).expect("destroyed");
     vault.set_actor(1).expect("Kari is staff 1");
     d
+}
+
+/// Received, held and destroyed by Ola (staff 2), witnessed by Kari.
+pub fn destroyed(vault: &mut Vault, customer_id: i64, serial: &str) -> Intake {
+    shredded(vault, &disk(customer_id, serial), 2, |d| {
+        d.witness = "Kari Nordmann".into();
+        d.destination = "Gjenvinning Øst AS (metall)".into();
+    })
+}
+
+/// A laptop destroyed at once by Kari (staff 1) with its two storage media taken out, witnessed
+/// by Ola (staff 2, "Tekniker" from the staff list) on the day.
+pub fn destroyed_laptop(vault: &mut Vault, customer_id: i64) -> Intake {
+    let input = IntakeInput {
+        service: ServiceKind::Destruction,
+        immediate_destruction: true,
+        ..laptop(customer_id)
+    };
+    shredded(vault, &input, 1, |d| {
+        d.witness_staff_id = Some(2);
+        d.media = vec![
+            skranke::StorageMediumInput {
+                media_type: skranke::MediaType::Ssd,
+                make: "Samsung".into(),
+                model: "PM981".into(),
+                serial: "S4DYNX0M123456".into(),
+            },
+            skranke::StorageMediumInput {
+                media_type: skranke::MediaType::Hdd,
+                make: "Seagate".into(),
+                model: "ST1000LM035".into(),
+                serial: "WL1234567".into(),
+            },
+        ];
+    })
 }
 
 fn sha(bytes: &[u8]) -> String {
@@ -886,6 +923,52 @@ fn access_report_lists_everything_with_this_persons_dates() {
     }
 }
 
+/// Art. 15: the clerk's adult confirmation, the storage media taken out and the witness with
+/// title and date are data held about the person, so the report shows them.
+#[test]
+fn access_report_shows_the_adult_confirmation_the_media_taken_out_and_the_witness() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, _) = new_vault(&tmp.path().join("v"));
+    for lang in [Language::Nb, Language::Sv, Language::En] {
+        let c = vault.add_customer(&customer_in(lang)).unwrap();
+        assert!(
+            c.birth_date.is_none() && c.adult_confirmed.is_some(),
+            "the fixture is a customer stored on the clerk's confirmation"
+        );
+        let d = destroyed_laptop(&mut vault, c.id);
+        let pdf = vault.access_report_pdf(c.id).expect("access report renders");
+        let text = pdf_text(tmp.path(), &pdf);
+        let registered = match lang {
+            Language::Nb => "02.11.2026",
+            _ => "2026-11-02",
+        };
+        let label = t(lang, "access.adult_confirmed");
+        let at = text
+            .find(label)
+            .unwrap_or_else(|| panic!("{lang:?}: a row for the adult confirmation:\n{text}"));
+        let confirmed: String = text[at + label.len()..].chars().take(40).collect();
+        assert!(
+            confirmed.contains(registered) && confirmed.contains("Kari Nordmann"),
+            "{lang:?}: the row says when and by whom: {confirmed:?}"
+        );
+        let witnessed = format!("Ola Nordmann, Tekniker, {registered}");
+        assert_contains(
+            &text,
+            &[
+                &d.number,
+                t(lang, "certificate.media"),
+                "Samsung PM981",
+                "S4DYNX0M123456",
+                "Seagate ST1000LM035",
+                "WL1234567",
+                t(lang, "media_type.ssd"),
+                &witnessed,
+            ],
+            &format!("{lang:?} access report: media taken out and witness"),
+        );
+    }
+}
+
 #[test]
 fn swedish_shop_names_imy_and_seven_years() {
     let tmp = tempfile::tempdir().unwrap();
@@ -948,6 +1031,7 @@ fn export_json_follows_the_schema_and_csv_opens_in_a_spreadsheet() {
         )
         .unwrap();
     destroyed(&mut vault, c.id, "ZFL0EXPORT");
+    let lap = destroyed_laptop(&mut vault, c.id);
 
     let json = vault.export_json(c.id).unwrap();
     let value: serde_json::Value = serde_json::from_slice(&json).expect("export is JSON");
@@ -969,7 +1053,48 @@ fn export_json_follows_the_schema_and_csv_opens_in_a_spreadsheet() {
         value["customer"]["name"], "Kari Nordmann",
         "the person's own data"
     );
-    assert_eq!(value["intakes"].as_array().map(Vec::len), Some(2), "both intakes");
+    assert_eq!(value["intakes"].as_array().map(Vec::len), Some(3), "every intake");
+    let confirmed = &value["customer"]["adult_confirmed"];
+    assert_eq!(
+        (
+            confirmed["by"].as_str(),
+            confirmed["at"].as_str().map(|a| &a[..10])
+        ),
+        (Some("Kari Nordmann"), Some("2026-11-02")),
+        "the clerk's confirmation that the customer is 18 or older is data held about them: who and when"
+    );
+    let destruction = &value["intakes"][2]["destruction"];
+    assert_eq!(
+        (
+            destruction["witness"].as_str(),
+            destruction["witness_title"].as_str(),
+            destruction["witnessed_on"].as_str()
+        ),
+        (Some("Ola Nordmann"), Some("Tekniker"), Some("2026-11-02")),
+        "the witness with title and date, as on the customer's certificate"
+    );
+    let media: Vec<(&str, &str, &str, &str)> = destruction["storage_media"]
+        .as_array()
+        .expect("the media taken out are a list")
+        .iter()
+        .map(|m| {
+            (
+                m["media_type"].as_str().unwrap_or(""),
+                m["make"].as_str().unwrap_or(""),
+                m["model"].as_str().unwrap_or(""),
+                m["serial"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        media,
+        [
+            ("ssd", "Samsung", "PM981", "S4DYNX0M123456"),
+            ("hdd", "Seagate", "ST1000LM035", "WL1234567"),
+        ],
+        "each storage medium taken out of {}, in the order entered",
+        lap.number
+    );
     assert_eq!(
         value["data_copies"][0]["label"], "Bilder, dokumenter",
         "copies are included"
@@ -986,7 +1111,13 @@ fn export_json_follows_the_schema_and_csv_opens_in_a_spreadsheet() {
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        ["customer.csv", "consents.csv", "intakes.csv", "data_copies.csv"],
+        [
+            "customer.csv",
+            "consents.csv",
+            "intakes.csv",
+            "data_copies.csv",
+            "storage_media.csv"
+        ],
         "one file per kind of record"
     );
     for (name, bytes) in &files {
@@ -1007,13 +1138,134 @@ fn export_json_follows_the_schema_and_csv_opens_in_a_spreadsheet() {
         .records()
         .map(|r| r.expect("a CSV reader parses it"))
         .collect();
-    assert_eq!(rows.len(), 2, "intakes.csv has one row per intake");
+    assert_eq!(rows.len(), 3, "intakes.csv has one row per intake");
     let headers = reader.headers().unwrap().clone();
-    let serial = headers
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("intakes.csv has a {name} column"))
+    };
+    assert_eq!(
+        &rows[0][column("serial")],
+        "PF3XK2Q9",
+        "values land in their columns"
+    );
+    assert_eq!(
+        [
+            &rows[2][column("witness")],
+            &rows[2][column("witness_title")],
+            &rows[2][column("witnessed_on")]
+        ],
+        ["Ola Nordmann", "Tekniker", "2026-11-02"],
+        "the witness columns carry what the JSON does"
+    );
+    let customer_rows = csv_rows(&files[0].1);
+    assert_eq!(
+        (
+            customer_rows[0].get("adult_confirmed_by").map(String::as_str),
+            customer_rows[0].get("adult_confirmed_at").map(|a| &a[..10])
+        ),
+        (Some("Kari Nordmann"), Some("2026-11-02")),
+        "customer.csv carries the adult confirmation"
+    );
+    let media_rows = csv_rows(&files[4].1);
+    let serials: Vec<(&str, &str)> = media_rows
         .iter()
-        .position(|h| h == "serial")
-        .expect("a serial column");
-    assert_eq!(&rows[0][serial], "PF3XK2Q9", "values land in their columns");
+        .map(|r| (r["intake_number"].as_str(), r["serial"].as_str()))
+        .collect();
+    assert_eq!(
+        serials,
+        [
+            (lap.number.as_str(), "S4DYNX0M123456"),
+            (lap.number.as_str(), "WL1234567")
+        ],
+        "storage_media.csv has a row per medium, tied to its intake"
+    );
+}
+
+/// The rows of a CSV file the export wrote (after its BOM), each as header → value.
+fn csv_rows(bytes: &[u8]) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::ReaderBuilder::new().from_reader(&bytes[3..]);
+    let headers = reader.headers().expect("a header row").clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a CSV reader parses it");
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Every value the app writes into a vocabulary field is one the schema names, so an export of
+/// a declined or disposed intake, or of a DIN class T or F, still follows the schema.
+#[test]
+fn export_schema_names_every_value_the_app_writes() {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../docs/export-schema.json")).expect("the schema file is JSON");
+    let intake = &schema["properties"]["intakes"]["items"]["properties"];
+    let destruction = &intake["destruction"]["oneOf"][1]["properties"];
+    let named = |field: &serde_json::Value| -> Vec<String> {
+        field["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("an enum in the schema: {field}"))
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect()
+    };
+    let check = |what: &str, field: &serde_json::Value, values: Vec<&str>| {
+        let named = named(field);
+        for v in values {
+            assert!(
+                named.iter().any(|n| n == v),
+                "docs/export-schema.json must name the {what} {v:?} the app writes: {named:?}"
+            );
+        }
+    };
+    check(
+        "status",
+        &intake["status"],
+        Status::ALL.iter().map(|s| s.as_str()).collect(),
+    );
+    check(
+        "device type",
+        &intake["device_type"],
+        DeviceType::ALL.iter().map(|s| s.as_str()).collect(),
+    );
+    check(
+        "service",
+        &intake["service"],
+        ServiceKind::ALL.iter().map(|s| s.as_str()).collect(),
+    );
+    check(
+        "access arrangement",
+        &intake["access"],
+        AccessArrangement::ALL.iter().map(|s| s.as_str()).collect(),
+    );
+    check(
+        "category",
+        &destruction["category"],
+        SanitizationCategory::ALL.iter().map(|s| s.as_str()).collect(),
+    );
+    check(
+        "method",
+        &destruction["method"],
+        DestructionMethod::ALL.iter().map(|s| s.as_str()).collect(),
+    );
+    check(
+        "DIN class",
+        &destruction["din_class"],
+        DinClass::ALL.iter().map(|s| s.as_str()).collect(),
+    );
+    check(
+        "media type",
+        &destruction["storage_media"]["items"]["properties"]["media_type"],
+        skranke::MediaType::ALL.iter().map(|s| s.as_str()).collect(),
+    );
 }
 
 #[test]
@@ -1096,6 +1348,8 @@ fn every_document_renders_to_a_page_with_ink() {
             .unwrap();
         let a = destroyed(&mut vault, c.id, "ZFL0ABCD");
         let b = destroyed(&mut vault, c.id, "S69ENF0R123456");
+        // Its media and witness show in the access report.
+        destroyed_laptop(&mut vault, c.id);
         let l = lang.as_str();
         std::fs::write(
             out.join(format!("receipt-roll-{l}.pdf")),

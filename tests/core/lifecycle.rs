@@ -29,6 +29,17 @@ fn destroy(vault: &mut Vault, intake: i64) -> skranke::Intake {
         .expect("a held device can be destroyed after its holding period")
 }
 
+/// Repaired, not collected for three months, warned by letter and disposed of.
+fn disposed(vault: &mut Vault, clock: &skranke::ManualClock, intake: i64) -> skranke::Intake {
+    vault.set_intake_status(intake, Status::InProgress).unwrap();
+    vault.set_intake_status(intake, Status::Ready).unwrap();
+    days_later(vault, clock, 92);
+    vault.record_pickup_letter(intake).unwrap();
+    vault
+        .dispose_uncollected(intake, "SSD wiped (Purge, block erase)")
+        .expect("an uncollected device can be disposed of after the letter")
+}
+
 fn end_date(vault: &mut Vault, intake: i64) -> Vec<Option<NaiveDate>> {
     vault
         .intake(intake)
@@ -88,13 +99,7 @@ fn every_end_of_an_intake_gives_its_copies_a_deadline() {
     // Disposed: ready, three months, letter, disposal.
     let u = vault.add_intake(&laptop(c.id, ServiceKind::Repair)).unwrap();
     copy(&mut vault, u.id);
-    vault.set_intake_status(u.id, InProgress).unwrap();
-    vault.set_intake_status(u.id, Ready).unwrap();
-    days_later(&mut vault, &clock, 92);
-    vault.record_pickup_letter(u.id).unwrap();
-    let u = vault
-        .dispose_uncollected(u.id, "SSD wiped (Purge, block erase)")
-        .unwrap();
+    let u = disposed(&mut vault, &clock, u.id);
     assert_eq!(
         u.copies[0].delete_due,
         Some(clock.today() + Duration::days(14)),
@@ -106,6 +111,90 @@ fn every_end_of_an_intake_gives_its_copies_a_deadline() {
         let reached = paths.iter().any(|p| p.last() == Some(&f)) || [Destroyed, Disposed].contains(&f);
         assert!(reached, "the walk must end in {f:?} at least once");
     }
+}
+
+/// Each status change, whichever command makes it, is one log event of its own kind on the
+/// intake, stamped with the same time as the intake's status, and keeps what the new status
+/// records (handover time, holding start, destruction time, how the media were wiped).
+#[test]
+fn every_status_change_is_logged_once_and_stamps_what_it_records() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, clock) = new_vault(tmp.path());
+    let c = vault.add_customer(&kari()).unwrap();
+    let moves = |vault: &mut Vault, intake: i64| -> Vec<(String, Option<String>)> {
+        let record = format!("intake:{intake}");
+        let mut events: Vec<_> = vault
+            .audit_events(&skranke::AuditFilter {
+                subject_id: Some(c.id),
+                limit: Some(1000),
+                ..Default::default()
+            })
+            .unwrap()
+            .into_iter()
+            .filter(|e| {
+                e.record.as_deref() == Some(record.as_str())
+                    && ["status_changed", "device_destroyed", "device_disposed"].contains(&e.action.as_str())
+            })
+            .collect();
+        events.sort_by_key(|e| e.seq);
+        events.into_iter().map(|e| (e.action, e.detail)).collect()
+    };
+    let step = |action: &str, detail: Option<&str>| (action.to_string(), detail.map(String::from));
+    let h = vault.add_intake(&laptop(c.id, ServiceKind::Repair)).unwrap();
+    vault.set_intake_status(h.id, Status::InProgress).unwrap();
+    vault.set_intake_status(h.id, Status::Ready).unwrap();
+    let h = vault.set_intake_status(h.id, Status::HandedOver).unwrap();
+    assert_eq!(
+        moves(&mut vault, h.id),
+        [
+            step("status_changed", Some("received>in_progress")),
+            step("status_changed", Some("in_progress>ready")),
+            step("status_changed", Some("ready>handed_over")),
+        ],
+        "each move is logged once, naming where it came from and went"
+    );
+    assert_eq!(
+        h.handed_over_at.as_deref(),
+        Some(h.status_changed_at.as_str()),
+        "the handover time is the status time"
+    );
+    let d = vault.add_intake(&laptop(c.id, ServiceKind::Destruction)).unwrap();
+    let held = vault.set_intake_status(d.id, Status::HeldForDestruction).unwrap();
+    assert_eq!(
+        held.destruction.as_ref().and_then(|x| x.held_since.as_deref()),
+        Some(held.status_changed_at.as_str()),
+        "holding starts at the status time"
+    );
+    days_later(&mut vault, &clock, 14);
+    let d = destroy(&mut vault, d.id);
+    assert_eq!(
+        moves(&mut vault, d.id),
+        [
+            step("status_changed", Some("received>held_for_destruction")),
+            step("device_destroyed", None),
+        ],
+        "destruction is logged as its own event, once"
+    );
+    assert_eq!(
+        (
+            d.status,
+            d.destruction.as_ref().and_then(|x| x.destroyed_at.as_deref())
+        ),
+        (Status::Destroyed, Some(d.status_changed_at.as_str())),
+        "destroyed at the status time"
+    );
+    let u = vault.add_intake(&laptop(c.id, ServiceKind::Repair)).unwrap();
+    let u = disposed(&mut vault, &clock, u.id);
+    assert_eq!(
+        moves(&mut vault, u.id),
+        [
+            step("status_changed", Some("received>in_progress")),
+            step("status_changed", Some("in_progress>ready")),
+            step("device_disposed", None),
+        ],
+        "disposal is logged as its own event, once"
+    );
+    assert_eq!(u.status, Status::Disposed, "disposed");
 }
 
 #[test]

@@ -53,8 +53,10 @@ function mediumRow(n, index) {
 export function destructionForm(intake, onDone, { onCancel } = {}) {
   const n = ++formIds;
   const remembered = JSON.parse(localStorage.getItem(EQUIPMENT_KEY) || '{}');
+  const witnesses = (session.staff || []).filter((s) => s.active);
+  // Name and title, as the certificate prints them.
   const staffOptions = [el('option', { value: '', key: 'destruction.witness_outside' }),
-    ...(session.staff || []).filter((s) => s.active).map((s) => el('option', { value: String(s.id), text: s.name }))];
+    ...witnesses.map((s) => el('option', { value: String(s.id), text: s.title ? `${s.name}, ${s.title}` : s.name }))];
   const mediaList = el('div', { 'data-part': 'media' });
   const addMedium = el('button', { type: 'button', class: 'btn small', key: 'destruction.add_medium' });
   const mediaBox = el('fieldset', { class: 'field span-6', 'data-part': 'media-field' },
@@ -72,9 +74,9 @@ export function destructionForm(intake, onDone, { onCancel } = {}) {
       field(`df-tool-${n}`, 'destruction.tool', el('input', { id: `df-tool-${n}`, name: 'tool', type: 'text', maxlength: '120' }), 'span-2'),
       field(`df-ver-${n}`, 'destruction.verification', el('input', { id: `df-ver-${n}`, name: 'verification', type: 'text', maxlength: '200' }), 'span-4'),
       mediaBox,
-      field(`df-wstaff-${n}`, 'destruction.witness_staff', el('select', { id: `df-wstaff-${n}`, name: 'witness_staff_id' }, ...staffOptions), 'span-2'),
-      field(`df-wit-${n}`, 'destruction.witness', el('input', { id: `df-wit-${n}`, name: 'witness', type: 'text', maxlength: '80' }), 'span-2 outside-witness'),
-      field(`df-wtitle-${n}`, 'destruction.witness_title', el('input', { id: `df-wtitle-${n}`, name: 'witness_title', type: 'text', maxlength: '80' }), 'span-1'),
+      field(`df-wstaff-${n}`, 'destruction.witness_staff', el('select', { id: `df-wstaff-${n}`, name: 'witness_staff_id' }, ...staffOptions), 'span-3'),
+      field(`df-wit-${n}`, 'destruction.witness', el('input', { id: `df-wit-${n}`, name: 'witness', type: 'text', maxlength: '80' }), 'span-3 outside-witness'),
+      field(`df-wtitle-${n}`, 'destruction.witness_title', el('input', { id: `df-wtitle-${n}`, name: 'witness_title', type: 'text', maxlength: '80' }), 'span-2'),
       field(`df-wdate-${n}`, 'destruction.witnessed_on', el('input', { id: `df-wdate-${n}`, name: 'witnessed_on', type: 'date' }), 'span-1'),
       field(`df-dest-${n}`, 'destruction.destination', el('input', { id: `df-dest-${n}`, name: 'destination', type: 'text', maxlength: '120' }), 'span-6')),
     el('div', { class: 'form-actions' },
@@ -102,6 +104,9 @@ export function destructionForm(intake, onDone, { onCancel } = {}) {
     els.din_level.value = setting ? String(setting.level) : keep;
     if (!els.din_level.value && els.din_level.options.length) els.din_level.value = els.din_level.options[els.din_level.options.length - 1].value;
     form.querySelector('.outside-witness').hidden = els.witness_staff_id.value !== '';
+    // An empty title prints the staff list's title: show which.
+    const picked = witnesses.find((s) => String(s.id) === els.witness_staff_id.value);
+    els.witness_title.placeholder = picked ? picked.title : '';
   };
   els.category.value = remembered.category || 'destroy';
   sync();

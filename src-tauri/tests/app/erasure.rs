@@ -12,8 +12,9 @@ use std::sync::Arc;
 const PASSPHRASE: &str = "korrekt hest batteri stift";
 const NAME: &str = "Anna Svensson";
 
-/// A shop with one customer, made through the core, so the test starts at the unlock screen.
-fn prepared_vault(dir: &Path) {
+/// A shop with one customer, made through the core; the caller adds what else it needs and
+/// locks it, so the test starts at the unlock screen. Returns the customer's id.
+pub(crate) fn prepared_vault(dir: &Path) -> (Vault, i64) {
     let (mut vault, _) = Vault::create(
         dir,
         &skranke::demo::setup(),
@@ -22,7 +23,7 @@ fn prepared_vault(dir: &Path) {
         Arc::new(SystemClock),
     )
     .expect("vault");
-    vault
+    let customer = vault
         .add_customer(&CustomerInput {
             name: NAME.into(),
             street: "Storgata 1".into(),
@@ -41,10 +42,10 @@ fn prepared_vault(dir: &Path) {
             adult_confirmed: true,
         })
         .expect("customer");
-    vault.lock();
+    (vault, customer.id)
 }
 
-async fn unlock(app: &App) {
+pub(crate) async fn unlock(app: &App) {
     app.type_into("[data-testid=unlock-passphrase]", PASSPHRASE).await;
     app.click("[data-testid=unlock-submit]").await;
     // The demo shop has two staff: one press says who is at the counter.
@@ -88,7 +89,7 @@ async fn search_finds_nobody(app: &App, no_match: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn erase_restore_erase_and_the_sweep_erases_after_30_days() {
     let work = tempfile::tempdir().expect("temp dir");
-    prepared_vault(&work.path().join("data"));
+    prepared_vault(&work.path().join("data")).0.lock();
     let en = catalog("en");
     let no_match = en["customers.no_match"].as_str().expect("text").to_string();
 

@@ -3,6 +3,7 @@
 
 mod catalogs;
 mod config;
+mod destruction_form;
 mod driver;
 mod e2e;
 mod erasure;
