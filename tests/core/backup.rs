@@ -550,3 +550,41 @@ fn the_status_warns_about_old_backups_and_unreachable_folders() {
         "backing up to it fails with its own code"
     );
 }
+
+#[test]
+fn an_edited_erasure_ledger_stops_the_restore_instead_of_being_obeyed() {
+    let Fixture {
+        tmp,
+        folder,
+        mut vault,
+        clock,
+        kari,
+        ..
+    } = fixture();
+    vault.set_backup_settings(Some(&folder), 14, 12).unwrap();
+    let made = vault.backup_now().unwrap();
+    vault.request_erasure(kari).unwrap();
+    days_later(&mut vault, &clock, 31);
+    assert_eq!(vault.sweep(false).unwrap().erased.len(), 1, "Kari is erased");
+    let ledger = folder.join("skranke.erasures");
+    let text = std::fs::read_to_string(&ledger).unwrap();
+    let edited = text.replace(&format!("\"customer_id\": {kari}"), "\"customer_id\": 999");
+    assert_ne!(edited, text, "the test edits the entry");
+    std::fs::write(&ledger, edited).unwrap();
+    let target = tmp.path().join("restored");
+    let result = Vault::restore(
+        &made.file,
+        &target,
+        OldSecret::Passphrase(&Passphrase::new(PASS)),
+        &Passphrase::new(NEW_PASS),
+        Arc::new(clock.clone()),
+    );
+    assert!(
+        matches!(result, Err(Error::Damaged(_))),
+        "an edited ledger is refused: {result:?}"
+    );
+    assert!(
+        !Vault::exists(&target),
+        "a refused restore leaves no vault behind"
+    );
+}
