@@ -13,7 +13,7 @@ const PASSPHRASE: &str = "korrekt hest batteri stift";
 const NAME: &str = "Anna Svensson";
 
 /// A shop with one customer, made through the core, so the test starts at the unlock screen.
-fn prepared_vault(dir: &Path) {
+pub fn prepared_vault(dir: &Path) {
     let (mut vault, _) = Vault::create(
         dir,
         &skranke::demo::setup(),
