@@ -67,6 +67,11 @@ actions! {
     LetterSent => "letter_sent",
     DeviceDisposed => "device_disposed",
     MarketingObjection => "marketing_objection",
+    BackupCreated => "backup_created",
+    BackupPruned => "backup_pruned",
+    BackupSettingsUpdated => "backup_settings_updated",
+    Restored => "restored",
+    ErasureReapplied => "erasure_reapplied",
 }
 
 /// One line of the log as stored.

@@ -234,6 +234,21 @@ pub(crate) fn open_database(path: &Path, key: &DataKey, create: bool) -> Result<
     Ok(conn)
 }
 
+/// SQLCipher's HMAC check of every page plus SQLite's structural check; empty when whole.
+pub(crate) fn integrity_problems(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let mut stmt = conn.prepare("PRAGMA cipher_integrity_check")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    for row in rows {
+        problems.push(row?);
+    }
+    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if ok != "ok" {
+        problems.push(ok);
+    }
+    Ok(problems)
+}
+
 /// The pragmas every connection needs.
 pub(crate) fn configure(conn: &Connection) -> Result<()> {
     set_journal_mode(conn, "wal")?;

@@ -52,6 +52,12 @@ pub enum Error {
     KeyStoreUnavailable(String),
     #[error("this computer does not remember the vault key")]
     NotRemembered,
+    /// No backup folder is chosen yet (Settings, or `--to` on the command line).
+    #[error("no backup folder is set")]
+    NoBackupFolder,
+    /// The chosen folder is missing or cannot be written (a disk not plugged in, a share down).
+    #[error("the backup folder {0} cannot be reached")]
+    BackupFolderUnreachable(String),
     #[error("document: {0}")]
     Document(String),
     #[error("cryptography failed: {0}")]
@@ -88,6 +94,8 @@ impl Error {
             Error::TooEarly(_) => "too_early",
             Error::KeyStoreUnavailable(_) => "keystore_unavailable",
             Error::NotRemembered => "not_remembered",
+            Error::NoBackupFolder => "no_backup_folder",
+            Error::BackupFolderUnreachable(_) => "backup_folder_unreachable",
             Error::Document(_) => "document",
             Error::Crypto(_) => "crypto",
             Error::Io(_) => "io",
@@ -125,6 +133,8 @@ impl Error {
         "too_early",
         "keystore_unavailable",
         "not_remembered",
+        "no_backup_folder",
+        "backup_folder_unreachable",
         "document",
         "crypto",
         "io",
@@ -412,6 +422,8 @@ mod tests {
             Error::TooEarly(chrono::NaiveDate::MIN),
             Error::KeyStoreUnavailable(String::new()),
             Error::NotRemembered,
+            Error::NoBackupFolder,
+            Error::BackupFolderUnreachable(String::new()),
             Error::Document(String::new()),
             Error::Crypto(String::new()),
             Error::Io(std::io::Error::other("x")),

@@ -5,6 +5,7 @@
 //! [`Error::code`] to what their user sees. See `ARCHITECTURE.md`.
 
 pub mod audit;
+pub mod backup;
 pub mod certificate;
 pub mod clock;
 pub mod customer;

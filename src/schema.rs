@@ -35,6 +35,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 6,
         sql: include_str!("schema/0006_lifecycle.sql"),
     },
+    Migration {
+        version: 7,
+        sql: include_str!("schema/0007_backups.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

@@ -22,7 +22,7 @@ pub use crate::vault_files::KEY_FILE;
 const PENDING_KEY_FILE: &str = "skranke.keys.pending";
 /// Present while a first run is creating the vault: a database without a key file next to it
 /// is then a leftover of that run (it can never be opened) and is removed by the next try.
-const CREATING_FILE: &str = "skranke.creating";
+pub(crate) const CREATING_FILE: &str = "skranke.creating";
 const KEYRING_SERVICE: &str = "no.skranke.vault";
 
 /// An open (or locked) vault. Every data operation fails with [`Error::Locked`] while locked.
@@ -199,6 +199,33 @@ impl Vault {
             self.record(Action::Unlocked, None, None, Some("recovery_key"))?;
         }
         Ok(())
+    }
+
+    /// Unlocks with a key unwrapped elsewhere: a restore unwraps it from the backup's own key
+    /// file before the files are put in place.
+    pub(crate) fn unlock_with_key(&mut self, key: &DataKey, how: &str) -> Result<()> {
+        if self.unlock_with(|_| Ok(key.clone()))? {
+            self.record(Action::Unlocked, None, None, Some(how))?;
+        }
+        Ok(())
+    }
+
+    /// A new passphrase and a new recovery key over a new data key, after a restore: the
+    /// secret that opened the backup (perhaps lost or known to others) opens nothing here.
+    pub(crate) fn replace_all_secrets(&mut self, new: &Passphrase) -> Result<RecoveryKey> {
+        crate::shop::check_passphrase(new)?;
+        let dir = self.dir.clone();
+        let open = self.session()?;
+        open.conn.flush()?;
+        let lock = KeyFileLock::acquire(&dir)?;
+        let keys = lock.read(&dir, open.conn.key())?;
+        let recovery = self.rekey(lock, &keys, |keys, key| {
+            let (file, recovery) = keys
+                .with_new_passphrase(keys.kdf(), new, key)?
+                .with_new_recovery_key(key)?;
+            Ok((file, Some(recovery)))
+        })?;
+        recovery.ok_or_else(|| Error::Crypto("no recovery key was made".into()))
     }
 
     /// Unlocks with the key kept in the OS credential store ("remember on this computer"). A
@@ -580,18 +607,7 @@ impl Vault {
 
     /// SQLCipher's HMAC check of every page plus SQLite's structural check.
     pub fn check_integrity(&mut self) -> Result<Vec<String>> {
-        let conn = self.conn()?;
-        let mut problems = Vec::new();
-        let mut stmt = conn.prepare("PRAGMA cipher_integrity_check")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        for row in rows {
-            problems.push(row?);
-        }
-        let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if ok != "ok" {
-            problems.push(ok);
-        }
-        Ok(problems)
+        crate::db::integrity_problems(self.conn()?)
     }
 
     /// Appends one event to the audit chain in its own transaction.

@@ -2,6 +2,7 @@
 //! technical owner runs by hand or from a scheduler. Each command parses its flags, calls the
 //! core, and prints; no business rule lives here.
 
+mod backup;
 mod lifecycle;
 mod output;
 
@@ -37,6 +38,7 @@ mod exit {
     pub const NOT_FOUND: u8 = 6;
     pub const DAMAGED: u8 = 7;
     pub const CERTIFICATE_NOT_VALID: u8 = 8;
+    pub const BACKUP_FOLDER_UNREACHABLE: u8 = 9;
 }
 
 const EXIT_CODES_HELP: &str = "\
@@ -52,6 +54,7 @@ Exit codes:
      key file changed outside Skranke)
   8  certificate verify: the certificate is not valid (forged, altered, another shop's, or
      not in this vault's register)
+  9  backup: the backup folder cannot be reached (a disk not plugged in, a share down)
 
 Passphrase: --passphrase-stdin reads one line from standard input; otherwise the key this
 computer remembers is used, and failing that the passphrase is asked for on the terminal.
@@ -65,16 +68,16 @@ Data folder: --data-dir, else $SKRANKE_DATA_DIR, else the app's folder (e.g.
     about = "Skranke on the command line: checks, customers, intakes and imports",
     after_help = EXIT_CODES_HELP
 )]
-struct Cli {
+pub(crate) struct Cli {
     /// The vault's folder (default: $SKRANKE_DATA_DIR, else the app's data folder).
     #[arg(long, global = true, value_name = "DIR")]
-    data_dir: Option<PathBuf>,
+    pub(crate) data_dir: Option<PathBuf>,
     /// Print machine-readable JSON on standard output.
     #[arg(long, global = true)]
     json: bool,
     /// Read the passphrase from the first line of standard input (for scripts).
     #[arg(long, global = true)]
-    passphrase_stdin: bool,
+    pub(crate) passphrase_stdin: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -112,6 +115,9 @@ enum Command {
     /// Apply the retention policy now (erase ended quarantines, anonymise ended relations,
     /// delete restricted records past their period) and list what needs a person.
     Sweep(lifecycle::SweepArgs),
+    /// Encrypted backups: create, list, verify, restore into a new folder.
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
     /// Information-letter consent and objections.
     #[command(subcommand)]
     Consent(lifecycle::ConsentCommand),
@@ -528,7 +534,9 @@ fn describe(f: &Failure, words: &Words) -> (u8, String) {
                 | Error::Conflict(_)
                 | Error::Refused(_)
                 | Error::TooEarly(_)
-                | Error::VaultExists(_) => exit::INVALID,
+                | Error::VaultExists(_)
+                | Error::NoBackupFolder => exit::INVALID,
+                Error::BackupFolderUnreachable(_) => exit::BACKUP_FOLDER_UNREACHABLE,
                 Error::NotFound { .. } | Error::NoVault(_) => exit::NOT_FOUND,
                 Error::Damaged(_) | Error::KeyFileTampered | Error::LogRolledBack(_) => exit::DAMAGED,
                 _ => exit::FAILURE,
@@ -579,6 +587,7 @@ fn run(cli: &Cli, out: &Out, words: &Words) -> Outcome {
         Command::Key(c) => key_command(cli, &dir, c, out),
         Command::Certificate(CertificateCommand::Verify(args)) => verify_certificate(cli, &dir, args, out),
         Command::Sweep(args) => with_vault(cli, &dir, |v| lifecycle::sweep(v, args, out)),
+        Command::Backup(c) => backup::backup(cli, &dir, c, out),
         Command::Consent(c) => with_vault(cli, &dir, |v| lifecycle::consent(v, c, out)),
         Command::Restricted(lifecycle::RestrictedCommand::List) => {
             with_vault(cli, &dir, |v| lifecycle::restricted(v, out))
@@ -587,7 +596,7 @@ fn run(cli: &Cli, out: &Out, words: &Words) -> Outcome {
 }
 
 /// Opens and unlocks the vault, runs `f`, and locks again.
-fn with_vault<T>(
+pub(crate) fn with_vault<T>(
     cli: &Cli,
     dir: &Path,
     f: impl FnOnce(&mut Vault) -> Result<T, Failure>,
@@ -669,17 +678,21 @@ fn change_keys(
 }
 
 fn read_stdin_passphrase() -> Result<Passphrase, Failure> {
-    let mut line = String::new();
+    Ok(Passphrase::new(read_stdin_line()?.as_str()))
+}
+
+/// One secret line from standard input, zeroed when dropped; an empty one is no secret.
+pub(crate) fn read_stdin_line() -> Result<zeroize::Zeroizing<String>, Failure> {
+    let mut line = zeroize::Zeroizing::new(String::new());
     std::io::stdin().lock().read_line(&mut line).map_err(Error::Io)?;
-    let typed = line.trim_end_matches(['\r', '\n']).to_owned();
-    line.clear();
+    let typed = zeroize::Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
     if typed.is_empty() {
         return Err(Failure::Locked("no passphrase on standard input".into()));
     }
-    Ok(Passphrase::new(typed))
+    Ok(typed)
 }
 
-fn new_passphrase(from_stdin: bool) -> Result<Passphrase, Failure> {
+pub(crate) fn new_passphrase(from_stdin: bool) -> Result<Passphrase, Failure> {
     if from_stdin {
         return read_stdin_passphrase();
     }

@@ -1100,3 +1100,127 @@ fn consent_list_is_written_as_csv() {
         "only the customer who consented is on the list: {csv}"
     );
 }
+
+#[test]
+fn backup_create_list_verify_and_restore_with_their_exit_codes() {
+    let dir = vault();
+    let kari = add_kari(dir.path());
+    let folder = tempfile::tempdir().unwrap();
+    let to = folder.path().to_str().unwrap();
+
+    let o = cli(dir.path(), &["backup", "create"]);
+    assert_eq!(
+        code(&o),
+        5,
+        "no folder chosen and no --to: invalid, exit 5; stderr: {}",
+        stderr(&o)
+    );
+    let o = cli(
+        dir.path(),
+        &["backup", "create", "--to", "/nonexistent/skranke-usb"],
+    );
+    assert_eq!(
+        code(&o),
+        9,
+        "an unreachable folder has its own exit code; stderr: {}",
+        stderr(&o)
+    );
+
+    let chosen = ok_json(&cli(
+        dir.path(),
+        &[
+            "--json",
+            "backup",
+            "settings",
+            "--folder",
+            to,
+            "--keep-daily",
+            "7",
+        ],
+    ));
+    assert_eq!(
+        (
+            chosen["folder"].as_str(),
+            chosen["keep_daily"].as_u64(),
+            chosen["keep_monthly"].as_u64()
+        ),
+        (Some(to), Some(7), Some(12)),
+        "the folder and daily count are set; the monthly count keeps its default"
+    );
+    let made = ok_json(&cli(dir.path(), &["--json", "backup", "create"]));
+    let file = made["file"]
+        .as_str()
+        .expect("the backup's path is printed")
+        .to_owned();
+    assert!(file.ends_with(".skrankebak"), "one .skrankebak file: {file}");
+    assert_eq!(made["check"]["customers"], 1, "the verified copy holds Kari");
+
+    let listed = ok_json(&run(dir.path(), &["--json", "backup", "list", "--to", to], ""));
+    assert_eq!(
+        listed["backups"].as_array().map(Vec::len),
+        Some(1),
+        "list --to needs no passphrase and shows the one backup"
+    );
+
+    let o = cli(dir.path(), &["backup", "verify", &file]);
+    assert_eq!(code(&o), 0, "the backup verifies; stderr: {}", stderr(&o));
+    assert!(stdout(&o).contains("is whole"), "and says so: {}", stdout(&o));
+    let o = run(
+        dir.path(),
+        &["--passphrase-stdin", "backup", "verify", &file],
+        "feil passordfrase her\n",
+    );
+    assert_eq!(code(&o), 3, "a wrong passphrase exits 3; stderr: {}", stderr(&o));
+
+    let o = run(
+        dir.path(),
+        &["--passphrase-stdin", "backup", "restore", &file],
+        &format!("{PASS}\nny passordfrase for butikken\n"),
+    );
+    assert_eq!(
+        code(&o),
+        5,
+        "restoring over the live vault is refused with exit 5; stderr: {}",
+        stderr(&o)
+    );
+
+    let new = tempfile::tempdir().unwrap();
+    let target = new.path().join("restored");
+    let restored = ok_json(&run(
+        &target,
+        &["--json", "--passphrase-stdin", "backup", "restore", &file],
+        &format!("{PASS}\nny passordfrase for butikken\n"),
+    ));
+    assert!(
+        restored["recovery_key"].as_str().is_some_and(|k| k.len() > 20),
+        "the restore prints a new recovery key"
+    );
+    let o = run(
+        &target,
+        &["--passphrase-stdin", "customer", "show", &kari.to_string()],
+        "ny passordfrase for butikken\n",
+    );
+    assert_eq!(
+        code(&o),
+        0,
+        "the new passphrase opens the restored vault; stderr: {}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("Kari Nordmann"),
+        "Kari is in the restored register"
+    );
+    let o = cli(&target, &["unlock-check"]);
+    assert_eq!(
+        code(&o),
+        3,
+        "the backup's passphrase no longer opens the restored vault"
+    );
+
+    let mut bytes = std::fs::read(&file).unwrap();
+    let at = bytes.len() - 3000;
+    bytes[at] ^= 0x01;
+    std::fs::write(&file, &bytes).unwrap();
+    let o = cli(dir.path(), &["backup", "verify", &file]);
+    assert_eq!(code(&o), 7, "a damaged backup exits 7; stderr: {}", stderr(&o));
+}

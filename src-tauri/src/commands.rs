@@ -5,6 +5,7 @@ use crate::delivery::{self, Delivered, Delivery};
 use crate::reply::Reply;
 use crate::shell::{AppStatus, Shell};
 use skranke::audit::AuditFilter;
+use skranke::backup::{BackupMade, BackupSettings, BackupStatus};
 use skranke::privacy::{DoneByPolicy, Erasure, IntakeEdit, Quarantined, RestrictedRecord, SweepReport};
 use skranke::Language;
 use skranke::{
@@ -12,6 +13,7 @@ use skranke::{
     DestructionMethod, DinClass, DinLevelSetting, Intake, IntakeInput, IntakeSummary, Passphrase, Settings,
     ShopProfile, Staff, StaffInput, Status, Today,
 };
+use std::path::Path;
 use tauri::{AppHandle, State};
 
 type Ui<'a> = State<'a, Shell>;
@@ -401,6 +403,40 @@ pub async fn restricted_records(shell: Ui<'_>) -> Reply<Vec<RestrictedRecord>> {
 #[tauri::command]
 pub async fn done_by_policy(shell: Ui<'_>, limit: i64) -> Reply<Vec<DoneByPolicy>> {
     shell.with(|v| v.done_by_policy(limit))
+}
+
+#[tauri::command]
+pub async fn backup_status(shell: Ui<'_>) -> Reply<BackupStatus> {
+    shell.with(|v| v.backup_status())
+}
+
+#[tauri::command]
+pub async fn backup_settings(shell: Ui<'_>) -> Reply<BackupSettings> {
+    shell.with(|v| v.backup_settings())
+}
+
+#[tauri::command]
+pub async fn set_backup_settings(
+    shell: Ui<'_>,
+    folder: Option<String>,
+    keep_daily: u32,
+    keep_monthly: u32,
+) -> Reply<BackupSettings> {
+    shell.with(|v| {
+        v.set_backup_settings(folder.as_deref().map(Path::new), keep_daily, keep_monthly)?;
+        v.backup_settings()
+    })
+}
+
+/// The OS folder dialog; `None` when the owner cancels.
+#[tauri::command]
+pub async fn choose_backup_folder(app: AppHandle) -> Reply<Option<String>> {
+    delivery::pick_folder(&app)
+}
+
+#[tauri::command]
+pub async fn back_up_now(shell: Ui<'_>) -> Reply<BackupMade> {
+    shell.back_up()
 }
 
 #[tauri::command]

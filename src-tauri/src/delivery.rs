@@ -224,6 +224,15 @@ pub fn deliver_files(app: &AppHandle, files: &[(String, Vec<u8>)]) -> Reply<Deli
     })
 }
 
+/// Lets the user pick a folder (the backup folder); `None` when they cancel.
+pub fn pick_folder(app: &AppHandle) -> Reply<Option<String>> {
+    let Some(chosen) = app.dialog().file().blocking_pick_folder() else {
+        return Ok(None);
+    };
+    let dir = chosen.into_path().map_err(|e| failure("io", e))?;
+    Ok(Some(dir.display().to_string()))
+}
+
 /// Lets the user pick a PDF and returns its bytes; `None` when they cancel.
 pub fn pick_pdf(app: &AppHandle) -> Reply<Option<Vec<u8>>> {
     let Some(chosen) = app

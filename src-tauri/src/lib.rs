@@ -71,7 +71,8 @@ fn bring_to_front(app: &tauri::AppHandle) {
     }
 }
 
-/// The retention sweep at unlock (after the first screen) and hourly while unlocked.
+/// The retention sweep at unlock (after the first screen) and hourly while unlocked; after it,
+/// the daily backup when none was made today.
 fn sweep_while_unlocked(handle: &tauri::AppHandle) {
     let mut unlocked_since: Option<Instant> = None;
     let mut last: Option<Instant> = None;
@@ -89,6 +90,7 @@ fn sweep_while_unlocked(handle: &tauri::AppHandle) {
         };
         if due {
             shell.sweep();
+            shell.back_up_if_due();
             last = Some(Instant::now());
         }
     }
@@ -185,6 +187,11 @@ pub fn run() {
             commands::restricted_records,
             commands::done_by_policy,
             commands::sweep,
+            commands::backup_status,
+            commands::backup_settings,
+            commands::set_backup_settings,
+            commands::choose_backup_folder,
+            commands::back_up_now,
             commands::erasure_confirmation,
             commands::letter_recipients_csv,
             commands::record_marketing_objection,

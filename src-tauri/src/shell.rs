@@ -189,6 +189,35 @@ impl Shell {
         }
     }
 
+    /// "Back up now" and the daily backup: the copy, checks and packing run without holding
+    /// the vault, so the counter keeps working while a large register is backed up.
+    pub fn back_up(&self) -> Reply<skranke::backup::BackupMade> {
+        let (source, folder, now) = self.with(|v| {
+            let folder = v
+                .backup_settings()?
+                .folder
+                .ok_or(skranke::Error::NoBackupFolder)?;
+            Ok((v.backup_source()?, folder, v.clock().now()))
+        })?;
+        let folder = std::path::PathBuf::from(folder);
+        let (file, check) = source.write(&folder, now)?;
+        drop(source);
+        self.with(|v| v.finish_backup(&folder, file, check, now))
+    }
+
+    /// The daily backup, when the chosen folder is there and none was made today; from the
+    /// background timer, so only a failure is printed (Today shows the warning).
+    pub fn back_up_if_due(&self) {
+        let due = self
+            .with(|v| v.backup_status())
+            .is_ok_and(|s| s.due && s.reachable);
+        if due {
+            if let Err(e) = self.back_up() {
+                eprintln!("skranke: the daily backup failed: {}", e.message);
+            }
+        }
+    }
+
     /// Locks the vault and removes what the session left behind: temp documents (first, so a
     /// copy that cannot be deleted is logged while the vault is still open), the recovery key.
     pub fn lock(&self) {

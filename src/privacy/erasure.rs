@@ -176,9 +176,11 @@ pub(crate) fn erase_customer(
     today: NaiveDate,
     policy: &Policy,
 ) -> Result<Erasure> {
-    let name: String = tx.query_row("SELECT name FROM customer WHERE id = ?1", [customer_id], |r| {
-        r.get(0)
-    })?;
+    let (name, created_at): (String, String) = tx.query_row(
+        "SELECT name, created_at FROM customer WHERE id = ?1",
+        [customer_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let ts = timestamp(now);
     let mut restricted = 0i64;
     let mut restricted_until: Option<NaiveDate> = None;
@@ -240,7 +242,8 @@ pub(crate) fn erase_customer(
     tx.execute("DELETE FROM customer WHERE id = ?1", [customer_id])?;
     tx.execute(
         "UPDATE erasure SET erased_at = ?1, intakes_erased = ?2, copies_erased = ?3, consents_erased = ?4,
-             certificates_pseudonymised = ?5, restricted = ?6, restricted_until = ?7 WHERE id = ?8",
+             certificates_pseudonymised = ?5, restricted = ?6, restricted_until = ?7,
+             customer_id = ?9, customer_created_at = ?10 WHERE id = ?8",
         params![
             ts,
             intakes,
@@ -249,7 +252,9 @@ pub(crate) fn erase_customer(
             certificates,
             restricted,
             restricted_until,
-            erasure_id
+            erasure_id,
+            customer_id,
+            created_at
         ],
     )?;
     let reason: String = tx.query_row("SELECT reason FROM erasure WHERE id = ?1", [erasure_id], |r| {

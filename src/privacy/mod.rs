@@ -5,6 +5,7 @@
 pub mod consent;
 pub mod dates;
 pub mod erasure;
+pub mod ledger;
 pub mod policy;
 pub mod rectification;
 pub mod sweep;
@@ -13,6 +14,7 @@ pub mod uncollected;
 pub use consent::Recipient;
 pub use dates::PersonDates;
 pub use erasure::{Erasure, ErasureReason, Quarantined, RestrictedRecord};
+pub use ledger::LedgerEntry;
 pub use policy::{Policy, RecordKind, Rule};
 pub use rectification::IntakeEdit;
 pub use sweep::{DoneByPolicy, SweepReport};

@@ -186,7 +186,13 @@ impl Vault {
     pub fn sweep(&mut self, dry_run: bool) -> Result<SweepReport> {
         let clock = self.clock().clone();
         let (now, today) = (clock.now(), clock.today());
-        run(self.background_conn()?, now, today, dry_run)
+        let report = run(self.background_conn()?, now, today, dry_run)?;
+        if !dry_run && (!report.erased.is_empty() || !report.anonymised.is_empty()) {
+            // The erasures are committed and the database keeps them; a ledger that cannot be
+            // written now is rewritten whole by the next sweep that erases, backup or restore.
+            let _ = self.write_erasure_ledger();
+        }
+        Ok(report)
     }
 
     /// What the policy did by itself, newest first.

@@ -5,6 +5,7 @@ mod common;
 mod anchor;
 mod at_rest;
 mod audit_chain;
+mod backup;
 mod crash;
 mod customers;
 mod demo;

@@ -1,6 +1,7 @@
 //! The desktop app's tests, one binary: string catalogs, shell configuration, and the
 //! end-to-end run of the real app through tauri-driver.
 
+mod backup;
 mod catalogs;
 mod config;
 mod destruction_form;

@@ -9,6 +9,7 @@ import { badge, dataTable } from '../table.js';
 import { documentRow } from '../documents.js';
 import { DIN_CLASSES, PHYSICAL_METHODS } from '../vocab.js';
 import { privacyCard } from './privacy.js';
+import { backupCard } from './backup.js';
 
 export async function render(page) {
   const [fragment, shop, settings, staff, status, dinLevels] = await Promise.all([
@@ -49,6 +50,7 @@ export async function render(page) {
 
   part(fragment, 'din-levels').replaceChildren(dinLevelTable(dinLevels));
   privacyCard(part(fragment, 'privacy'));
+  backupCard(part(fragment, 'backup'));
 
   const staffBody = part(fragment, 'staff');
   const paintStaff = (list) => {

@@ -5,10 +5,12 @@ import { busy, el, part, screen, showError, toast } from '../dom.js';
 import { formatDate, formatLongDate, t } from '../i18n.js';
 import { badge, dataTable, deviceLabel, emptyState, link } from '../table.js';
 import { copyDeletionForm, destructionForm, inlineRow } from '../forms.js';
+import { backupNotice } from './backup.js';
 
 export async function render(page) {
-  const [fragment, today] = await Promise.all([screen('today'), call('today')]);
+  const [fragment, today, notice] = await Promise.all([screen('today'), call('today'), backupNotice()]);
   part(fragment, 'date').textContent = formatLongDate(today.date);
+  part(fragment, 'backup-notice').replaceChildren(...(notice ? [notice] : []));
   const rerender = async () => {
     const fresh = await call('today');
     fill(page, fresh, rerender);
