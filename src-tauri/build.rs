@@ -70,6 +70,7 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "done_by_policy",
         "sweep",
         "backup_status",
+        "backups_from_before_key_change",
         "backup_settings",
         "set_backup_settings",
         "choose_backup_folder",

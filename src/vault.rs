@@ -260,6 +260,9 @@ impl Vault {
     /// Opens the database with the unwrapped key; `Ok(false)` when it was open already (the
     /// secret is then checked against the key file and nothing else happens).
     fn unlock_with(&mut self, unwrap: impl Fn(&KeyFile) -> Result<DataKey>) -> Result<bool> {
+        // An idle period that ended before anyone locked counts as locked: unlocking then opens
+        // a fresh session instead of answering "already open" for a session the next call ends.
+        self.lock_if_idle();
         if let Some(open) = &self.open {
             let keys = KeyFile::read(&self.dir.join(KEY_FILE))?;
             let key = unwrap(&keys)?;

@@ -674,6 +674,21 @@ fn change_keys(
             out.key_changed("forgotten", true);
         }
     }
+    // The change is done; what it cannot reach goes to standard error, beside the output.
+    match vault.backups_from_before_key_change() {
+        Ok(old) if !old.is_empty() => {
+            eprintln!(
+                "Backups made before this change still open with the passphrase or recovery key \
+                 valid when each was made. Make a fresh backup (skranke-cli backup create), \
+                 then delete:"
+            );
+            for b in old {
+                eprintln!("  {}", b.file.display());
+            }
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!("The backup folder could not be read to list older backups: {e}"),
+    }
     Ok(())
 }
 

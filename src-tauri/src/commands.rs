@@ -5,7 +5,7 @@ use crate::delivery::{self, Delivered, Delivery};
 use crate::reply::Reply;
 use crate::shell::{AppStatus, Shell};
 use skranke::audit::AuditFilter;
-use skranke::backup::{BackupMade, BackupSettings, BackupStatus};
+use skranke::backup::{BackupInfo, BackupMade, BackupSettings, BackupStatus};
 use skranke::privacy::{DoneByPolicy, Erasure, IntakeEdit, Quarantined, RestrictedRecord, SweepReport};
 use skranke::Language;
 use skranke::{
@@ -408,6 +408,11 @@ pub async fn done_by_policy(shell: Ui<'_>, limit: i64) -> Reply<Vec<DoneByPolicy
 #[tauri::command]
 pub async fn backup_status(shell: Ui<'_>) -> Reply<BackupStatus> {
     shell.with(|v| v.backup_status())
+}
+
+#[tauri::command]
+pub async fn backups_from_before_key_change(shell: Ui<'_>) -> Reply<Vec<BackupInfo>> {
+    shell.with(|v| v.backups_from_before_key_change())
 }
 
 #[tauri::command]

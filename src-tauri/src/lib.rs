@@ -188,6 +188,7 @@ pub fn run() {
             commands::done_by_policy,
             commands::sweep,
             commands::backup_status,
+            commands::backups_from_before_key_change,
             commands::backup_settings,
             commands::set_backup_settings,
             commands::choose_backup_folder,

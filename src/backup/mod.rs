@@ -505,6 +505,35 @@ impl Vault {
     }
 
     /// For Today and the CLI: whether to warn, and whether the daily backup is due.
+    /// Backups in the chosen folder made before the newest change of secrets (passphrase,
+    /// recovery key, rotation, forgetting the remembered key). Each still opens with what was
+    /// valid when it was made, and no rotation reaches a copy, so after a change the owner is
+    /// offered a fresh backup and this list of files to delete. Empty without a folder or
+    /// before any change; a folder that cannot be read is reported as an error.
+    pub fn backups_from_before_key_change(&mut self) -> Result<Vec<BackupInfo>> {
+        let Some(folder) = self.backup_settings()?.folder else {
+            return Ok(Vec::new());
+        };
+        let changed: Option<String> = self.conn()?.query_row(
+            "SELECT max(at) FROM audit_event WHERE action IN
+                 ('passphrase_changed', 'recovery_key_replaced', 'data_key_rotated', 'forgotten')",
+            [],
+            |r| r.get(0),
+        )?;
+        let Some(changed) = changed.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()) else {
+            return Ok(Vec::new());
+        };
+        let made_before = |info: &BackupInfo| {
+            info.header.as_ref().is_none_or(|h| {
+                DateTime::parse_from_rfc3339(&h.created_at).map_or(true, |made| made < changed)
+            })
+        };
+        Ok(list(Path::new(&folder))?
+            .into_iter()
+            .filter(made_before)
+            .collect())
+    }
+
     pub fn backup_status(&mut self) -> Result<BackupStatus> {
         let settings = self.backup_settings()?;
         let now = self.clock().now();

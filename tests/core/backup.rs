@@ -588,3 +588,53 @@ fn an_edited_erasure_ledger_stops_the_restore_instead_of_being_obeyed() {
         "a refused restore leaves no vault behind"
     );
 }
+
+#[test]
+fn after_a_change_of_keys_the_backups_made_before_it_are_listed_to_delete() {
+    let Fixture {
+        tmp: _tmp,
+        folder,
+        mut vault,
+        clock,
+        ..
+    } = fixture();
+    vault.set_backup_settings(Some(&folder), 14, 12).unwrap();
+    let old = vault.backup_to(&folder).unwrap();
+    assert!(
+        vault.backups_from_before_key_change().unwrap().is_empty(),
+        "before any change of keys no backup is outdated"
+    );
+    // The next day, so the fresh backup below does not prune it (one kept per day).
+    clock.advance(chrono::Duration::days(1));
+    vault.unlock_with_passphrase(&Passphrase::new(PASS)).unwrap();
+    vault
+        .change_passphrase(&Passphrase::new(PASS), &Passphrase::new(NEW_PASS), true)
+        .unwrap();
+    let listed: Vec<_> = vault
+        .backups_from_before_key_change()
+        .unwrap()
+        .into_iter()
+        .map(|b| b.file)
+        .collect();
+    assert_eq!(
+        listed,
+        vec![old.file.clone()],
+        "the backup made before the change still opens with the old passphrase, so it is listed"
+    );
+    assert!(
+        backup::verify(&old.file, OldSecret::Passphrase(&Passphrase::new(PASS))).is_ok(),
+        "which is why: the old passphrase still opens it"
+    );
+    clock.advance(chrono::Duration::minutes(5));
+    let fresh = vault.backup_to(&folder).unwrap();
+    let listed: Vec<_> = vault
+        .backups_from_before_key_change()
+        .unwrap()
+        .into_iter()
+        .map(|b| b.file)
+        .collect();
+    assert!(
+        !listed.contains(&fresh.file) && listed.contains(&old.file),
+        "a backup made after the change is not listed, the old one still is: {listed:?}"
+    );
+}

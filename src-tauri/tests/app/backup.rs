@@ -93,3 +93,40 @@ async fn today_warns_about_an_unplugged_folder_and_back_up_now_writes_a_backup()
     app.client.close().await.expect("close the session");
     drop(driver);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_key_change_settings_lists_the_older_backups_to_delete() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let folder = work.path().join("usb");
+    std::fs::create_dir(&folder).expect("folder");
+    let (mut vault, _) = crate::erasure::prepared_vault(&work.path().join("data"));
+    vault
+        .set_backup_settings(Some(&folder), 14, 12)
+        .expect("folder chosen");
+    let old = vault.backup_to(&folder).expect("a backup");
+    vault.lock();
+    let name = old.file.file_name().expect("name").to_string_lossy().into_owned();
+
+    let (driver, port) = Driver::start(work.path(), "en_GB");
+    let app = App::connect(&driver, port, &[]).await;
+    crate::erasure::unlock(&app).await;
+    app.click("a[data-route=settings]").await;
+    let notice = app.el("[data-testid=old-backups]").await;
+    assert!(
+        !notice.is_displayed().await.expect("displayed or not"),
+        "no notice before the keys change"
+    );
+    app.type_into("[data-part=rotate-form] input[name=passphrase]", PASSPHRASE)
+        .await;
+    app.click("[data-part=rotate-form] [type=submit]").await;
+    let notice = app
+        .text_until("[data-testid=old-backups]", "the older backup", |t| {
+            t.contains(&name)
+        })
+        .await;
+    assert!(
+        notice.contains(&name),
+        "the backup made before the rotation is named for deletion: {notice}"
+    );
+    app.client.close().await.expect("close the session");
+}

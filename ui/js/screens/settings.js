@@ -1,7 +1,7 @@
 // Screen 8: language, shop profile, policy, staff and security.
 
 import { call } from '../api.js';
-import { busy, clearErrors, el, fillForm, fillOptions, part, readForm, screen, showError, toast } from '../dom.js';
+import { busy, clearErrors, el, errorText, fillForm, fillOptions, part, readForm, screen, showError, toast } from '../dom.js';
 import { LANGUAGES, currentLanguage, setLanguage, t } from '../i18n.js';
 import { session } from '../session.js';
 import { refreshChrome, setAutoLockMinutes } from '../main.js';
@@ -87,6 +87,21 @@ export async function render(page) {
     refreshChrome();
   });
 
+  // After any change of keys: the backups made before it still open with the old secrets.
+  const oldBackups = part(fragment, 'old-backups');
+  // The change itself succeeded: a backup folder that cannot be read is said in the notice.
+  const showOldBackups = async () => {
+    const files = part(oldBackups, 'old-backup-files');
+    try {
+      const old = await call('backups_from_before_key_change');
+      files.replaceChildren(...old.map((b) => el('li', { text: b.name })));
+      oldBackups.hidden = old.length === 0;
+    } catch (error) {
+      files.replaceChildren(el('li', { text: errorText(error) }));
+      oldBackups.hidden = false;
+    }
+  };
+
   const passForm = part(fragment, 'passphrase-form');
   onSave(passForm, async () => {
     const values = readForm(passForm);
@@ -100,6 +115,7 @@ export async function render(page) {
     } finally {
       passForm.reset();
     }
+    await showOldBackups();
   }, 'toast.passphrase_changed');
 
   const rotateForm = part(fragment, 'rotate-form');
@@ -111,6 +127,7 @@ export async function render(page) {
     } catch (error) {
       throw error.code === 'wrong_passphrase' ? { ...error, field: 'passphrase' } : error;
     }
+    await showOldBackups();
   }, 'toast.data_key_rotated');
 
   const recoveryForm = part(fragment, 'recovery-form');
@@ -135,6 +152,7 @@ export async function render(page) {
     } catch (error) {
       throw error.code === 'wrong_passphrase' ? { ...error, field: 'passphrase' } : error;
     }
+    await showOldBackups();
   });
 
   const rememberState = part(fragment, 'remember-state');
@@ -164,6 +182,7 @@ export async function render(page) {
       throw error.code === 'wrong_passphrase' ? { ...error, field: 'passphrase' } : error;
     }
     paintRemember((await call('app_status')).remembered);
+    await showOldBackups();
   }, 'toast.forgotten');
 
   page.append(fragment);
