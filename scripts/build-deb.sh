@@ -45,9 +45,11 @@ args=(--config tauri.bundle.json --ci)
 case "$profile" in
   release) tauri_cli build --bundles "$bundles" "${args[@]}" >&2 ;;
   dev)
-    # A dev build carries ~600 MB of debug information that only slows packing; the package
-    # gets stripped copies and the build folder keeps its binary as built.
-    tauri_cli build --debug --no-bundle "${args[@]}" >&2
+    # The test command's build made the app (Tauri's custom-protocol is always on, see
+    # src-tauri/Cargo.toml); `tauri build` would rebuild it and its dependencies with the
+    # features of a bins-only selection. The package gets stripped copies; the build folder
+    # keeps its binary as built.
+    cargo build --workspace --all-targets >&2
     app="$target_dir/debug/skranke-app"
     cp -p "$app" "$app.unstripped"
     trap 'mv -f "$app.unstripped" "$app"' EXIT

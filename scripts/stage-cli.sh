@@ -23,7 +23,12 @@ out="$root/src-tauri/binaries/skranke-cli-$triple$ext"
 mkdir -p "$root/src-tauri/binaries"
 
 build() { # $1: triple; prints the built binary's path
-  if [ "$1" = "$host" ]; then
+  if [ "$1" = "$host" ] && [ "$profile" = dev ]; then
+    # The test command's own build (same selection, so the same features): a no-op after it,
+    # where `-p skranke-cli` would rebuild shared dependencies with other features.
+    cargo build --workspace --all-targets >&2
+    echo "$target_dir/$dir/skranke-cli$ext"
+  elif [ "$1" = "$host" ]; then
     cargo build --profile "$profile" -p skranke-cli >&2
     echo "$target_dir/$dir/skranke-cli$ext"
   else

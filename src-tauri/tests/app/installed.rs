@@ -3,8 +3,8 @@
 //! screen for it, then dpkg removes the package and the register is still there, byte for byte,
 //! and still opens.
 //!
-//! Run by scripts/test-all.sh after `cargo tauri build --bundles deb`, with `SKRANKE_DEB` naming
-//! the package: `SKRANKE_DEB=… cargo test -p skranke-app --test app installed -- --ignored`.
+//! Run by scripts/test-all.sh after `scripts/build-deb.sh`, with `SKRANKE_DEB` naming the package,
+//! in its one `cargo test --workspace -- --include-ignored`.
 //! Ignored in a plain `cargo test` only because it needs the package built first; run without
 //! `SKRANKE_DEB` it fails.
 
