@@ -2,7 +2,7 @@
 
 import { call } from './api.js';
 import { el } from './dom.js';
-import { formatPhone, t } from './i18n.js';
+import { formatPhone, postcode, t } from './i18n.js';
 import { dataTable, emptyState } from './table.js';
 
 const LIMIT = 25;
@@ -32,7 +32,7 @@ export function searchList(input, results, onOpen, { compact = false } = {}) {
     el('td', {}, el('a', { href: `#/customer/${hit.id}`, text: hit.name, tabindex: '-1', onclick: (e) => { e.preventDefault(); } })),
     el('td', { class: 'nowrap', text: formatPhone(hit.mobile) }),
     compact ? null : el('td', { text: hit.email }),
-    el('td', { text: [hit.postcode, hit.city].filter(Boolean).join(' ') }),
+    el('td', { text: [postcode(hit.postcode), hit.city].filter(Boolean).join(' ') }),
     compact ? null : el('td', { key: 'kind.' + hit.kind })));
     const columns = [{ key: 'customer.name' }, { key: 'customer.mobile' }];
     if (!compact) columns.push({ key: 'customer.email' });
