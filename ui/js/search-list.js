@@ -9,9 +9,11 @@ const LIMIT = 25;
 
 /**
  * Wires `input` to fill `results` with matching customers. `onOpen(summary)` runs on Enter or
- * click. Returns a function that runs the search again.
+ * click. `onEnterText(text)`, when given, sees the typed text first on Enter and resolves true
+ * when it handled it (an intake number scanned from a receipt). Returns a function that runs
+ * the search again.
  */
-export function searchList(input, results, onOpen, { compact = false } = {}) {
+export function searchList(input, results, onOpen, { compact = false, onEnterText = null } = {}) {
   let selected = 0;
   let hits = [];
   let sequence = 0;
@@ -53,6 +55,7 @@ export function searchList(input, results, onOpen, { compact = false } = {}) {
   };
 
   const openSelected = async () => {
+    if (onEnterText && await onEnterText(input.value.trim())) return;
     if (shownFor !== input.value) await run();
     if (shownFor === input.value && hits[selected]) onOpen(hits[selected]);
   };

@@ -1,6 +1,7 @@
 //! End-to-end, the counter's keyboard: F2 opens a new intake, Enter picks the customer found,
 //! a barcode scanner's Enter after the serial moves on and saves nothing, Ctrl+Enter saves and
-//! prints, and "?" lists the shortcuts.
+//! prints, "?" lists the shortcuts, and at pickup the receipt's number scanned into Today's
+//! search box opens the job.
 
 use crate::driver::{App, Driver};
 use crate::e2e::wait_for_printed;
@@ -132,4 +133,25 @@ async fn a_scanners_enter_moves_on_and_ctrl_enter_saves_and_prints() {
         url(&app).await.contains("#/intake/"),
         "closing the overlay did not leave the intake"
     );
+
+    // Pickup: Today's search box has the focus; the scanner types the number and Enter.
+    app.click("a[data-route=today]").await;
+    app.el("[data-testid=today-pickup]").await;
+    assert_eq!(
+        app.client
+            .active_element()
+            .await
+            .expect("focus")
+            .attr("data-testid")
+            .await
+            .expect("attribute")
+            .as_deref(),
+        Some("today-search-input"),
+        "Today opens with the focus in its search box"
+    );
+    press(&app, &format!("{number}{ENTER}")).await;
+    app.text_until("[data-testid=intake-number]", "the scanned intake", |t| {
+        t == number
+    })
+    .await;
 }

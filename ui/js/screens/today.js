@@ -7,9 +7,34 @@ import { badge, dataTable, deviceLabel, emptyState, link } from '../table.js';
 import { copyDeletionForm, destructionForm, inlineRow } from '../forms.js';
 import { backupNotice } from './backup.js';
 import { session } from '../session.js';
+import { searchList } from '../search-list.js';
 
-export async function render(page) {
+/** An intake number as the receipt prints it (and its code scans): 2026-0414. */
+const INTAKE_NUMBER = /^\d{4}-\d{4,}$/;
+
+/** The counter's first box: a customer, phone, e-mail, serial, or a scanned intake number. */
+function searchFirst(fragment, navigate) {
+  const input = part(fragment, 'query');
+  const results = part(fragment, 'results');
+  const openIntake = async (text) => {
+    if (!INTAKE_NUMBER.test(text)) return false;
+    try {
+      const intake = await call('intake_by_number', { number: text });
+      navigate(`#/intake/${intake.id}`);
+    } catch (error) {
+      showError(results.parentElement, error);
+    }
+    return true;
+  };
+  const run = searchList(input, results, (hit) => navigate(`#/customer/${hit.id}`), { compact: true, onEnterText: openIntake });
+  input.addEventListener('input', () => { results.hidden = !input.value.trim(); });
+  input.setAttribute('data-autofocus', '');
+  return run;
+}
+
+export async function render(page, _route, { navigate }) {
   const [fragment, today, notice] = await Promise.all([screen('today'), call('today'), backupNotice()]);
+  searchFirst(fragment, navigate);
   part(fragment, 'date').textContent = formatLongDate(today.date);
   part(fragment, 'backup-notice').replaceChildren(...(notice ? [notice] : []));
   // The uncollected-device procedure differs by country (src/privacy/policy.rs).
