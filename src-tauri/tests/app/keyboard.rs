@@ -1,7 +1,7 @@
 //! End-to-end, the counter's keyboard: F2 opens a new intake, Enter picks the customer found,
 //! a barcode scanner's Enter after the serial moves on and saves nothing, Ctrl+Enter saves and
 //! prints, "?" lists the shortcuts, and at pickup the receipt's number scanned into Today's
-//! search box opens the job.
+//! search box opens the job. A step that cannot be undone asks first, answered by keyboard.
 
 use crate::driver::{App, Driver};
 use crate::e2e::wait_for_printed;
@@ -154,4 +154,23 @@ async fn a_scanners_enter_moves_on_and_ctrl_enter_saves_and_prints() {
         t == number
     })
     .await;
+
+    // Cancelling asks first: Esc steps back, Enter on the focused Confirm cancels.
+    app.click("[data-testid=status-cancelled]").await;
+    app.el("[data-testid=confirm-cancelled]").await;
+    press(&app, ESCAPE).await;
+    app.el("[data-testid=status-cancelled]").await;
+    assert!(
+        app.client
+            .find(fantoccini::Locator::Css("[data-testid=confirm-cancelled]"))
+            .await
+            .is_err(),
+        "Esc closes the question"
+    );
+    app.el("[data-testid=intake-status] [data-status=received]").await;
+    app.click("[data-testid=status-cancelled]").await;
+    app.el("[data-testid=confirm-cancelled-yes]").await;
+    press(&app, ENTER).await;
+    app.el("[data-testid=intake-status] [data-status=cancelled]")
+        .await;
 }

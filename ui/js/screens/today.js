@@ -4,7 +4,7 @@ import { call } from '../api.js';
 import { busy, el, part, screen, showError, toast } from '../dom.js';
 import { formatDate, formatLongDate, t } from '../i18n.js';
 import { badge, dataTable, deviceLabel, emptyState, link } from '../table.js';
-import { copyDeletionForm, destructionForm, inlineRow } from '../forms.js';
+import { confirmBox, copyDeletionForm, destructionForm, inlineRow } from '../forms.js';
 import { backupNotice } from './backup.js';
 import { session } from '../session.js';
 import { searchList } from '../search-list.js';
@@ -208,21 +208,9 @@ function disposeForm(intake, rerender, close) {
 }
 
 function handoverConfirm(intake, rerender, close) {
-  const box = el('div', { class: 'actions' });
-  const question = el('span', { class: 'grow' });
-  question.textContent = t('today.confirm_handover', { number: intake.number, name: intake.customer_name });
-  const confirm = el('button', {
-    type: 'button', class: 'btn primary small', key: 'today.confirm',
-    onclick: () => busy(confirm, async () => {
-      try {
-        await call('set_intake_status', { id: intake.id, status: 'handed_over' });
-        toast('toast.handed_over');
-        await rerender();
-      } catch (error) {
-        showError(box, error);
-      }
-    }),
-  });
-  box.append(question, confirm, el('button', { type: 'button', class: 'btn ghost small', key: 'common.cancel', onclick: close }));
-  return box;
+  return confirmBox(t('today.confirm_handover', { number: intake.number, name: intake.customer_name }), async () => {
+    await call('set_intake_status', { id: intake.id, status: 'handed_over' });
+    toast('toast.handed_over');
+    await rerender();
+  }, close, { testid: 'handover-confirm' });
 }
