@@ -174,3 +174,163 @@ async fn a_scanners_enter_moves_on_and_ctrl_enter_saves_and_prints() {
     app.el("[data-testid=intake-status] [data-status=cancelled]")
         .await;
 }
+
+/// Counts what a person does at the counter: a typed value is one input, each key chord or
+/// click one, as the goal of issue 14 counts them.
+struct Counter<'a> {
+    app: &'a App,
+    inputs: u32,
+}
+
+impl Counter<'_> {
+    async fn press(&mut self, keys: &str) {
+        press(self.app, keys).await;
+        self.inputs += 1;
+    }
+    async fn click(&mut self, css: &str) {
+        // Where the field is below the fold, a person sees it there after a scroll (not an input).
+        let target = self.app.visible(css).await;
+        self.app
+            .client
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center' })",
+                vec![serde_json::to_value(&target).expect("element reference")],
+            )
+            .await
+            .expect("scroll into view");
+        self.app.click(css).await;
+        self.inputs += 1;
+    }
+    /// Typing into the field that has the focus.
+    async fn type_here(&mut self, text: &str) {
+        press(self.app, text).await;
+        self.inputs += 1;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_returning_and_a_new_customer_reach_a_printed_receipt_in_few_inputs() {
+    let work = tempfile::tempdir().expect("temp dir");
+    {
+        let (mut vault, anna) = prepared_vault(&work.path().join("data"));
+        let earlier = vault
+            .add_intake(&skranke::IntakeInput {
+                customer_id: anna,
+                device_type: skranke::DeviceType::Laptop,
+                make: "Lenovo".into(),
+                model: "ThinkPad T14".into(),
+                serial: "PF3ABC12".into(),
+                accessories: String::new(),
+                condition: String::new(),
+                fault: "Starter ikke".into(),
+                service: skranke::ServiceKind::Repair,
+                estimate: String::new(),
+                access: skranke::AccessArrangement::NoneNeeded,
+                immediate_destruction: false,
+            })
+            .expect("an earlier intake");
+        vault
+            .set_intake_status(earlier.id, skranke::Status::Cancelled)
+            .expect("ended");
+        vault.lock();
+    }
+    let (driver, port) = Driver::start(work.path(), "en_GB");
+    let app = App::connect(&driver, port, &[]).await;
+    unlock(&app).await;
+
+    // A returning customer: her earlier laptop is offered and fills in the device.
+    let started = std::time::Instant::now();
+    let mut c = Counter { app: &app, inputs: 0 };
+    c.press(F2).await;
+    app.el("[data-testid=intake-form]").await;
+    c.type_here("Svensson").await;
+    app.text_until(".picker-results", "the customer found", |t| {
+        t.contains("Anna Svensson")
+    })
+    .await;
+    c.press(ENTER).await;
+    c.click("[data-testid=earlier-device]").await;
+    let serial = app
+        .el("[data-testid=intake-serial]")
+        .await
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(
+        serial.as_deref(),
+        Some("PF3ABC12"),
+        "the earlier device's serial is filled in"
+    );
+    c.click("[data-testid=intake-fault]").await;
+    c.type_here("Skjermen flimrer").await;
+    c.press(&format!("{CONTROL}{ENTER}")).await;
+    app.text_until("[data-testid=intake-number]", "the saved intake", |t| {
+        t.len() == 9
+    })
+    .await;
+    wait_for_printed(work.path()).await;
+    let returning = (c.inputs, started.elapsed());
+
+    // A new customer: the name typed in the search starts the customer form.
+    std::fs::remove_dir_all(work.path().join("printed")).expect("printed folder emptied");
+    let started = std::time::Instant::now();
+    let mut c = Counter { app: &app, inputs: 0 };
+    c.press(F2).await;
+    app.el("[data-testid=intake-form]").await;
+    c.type_here("Ola Nordmann").await;
+    app.text_until(".picker-results", "no match", |t| !t.is_empty())
+        .await;
+    c.click("[data-testid=intake-new-customer]").await;
+    let name = app
+        .el("[data-testid=customer-name]")
+        .await
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(
+        name.as_deref(),
+        Some("Ola Nordmann"),
+        "the name typed in the search is carried into the form"
+    );
+    c.click("[data-testid=customer-mobile]").await;
+    c.type_here("912 34 567").await;
+    c.click("[data-testid=customer-adult]").await;
+    c.press(&format!("{CONTROL}{ENTER}")).await;
+    app.text_until("[data-testid=intake-customer-name]", "the new customer", |t| {
+        t == "Ola Nordmann"
+    })
+    .await;
+    c.press(ENTER).await;
+    c.type_here("Apple").await;
+    c.press(ENTER).await;
+    c.type_here("MacBook Air").await;
+    c.press(ENTER).await;
+    c.type_here(&format!("C02XYZ123{ENTER}")).await;
+    c.click("[data-testid=intake-fault]").await;
+    c.type_here("Lader ikke").await;
+    c.press(&format!("{CONTROL}{ENTER}")).await;
+    app.text_until("[data-testid=intake-number]", "the saved intake", |t| {
+        t.len() == 9
+    })
+    .await;
+    wait_for_printed(work.path()).await;
+    let new = (c.inputs, started.elapsed());
+
+    println!(
+        "counter inputs: returning customer {} inputs in {:.1} s, new customer {} inputs in {:.1} s (scripted, on this machine)",
+        returning.0,
+        returning.1.as_secs_f64(),
+        new.0,
+        new.1.as_secs_f64()
+    );
+    assert!(
+        returning.0 <= 12,
+        "a returning customer's repair reaches the printer in at most 12 inputs, took {}",
+        returning.0
+    );
+    assert!(
+        new.0 <= 20,
+        "a new customer's repair reaches the printer in at most 20 inputs, took {}",
+        new.0
+    );
+}
