@@ -28,6 +28,22 @@ async fn focused_name(app: &App) -> String {
     focused.attr("name").await.expect("attribute").unwrap_or_default()
 }
 
+/// Waits (bounded) until the field holds `want`: a field filled by an answer from the core.
+async fn value_until(app: &App, css: &str, want: &str, why: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(45);
+    loop {
+        let value = app.el(css).await.prop("value").await.expect("value");
+        if value.as_deref() == Some(want) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{why}: {css} holds {value:?}, not {want:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 async fn url(app: &App) -> String {
     app.client.current_url().await.expect("url").to_string()
 }
@@ -133,6 +149,30 @@ async fn a_scanners_enter_moves_on_and_ctrl_enter_saves_and_prints() {
         url(&app).await.contains("#/intake/"),
         "closing the overlay did not leave the intake"
     );
+
+    // Ctrl and + zooms the page in (the window then holds fewer CSS pixels), Ctrl and - back.
+    let width = |app: &App| {
+        let app = app.client.clone();
+        async move {
+            app.execute("return window.innerWidth", vec![])
+                .await
+                .expect("script")
+                .as_f64()
+                .expect("a width")
+        }
+    };
+    let before = width(&app).await;
+    press(&app, &format!("{CONTROL}=")).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while width(&app).await >= before {
+        assert!(std::time::Instant::now() < deadline, "Ctrl and + zooms in");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    press(&app, &format!("{CONTROL}-")).await;
+    while width(&app).await < before {
+        assert!(std::time::Instant::now() < deadline, "Ctrl and - zooms back out");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 
     // Pickup: Today's search box has the focus; the scanner types the number and Enter.
     app.click("a[data-route=today]").await;
@@ -250,17 +290,13 @@ async fn a_returning_and_a_new_customer_reach_a_printed_receipt_in_few_inputs() 
     .await;
     c.press(ENTER).await;
     c.click("[data-testid=earlier-device]").await;
-    let serial = app
-        .el("[data-testid=intake-serial]")
-        .await
-        .prop("value")
-        .await
-        .expect("value");
-    assert_eq!(
-        serial.as_deref(),
-        Some("PF3ABC12"),
-        "the earlier device's serial is filled in"
-    );
+    value_until(
+        &app,
+        "[data-testid=intake-serial]",
+        "PF3ABC12",
+        "the earlier device's serial is filled in",
+    )
+    .await;
     c.click("[data-testid=intake-fault]").await;
     c.type_here("Skjermen flimrer").await;
     c.press(&format!("{CONTROL}{ENTER}")).await;
@@ -281,17 +317,13 @@ async fn a_returning_and_a_new_customer_reach_a_printed_receipt_in_few_inputs() 
     app.text_until(".picker-results", "no match", |t| !t.is_empty())
         .await;
     c.click("[data-testid=intake-new-customer]").await;
-    let name = app
-        .el("[data-testid=customer-name]")
-        .await
-        .prop("value")
-        .await
-        .expect("value");
-    assert_eq!(
-        name.as_deref(),
-        Some("Ola Nordmann"),
-        "the name typed in the search is carried into the form"
-    );
+    value_until(
+        &app,
+        "[data-testid=customer-name]",
+        "Ola Nordmann",
+        "the name typed in the search is carried into the form",
+    )
+    .await;
     c.click("[data-testid=customer-mobile]").await;
     c.type_here("912 34 567").await;
     c.click("[data-testid=customer-adult]").await;
