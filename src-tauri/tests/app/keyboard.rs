@@ -54,6 +54,27 @@ async fn a_scanners_enter_moves_on_and_ctrl_enter_saves_and_prints() {
     prepared_vault(&work.path().join("data")).0.lock();
     let (driver, port) = Driver::start(work.path(), "en_GB");
     let app = App::connect(&driver, port, &[]).await;
+
+    // Caps Lock on while typing the passphrase: a warning under the field (WebDriver has no
+    // Caps Lock key, so the page gets the key events a keyboard sends with it on, then off).
+    let caps = |on: bool| {
+        format!(
+            "const f = document.querySelector('[data-testid=unlock-passphrase]');
+             f.dispatchEvent(new KeyboardEvent('keyup', {{ key: 'a', bubbles: true, modifierCapsLock: {on} }}));
+             const w = document.querySelector('[data-testid=caps-warning]');
+             return w !== null && !w.hidden;"
+        )
+    };
+    app.el("[data-testid=unlock-passphrase]").await;
+    let shown = |v: serde_json::Value| v.as_bool().expect("a boolean");
+    assert!(
+        shown(app.client.execute(&caps(true), vec![]).await.expect("script")),
+        "Caps Lock on: the passphrase field warns"
+    );
+    assert!(
+        !shown(app.client.execute(&caps(false), vec![]).await.expect("script")),
+        "Caps Lock off: the warning goes"
+    );
     unlock(&app).await;
 
     press(&app, F2).await;
