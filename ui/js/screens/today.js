@@ -48,13 +48,45 @@ export async function render(page, _route, { navigate }) {
   fill(page, today, rerender);
 }
 
+/** Rows shown before "Show all": the counter sees the top of each list at a glance. */
+const SHORT_LIST = 5;
+
 function fill(page, today, rerender) {
+  stat(part(page, 'stat-pickup'), today.ready_for_pickup);
   stat(part(page, 'stat-copies'), today.copies_due);
   stat(part(page, 'stat-destruction'), today.destruction_due);
-  stat(part(page, 'stat-pickup'), today.ready_for_pickup);
-  part(page, 'copies').replaceChildren(copies(today.copies_due, rerender));
-  part(page, 'destruction').replaceChildren(destruction(today.destruction_due, rerender));
-  part(page, 'pickup').replaceChildren(pickup(today.ready_for_pickup, rerender));
+  shortList(part(page, 'pickup'), today.ready_for_pickup, (items) => pickup(items, rerender));
+  shortList(part(page, 'copies'), today.copies_due, (items) => copies(items, rerender));
+  shortList(part(page, 'destruction'), today.destruction_due, (items) => destruction(items, rerender));
+  for (const card of page.querySelectorAll('.stat[data-list]')) {
+    const open = () => {
+      const list = page.querySelector(`[data-testid=${card.dataset.list}]`);
+      list.scrollIntoView({ block: 'start' });
+      const first = list.querySelector('button, a');
+      if (first) first.focus();
+    };
+    card.onclick = open;
+    card.onkeydown = (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        open();
+      }
+    };
+  }
+}
+
+/** The first rows of a list (overdue ones come first in each), and a button for the rest. */
+function shortList(box, items, render) {
+  if (items.length <= SHORT_LIST) {
+    box.replaceChildren(render(items));
+    return;
+  }
+  const more = el('button', {
+    type: 'button', class: 'btn ghost small show-all', 'data-testid': 'show-all',
+    text: t('today.show_all', { count: items.length }),
+    onclick: () => box.replaceChildren(render(items)),
+  });
+  box.replaceChildren(render(items.slice(0, SHORT_LIST)), el('div', { class: 'card-foot' }, more));
 }
 
 function stat(card, items) {
