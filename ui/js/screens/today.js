@@ -75,8 +75,10 @@ function fill(page, today, rerender) {
   }
 }
 
-/** The first rows of a list (overdue ones come first in each), and a button for the rest. */
-function shortList(box, items, render) {
+/** The first rows of a list, overdue ones first (otherwise in the core's order), and a
+ * button for the rest. */
+function shortList(box, all, render) {
+  const items = [...all.filter((i) => i.overdue), ...all.filter((i) => !i.overdue)];
   if (items.length <= SHORT_LIST) {
     box.replaceChildren(render(items));
     return;
