@@ -87,6 +87,11 @@ pub struct AuditEvent {
     pub record: Option<String>,
     pub detail: Option<String>,
     pub hash: String,
+    /// For the log screen, read from the register at display time (the log itself holds no
+    /// personal value): the customer's name, unless erased or waiting in quarantine.
+    pub subject_name: Option<String>,
+    /// The intake number of an `intake:ID` record, while the intake exists.
+    pub intake_number: Option<String>,
 }
 
 /// Result of walking the chain and comparing it with its anchor in the key file.
@@ -311,8 +316,11 @@ impl Vault {
     pub fn audit_events(&mut self, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare(
-            "SELECT e.seq, e.at, e.staff_id, s.name, e.action, e.subject_id, e.record, e.detail, e.hash
+            "SELECT e.seq, e.at, e.staff_id, s.name, e.action, e.subject_id, e.record, e.detail, e.hash,
+                    c.name, i.number
              FROM audit_event e LEFT JOIN staff s ON s.id = e.staff_id
+             LEFT JOIN customer c ON c.id = e.subject_id AND c.erase_on IS NULL
+             LEFT JOIN intake i ON e.record LIKE 'intake:%' AND i.id = CAST(substr(e.record, 8) AS INTEGER)
              WHERE (?1 IS NULL OR e.subject_id = ?1) AND (?2 IS NULL OR e.action = ?2)
                AND (?3 IS NULL OR e.staff_id = ?3) AND (?4 IS NULL OR e.seq < ?4)
              ORDER BY e.seq DESC LIMIT ?5",
@@ -336,6 +344,8 @@ impl Vault {
                     record: r.get(6)?,
                     detail: r.get(7)?,
                     hash: r.get(8)?,
+                    subject_name: r.get(9)?,
+                    intake_number: r.get(10)?,
                 })
             },
         )?;

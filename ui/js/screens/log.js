@@ -103,16 +103,18 @@ function table(events) {
     el('td', { class: 'nowrap', text: formatDateTime(e.at) }),
     el('td', { class: 'nowrap', text: e.staff_name || '' }),
     el('td', { text: tv('action.', e.action) }),
-    el('td', { class: 'nowrap' }, e.subject_id ? el('div', {}, link(`#/customer/${e.subject_id}`, t('log.customer_ref', { id: e.subject_id }))) : null,
-      record(e.record)),
+    el('td', { class: 'nowrap' }, e.subject_id
+      ? el('div', {}, link(`#/customer/${e.subject_id}`, e.subject_name || t('log.customer_ref', { id: e.subject_id })))
+      : null,
+    record(e.record, e.intake_number)),
     el('td', { class: 'small', text: detail(e.detail) }))));
 }
 
-/** `intake:12` links to the intake; other records show their kind and number. */
-function record(text) {
+/** `intake:12` links to the intake by its number; other records show their kind and number. */
+function record(text, intakeNumber) {
   const [kind, id] = (text || '').split(':');
   if (!id) return null;
-  if (kind === 'intake') return el('div', {}, link(`#/intake/${id}`, t('log.intake_ref', { id })));
+  if (kind === 'intake') return el('div', {}, link(`#/intake/${id}`, intakeNumber || t('log.intake_ref', { id })));
   return el('div', { class: 'muted small', text: tv('record.', kind) + ' ' + id });
 }
 
