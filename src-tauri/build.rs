@@ -81,5 +81,11 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "edit_intake",
         "record_pickup_letter",
         "dispose_uncollected",
+        "erase_on_request",
+        "add_request",
+        "verify_request",
+        "extend_request",
+        "close_request",
+        "customer_requests",
     ]
 }

@@ -39,6 +39,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 7,
         sql: include_str!("schema/0007_backups.sql"),
     },
+    Migration {
+        version: 9,
+        sql: include_str!("schema/0009_requests.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

@@ -26,6 +26,24 @@ function fill(page, today, rerender) {
   part(page, 'copies').replaceChildren(copies(today.copies_due, rerender));
   part(page, 'destruction').replaceChildren(destruction(today.destruction_due, rerender));
   part(page, 'pickup').replaceChildren(pickup(today.ready_for_pickup, rerender));
+  const requestsCard = part(page, 'requests-card');
+  requestsCard.hidden = !today.requests_due.length;
+  part(page, 'requests').replaceChildren(requests(today.requests_due));
+}
+
+/** Requests due within a week (GDPR Art. 12(3)), and those past their deadline. */
+function requests(items) {
+  if (!items.length) return emptyState('today.requests_empty');
+  const rows = items.map((r) => el('tr', { class: r.overdue ? 'overdue' : '', 'data-request': String(r.id) },
+    dueCell(r.deadline, r.overdue),
+    el('td', { key: 'request_kind.' + r.kind }),
+    el('td', {}, r.customer_id === null
+      ? el('span', { class: 'muted', key: 'requests.not_found' })
+      : link(`#/customer/${r.customer_id}`, r.customer_name || '')),
+    el('td', {}, r.verification ? badge('ok', 'requests.verified') : badge('warn', 'requests.not_verified'))));
+  return dataTable([
+    { key: 'today.col_due' }, { key: 'requests.kind' }, { key: 'today.col_customer' }, { key: 'requests.identity' },
+  ], rows, { testid: 'requests-table' });
 }
 
 function stat(card, items) {
