@@ -490,7 +490,10 @@ mod tests {
             Error::Refused(Refusal::LetterNotSent { number: "x".into() }),
             Error::Refused(Refusal::CustomerHasIntakes { count: 1 }),
             Error::Refused(Refusal::RequestNotVerified { id: 1 }),
-            Error::Refused(Refusal::RequestWrongKind { id: 1, kind: "access" }),
+            Error::Refused(Refusal::RequestWrongKind {
+                id: 1,
+                kind: "access",
+            }),
             Error::Refused(Refusal::RequestOtherCustomer { id: 1 }),
             Error::Refused(Refusal::RequestClosed { id: 1 }),
             Error::Refused(Refusal::ExtensionTooLate {

@@ -199,7 +199,10 @@ fn print(out: &Out, r: &Request) {
         lines.push(format!("answered at {at}"));
     }
     for d in &r.documents {
-        lines.push(format!("document {} sha256={} at {}", d.kind, d.sha256, d.issued_at));
+        lines.push(format!(
+            "document {} sha256={} at {}",
+            d.kind, d.sha256, d.issued_at
+        ));
     }
     out.report(r, &lines);
 }

@@ -607,7 +607,9 @@ fn documents_are_written_and_a_receipt_is_no_certificate() {
         stderr(&o)
     );
     assert!(
-        stderr(&o).contains(&format!("request {access}: the requester's identity has not been verified")),
+        stderr(&o).contains(&format!(
+            "request {access}: the requester's identity has not been verified"
+        )),
         "the refusal says why in plain words: {}",
         stderr(&o)
     );
@@ -1049,7 +1051,15 @@ fn add_request(dir: &Path, kind: &str, customer: &str) -> String {
     let r = ok_json(&cli(
         dir,
         &[
-            "--json", "request", "add", "--kind", kind, "--customer", customer, "--channel", "email",
+            "--json",
+            "request",
+            "add",
+            "--kind",
+            kind,
+            "--customer",
+            customer,
+            "--channel",
+            "email",
         ],
     ));
     r["id"].as_i64().expect("the request's id").to_string()
@@ -1085,7 +1095,10 @@ fn erase_waits_in_quarantine_and_the_sweep_erases_after_30_days() {
     let o = cli(dir.path(), &["customer", "erase", &id]);
     assert_eq!(code(&o), 5, "erasure needs --yes; stderr: {}", stderr(&o));
     let request = add_request(dir.path(), "erasure", &id);
-    let o = cli(dir.path(), &["customer", "erase", &id, "--request", &request, "--yes"]);
+    let o = cli(
+        dir.path(),
+        &["customer", "erase", &id, "--request", &request, "--yes"],
+    );
     assert_eq!(code(&o), 5, "no erasure on an unverified request: {}", stderr(&o));
     verify_request(dir.path(), &request);
     let erasure = ok_json(&cli(
@@ -1322,17 +1335,36 @@ fn requests_have_month_end_deadlines_and_extensions_only_within_the_first_month(
         dir.path(),
         jan31,
         &[
-            "--json", "request", "add", "--kind", "access", "--customer", &id, "--channel", "letter",
+            "--json",
+            "request",
+            "add",
+            "--kind",
+            "access",
+            "--customer",
+            &id,
+            "--channel",
+            "letter",
         ],
     ));
     let request = add["id"].as_i64().unwrap().to_string();
-    assert_eq!(add["deadline"], "2027-02-28", "31 January is answered by 28 February: {add}");
+    assert_eq!(
+        add["deadline"], "2027-02-28",
+        "31 January is answered by 28 February: {add}"
+    );
     let nobody = ok_json(&cli_at(
         dir.path(),
         jan31,
         &[
-            "--json", "request", "add", "--kind", "erasure", "--not-found", "--channel", "email",
-            "--received", "30.01.2027",
+            "--json",
+            "request",
+            "add",
+            "--kind",
+            "erasure",
+            "--not-found",
+            "--channel",
+            "email",
+            "--received",
+            "30.01.2027",
         ],
     ));
     assert_eq!(
@@ -1344,8 +1376,15 @@ fn requests_have_month_end_deadlines_and_extensions_only_within_the_first_month(
         dir.path(),
         jan31,
         &[
-            "request", "verify", &request, "--method", "other", "--note", "kort 4111 1111 1111 1111",
-            "--staff", "1",
+            "request",
+            "verify",
+            &request,
+            "--method",
+            "other",
+            "--note",
+            "kort 4111 1111 1111 1111",
+            "--staff",
+            "1",
         ],
     );
     assert_eq!(code(&o), 5, "a card number in the note is refused");
@@ -1361,8 +1400,16 @@ fn requests_have_month_end_deadlines_and_extensions_only_within_the_first_month(
             dir.path(),
             now,
             &[
-                "--json", "request", "extend", &request, "--reason", "waiting for the supplier",
-                "--told", told, "--months", months,
+                "--json",
+                "request",
+                "extend",
+                &request,
+                "--reason",
+                "waiting for the supplier",
+                "--told",
+                told,
+                "--months",
+                months,
             ],
         )
     };
@@ -1381,7 +1428,11 @@ fn requests_have_month_end_deadlines_and_extensions_only_within_the_first_month(
         stderr(&o)
     );
 
-    let list = stdout(&cli_at(dir.path(), "2027-04-25T12:00:00Z", &["request", "list", "--open"]));
+    let list = stdout(&cli_at(
+        dir.path(),
+        "2027-04-25T12:00:00Z",
+        &["request", "list", "--open"],
+    ));
     assert!(
         list.contains(&format!("{request}  access  customer {id} (Kari Nordmann)  received 2027-01-31  due 2027-04-30  NOT VERIFIED  open, due within a week"))
             && list.contains("not found  received 2027-01-30  due 2027-02-28  NOT VERIFIED  open, OVERDUE"),

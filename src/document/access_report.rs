@@ -4,8 +4,7 @@ use super::i18n::{t, tf};
 use super::layout::{Layout, Paper};
 use super::profile::JurisdictionProfile;
 use super::{
-    date, datetime, footer_line, join_nonempty, meta, opt_datetime, shop_header, vocab,
-    DocumentKind,
+    date, datetime, footer_line, join_nonempty, meta, opt_datetime, shop_header, vocab, DocumentKind,
 };
 use crate::audit::Action;
 use crate::customer::{Customer, CustomerKind};
@@ -149,7 +148,10 @@ pub(crate) fn render(
         "access.request_received_value",
         &[
             ("date", &date(lang, request.received_on)),
-            ("channel", &vocab(lang, "request_channel", request.channel.as_str())),
+            (
+                "channel",
+                &vocab(lang, "request_channel", request.channel.as_str()),
+            ),
         ],
     );
     let identity = request

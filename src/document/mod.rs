@@ -151,7 +151,15 @@ pub(crate) fn log_issued_document(tx: &Connection, d: &Issued, bytes: &[u8]) -> 
     if let Some(request) = d.request {
         detail.push_str(&format!(" request={request}"));
     }
-    audit::append(tx, d.now, d.actor, d.action, d.customer_id, d.record, Some(&detail))?;
+    audit::append(
+        tx,
+        d.now,
+        d.actor,
+        d.action,
+        d.customer_id,
+        d.record,
+        Some(&detail),
+    )?;
     Ok(sha)
 }
 

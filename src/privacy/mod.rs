@@ -18,5 +18,7 @@ pub use erasure::{Erasure, ErasureReason, Quarantined, RestrictedRecord};
 pub use ledger::LedgerEntry;
 pub use policy::{Policy, RecordKind, Rule};
 pub use rectification::IntakeEdit;
-pub use requests::{Extension, IdentityCheck, Request, RequestChannel, RequestInput, RequestKind, VerificationMethod};
+pub use requests::{
+    Extension, IdentityCheck, Request, RequestChannel, RequestInput, RequestKind, VerificationMethod,
+};
 pub use sweep::{DoneByPolicy, SweepReport};

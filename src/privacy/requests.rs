@@ -361,7 +361,11 @@ impl Vault {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        let found = if input.customer_id.is_some() { "" } else { " not_found" };
+        let found = if input.customer_id.is_some() {
+            ""
+        } else {
+            " not_found"
+        };
         audit::append(
             &tx,
             now,
@@ -405,13 +409,7 @@ impl Vault {
         tx.execute(
             "UPDATE request SET verification_method = ?1, verification_note = ?2, verified_by = ?3,
                  verified_at = ?4 WHERE id = ?5",
-            params![
-                check.method.as_str(),
-                note,
-                by,
-                timestamp(now),
-                id
-            ],
+            params![check.method.as_str(), note, by, timestamp(now), id],
         )?;
         audit::append(
             &tx,

@@ -1476,9 +1476,7 @@ fn every_document_footer_carries_the_log_head() {
     check(&mut vault, "certificate", &|v| {
         v.issue_certificate(&[a.id]).unwrap().pdf
     });
-    check(&mut vault, "access report", &|v| {
-        access_report(v, c.id)
-    });
+    check(&mut vault, "access report", &|v| access_report(v, c.id));
     check(&mut vault, "recovery sheet", &|v| {
         v.recovery_sheet_pdf(&recovery).unwrap()
     });

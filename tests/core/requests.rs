@@ -81,9 +81,21 @@ fn deadlines_follow_month_ends_and_leap_years() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut vault, _clock, kari) = vault_on(tmp.path(), "2028-03-01");
     for (received, due, why) in [
-        ("2028-01-31", "2028-02-29", "31 January in a leap year: 29 February"),
-        ("2027-01-31", "2027-02-28", "31 January in a common year: 28 February"),
-        ("2027-12-31", "2028-01-31", "31 December: 31 January of the next year"),
+        (
+            "2028-01-31",
+            "2028-02-29",
+            "31 January in a leap year: 29 February",
+        ),
+        (
+            "2027-01-31",
+            "2027-02-28",
+            "31 January in a common year: 28 February",
+        ),
+        (
+            "2027-12-31",
+            "2028-01-31",
+            "31 December: 31 January of the next year",
+        ),
         ("2028-02-29", "2028-03-29", "29 February: 29 March"),
     ] {
         let id = add(&mut vault, RequestKind::Access, Some(kari), Some(received));
@@ -113,7 +125,11 @@ fn an_extension_is_at_most_two_months_and_only_within_the_first_month() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut vault, clock, kari) = vault_on(tmp.path(), "2027-01-31");
     let id = add(&mut vault, RequestKind::Access, Some(kari), None);
-    assert_eq!(vault.request(id).unwrap().deadline, d("2027-02-28"), "first deadline");
+    assert_eq!(
+        vault.request(id).unwrap().deadline,
+        d("2027-02-28"),
+        "first deadline"
+    );
 
     let err = vault.extend_request(id, &extension(3, "2027-01-31")).unwrap_err();
     assert_eq!(
@@ -153,7 +169,11 @@ fn an_extension_is_at_most_two_months_and_only_within_the_first_month() {
     );
 
     // On the last day of the first month it is still allowed, counted from receipt.
-    set_time(&mut vault, &clock, Utc.with_ymd_and_hms(2027, 2, 28, 12, 0, 0).unwrap());
+    set_time(
+        &mut vault,
+        &clock,
+        Utc.with_ymd_and_hms(2027, 2, 28, 12, 0, 0).unwrap(),
+    );
     let r = vault.extend_request(id, &extension(2, "2027-02-28")).unwrap();
     assert_eq!(
         r.deadline,
@@ -168,7 +188,11 @@ fn an_extension_is_at_most_two_months_and_only_within_the_first_month() {
     );
 
     // The day after the first deadline it is too late.
-    set_time(&mut vault, &clock, Utc.with_ymd_and_hms(2027, 3, 1, 12, 0, 0).unwrap());
+    set_time(
+        &mut vault,
+        &clock,
+        Utc.with_ymd_and_hms(2027, 3, 1, 12, 0, 0).unwrap(),
+    );
     let err = vault.extend_request(id, &extension(2, "2027-02-28")).unwrap_err();
     assert_eq!(
         refusal(err),
@@ -178,7 +202,9 @@ fn an_extension_is_at_most_two_months_and_only_within_the_first_month() {
         "after the first month an extension is no longer allowed, even if told in time"
     );
     let other = add(&mut vault, RequestKind::Export, Some(kari), Some("2027-01-31"));
-    let err = vault.extend_request(other, &extension(1, "2027-03-01")).unwrap_err();
+    let err = vault
+        .extend_request(other, &extension(1, "2027-03-01"))
+        .unwrap_err();
     assert_eq!(
         err.code(),
         "extension_too_late",
@@ -191,7 +217,9 @@ fn an_extension_is_at_most_two_months_and_only_within_the_first_month() {
         })
         .unwrap();
     assert_eq!(
-        log.iter().map(|e| e.detail.clone().unwrap_or_default()).collect::<Vec<_>>(),
+        log.iter()
+            .map(|e| e.detail.clone().unwrap_or_default())
+            .collect::<Vec<_>>(),
         vec!["months=1".to_string(), "months=2".to_string()],
         "each extension is logged with its months, never its reason (free text)"
     );
@@ -205,19 +233,34 @@ fn today_warns_a_week_ahead_and_marks_overdue_requests() {
     assert_eq!(vault.request(id).unwrap().deadline, d("2026-11-10"), "deadline");
     let due = |v: &mut Vault| v.today().unwrap().requests_due;
     assert!(due(&mut vault).is_empty(), "8 days ahead: not yet on Today");
-    set_time(&mut vault, &clock, Utc.with_ymd_and_hms(2026, 11, 3, 12, 0, 0).unwrap());
+    set_time(
+        &mut vault,
+        &clock,
+        Utc.with_ymd_and_hms(2026, 11, 3, 12, 0, 0).unwrap(),
+    );
     let listed = due(&mut vault);
     assert_eq!(
-        listed.iter().map(|r| (r.id, r.due_soon, r.overdue)).collect::<Vec<_>>(),
+        listed
+            .iter()
+            .map(|r| (r.id, r.due_soon, r.overdue))
+            .collect::<Vec<_>>(),
         vec![(id, true, false)],
         "7 days before its deadline Today warns"
     );
-    set_time(&mut vault, &clock, Utc.with_ymd_and_hms(2026, 11, 10, 12, 0, 0).unwrap());
+    set_time(
+        &mut vault,
+        &clock,
+        Utc.with_ymd_and_hms(2026, 11, 10, 12, 0, 0).unwrap(),
+    );
     assert!(
         !due(&mut vault)[0].overdue,
         "on the deadline itself it is due, not overdue"
     );
-    set_time(&mut vault, &clock, Utc.with_ymd_and_hms(2026, 11, 11, 12, 0, 0).unwrap());
+    set_time(
+        &mut vault,
+        &clock,
+        Utc.with_ymd_and_hms(2026, 11, 11, 12, 0, 0).unwrap(),
+    );
     let listed = due(&mut vault);
     assert!(listed[0].overdue, "the day after its deadline it is overdue");
     vault.close_request(id).unwrap();
@@ -277,7 +320,11 @@ fn nothing_is_handed_over_before_the_identity_is_verified() {
             },
         )
         .unwrap_err();
-    assert_eq!(err.fields(), vec![("note", Rejection::Required)], "other: say how");
+    assert_eq!(
+        err.fields(),
+        vec![("note", Rejection::Required)],
+        "other: say how"
+    );
     let err = vault
         .verify_request(
             access,
@@ -322,7 +369,9 @@ fn nothing_is_handed_over_before_the_identity_is_verified() {
     let pdf = vault.access_report_pdf(kari, access).unwrap();
     let docs = vault.request(access).unwrap().documents;
     assert_eq!(
-        docs.iter().map(|d| (d.kind.as_str(), d.sha256.clone())).collect::<Vec<_>>(),
+        docs.iter()
+            .map(|d| (d.kind.as_str(), d.sha256.clone()))
+            .collect::<Vec<_>>(),
         vec![("access_report", skranke_sha(&pdf))],
         "the report is recorded against its request by its SHA-256"
     );
@@ -361,7 +410,11 @@ fn nothing_is_handed_over_before_the_identity_is_verified() {
     for e in events.iter().filter(|e| e.action.starts_with("request_")) {
         let text = format!("{:?} {:?}", e.record, e.detail);
         for value in ["Kari", "Nordmann", "example.com", "91234567"] {
-            assert!(!text.contains(value), "{} logs no personal value: {text}", e.action);
+            assert!(
+                !text.contains(value),
+                "{} logs no personal value: {text}",
+                e.action
+            );
         }
     }
 }
@@ -388,7 +441,10 @@ fn a_request_about_nobody_we_hold_is_recorded_and_answered() {
         "a not-found request opens no one's data"
     );
     let closed = vault.close_request(id).unwrap();
-    assert!(closed.closed && closed.answered_at.is_some(), "answered: we hold nothing");
+    assert!(
+        closed.closed && closed.answered_at.is_some(),
+        "answered: we hold nothing"
+    );
     let err = vault
         .add_request(&RequestInput {
             kind: RequestKind::Access,
@@ -431,7 +487,11 @@ fn an_erasure_needs_a_verified_request_and_withdrawing_it_unlinks_the_request() 
     let access = add(&mut vault, RequestKind::Access, Some(kari), None);
     verify(&mut vault, access);
     assert_eq!(
-        refusal(vault.erasure_confirmation_pdf(&again.reference, access).unwrap_err()),
+        refusal(
+            vault
+                .erasure_confirmation_pdf(&again.reference, access)
+                .unwrap_err()
+        ),
         Refusal::RequestOtherCustomer { id: access },
         "no confirmation of an erasure the request did not start"
     );
@@ -462,7 +522,11 @@ fn the_access_report_prints_the_deadline_the_register_keeps() {
         ],
         "Kari's report (nb): received, identity check, and the one-month deadline 31.01 -> 28.02",
     );
-    set_time(&mut vault, &clock, Utc.with_ymd_and_hms(2027, 2, 10, 12, 0, 0).unwrap());
+    set_time(
+        &mut vault,
+        &clock,
+        Utc.with_ymd_and_hms(2027, 2, 10, 12, 0, 0).unwrap(),
+    );
     vault.extend_request(id, &extension(2, "2027-02-10")).unwrap();
     let text = crate::documents::pdf_text(tmp.path(), &vault.access_report_pdf(kari, id).unwrap());
     crate::documents::assert_contains(

@@ -66,7 +66,11 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
     put("device.", "", names(DeviceType::ALL, DeviceType::as_str));
     put("service.", "", names(ServiceKind::ALL, ServiceKind::as_str));
     put("request_kind.", "", names(RequestKind::ALL, RequestKind::as_str));
-    put("request_channel.", "", names(RequestChannel::ALL, RequestChannel::as_str));
+    put(
+        "request_channel.",
+        "",
+        names(RequestChannel::ALL, RequestChannel::as_str),
+    );
     put(
         "verify_method.",
         "",
@@ -326,7 +330,10 @@ fn the_ui_vocabularies_match_the_core() {
         ("MEDIA_TYPES", names(MediaType::ALL, MediaType::as_str)),
         ("ACTIONS", names(Action::ALL, Action::as_str)),
         ("REQUEST_KINDS", names(RequestKind::ALL, RequestKind::as_str)),
-        ("REQUEST_CHANNELS", names(RequestChannel::ALL, RequestChannel::as_str)),
+        (
+            "REQUEST_CHANNELS",
+            names(RequestChannel::ALL, RequestChannel::as_str),
+        ),
         (
             "VERIFICATION_METHODS",
             names(VerificationMethod::ALL, VerificationMethod::as_str),

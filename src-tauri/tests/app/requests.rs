@@ -16,7 +16,12 @@ async fn access_request_verified_then_report_issued_and_request_closed() {
     let work = tempfile::tempdir().expect("temp dir");
     prepared_vault(&work.path().join("data")).0.lock();
     let en = catalog("en");
-    let text = |key: &str| en[key].as_str().unwrap_or_else(|| panic!("{key} in en.json")).to_string();
+    let text = |key: &str| {
+        en[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("{key} in en.json"))
+            .to_string()
+    };
     let (driver, port) = Driver::start(work.path(), "en_GB");
     let app = App::connect(&driver, port, &[]).await;
     unlock(&app).await;
@@ -70,7 +75,10 @@ async fn access_request_verified_then_report_issued_and_request_closed() {
     print_access_report(&app).await;
     let printed = wait_for_printed(work.path()).await;
     let pdf = std::fs::read(&printed).expect("printed report readable");
-    assert!(pdf.starts_with(b"%PDF-"), "the verified request gets its access report");
+    assert!(
+        pdf.starts_with(b"%PDF-"),
+        "the verified request gets its access report"
+    );
 
     // Close: the request moves to the answered list and the report is no longer offered.
     app.click("[data-testid=request-close]").await;
@@ -83,8 +91,11 @@ async fn access_request_verified_then_report_issued_and_request_closed() {
     drop(driver);
 
     // The register holds what happened: verified, one report by its hash, closed.
-    let mut vault = skranke::Vault::open(&work.path().join("data"), std::sync::Arc::new(skranke::SystemClock))
-        .expect("vault opens");
+    let mut vault = skranke::Vault::open(
+        &work.path().join("data"),
+        std::sync::Arc::new(skranke::SystemClock),
+    )
+    .expect("vault opens");
     vault
         .unlock_with_passphrase(&skranke::Passphrase::new("korrekt hest batteri stift"))
         .expect("unlock");
@@ -94,7 +105,11 @@ async fn access_request_verified_then_report_issued_and_request_closed() {
         "closed and verified: {request:?}"
     );
     assert_eq!(
-        request.documents.iter().map(|d| d.kind.as_str()).collect::<Vec<_>>(),
+        request
+            .documents
+            .iter()
+            .map(|d| d.kind.as_str())
+            .collect::<Vec<_>>(),
         vec!["access_report"],
         "one access report, recorded against the request (the refused try issued nothing)"
     );
