@@ -79,6 +79,7 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "letter_recipients_csv",
         "record_marketing_objection",
         "edit_intake",
+        "set_payment_due",
         "record_pickup_letter",
         "dispose_uncollected",
         "erase_on_request",

@@ -65,6 +65,7 @@ actions! {
     RestrictedViewed => "restricted_viewed",
     RestrictedDeleted => "restricted_deleted",
     LetterSent => "letter_sent",
+    PaymentDueSet => "payment_due_set",
     DeviceDisposed => "device_disposed",
     MarketingObjection => "marketing_objection",
     BackupCreated => "backup_created",

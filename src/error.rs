@@ -129,6 +129,7 @@ impl Error {
         "destruction_service_fixed",
         "not_waiting_for_pickup",
         "letter_not_sent",
+        "letter_already_sent",
         "customer_has_intakes",
         "request_not_verified",
         "request_wrong_kind",
@@ -168,6 +169,7 @@ impl Error {
         "din_level_below_3",
         "din_only_for_destroy",
         "date_in_future",
+        "due_date_out_of_range",
     ];
 
     /// The numbers a translated message needs ("at most {max} characters").
@@ -246,6 +248,10 @@ pub enum Refusal {
     LetterNotSent {
         number: String,
     },
+    /// The letter counted from the payment due date has gone out; the date stays as it was.
+    LetterAlreadySent {
+        number: String,
+    },
     /// A customer with intakes is removed by erasure, which keeps what the accounts need.
     CustomerHasIntakes {
         count: i64,
@@ -286,6 +292,7 @@ impl Refusal {
             Refusal::DestructionServiceFixed => "destruction_service_fixed",
             Refusal::NotWaitingForPickup { .. } => "not_waiting_for_pickup",
             Refusal::LetterNotSent { .. } => "letter_not_sent",
+            Refusal::LetterAlreadySent { .. } => "letter_already_sent",
             Refusal::CustomerHasIntakes { .. } => "customer_has_intakes",
             Refusal::RequestNotVerified { .. } => "request_not_verified",
             Refusal::RequestWrongKind { .. } => "request_wrong_kind",
@@ -307,7 +314,8 @@ impl Refusal {
             }
             Refusal::IntakeClosed { number }
             | Refusal::NotWaitingForPickup { number }
-            | Refusal::LetterNotSent { number } => {
+            | Refusal::LetterNotSent { number }
+            | Refusal::LetterAlreadySent { number } => {
                 p.insert("number", number.clone());
             }
             Refusal::RequestNotVerified { id }
@@ -356,6 +364,10 @@ impl std::fmt::Display for Refusal {
             Refusal::LetterNotSent { number } => write!(
                 f,
                 "intake {number}: a device may be disposed of only after the registered letter"
+            ),
+            Refusal::LetterAlreadySent { number } => write!(
+                f,
+                "intake {number}: the letter has gone out, so its payment due date stays as it was"
             ),
             Refusal::CustomerHasIntakes { count } => {
                 write!(f, "the customer has {count} intake(s); use erasure")
@@ -488,6 +500,7 @@ mod tests {
             Error::Refused(Refusal::DestructionServiceFixed),
             Error::Refused(Refusal::NotWaitingForPickup { number: "x".into() }),
             Error::Refused(Refusal::LetterNotSent { number: "x".into() }),
+            Error::Refused(Refusal::LetterAlreadySent { number: "x".into() }),
             Error::Refused(Refusal::CustomerHasIntakes { count: 1 }),
             Error::Refused(Refusal::RequestNotVerified { id: 1 }),
             Error::Refused(Refusal::RequestWrongKind {

@@ -101,6 +101,10 @@ pub struct ExportIntake {
     pub status: String,
     pub status_changed_at: String,
     pub handed_over_at: Option<String>,
+    /// A due date later than pickup, when the clerk recorded one.
+    pub payment_due_on: Option<NaiveDate>,
+    /// The uncollected-device letter (NO) or written notice (SE).
+    pub letter_sent_at: Option<String>,
     pub destruction: Option<ExportDestruction>,
 }
 
@@ -236,6 +240,8 @@ fn export_intake(i: &Intake) -> ExportIntake {
         status: i.status.as_str().into(),
         status_changed_at: i.status_changed_at.clone(),
         handed_over_at: i.handed_over_at.clone(),
+        payment_due_on: i.payment_due_on,
+        letter_sent_at: i.letter_sent_at.clone(),
         destruction: i.destruction.as_ref().map(|d| ExportDestruction {
             immediate: d.immediate,
             earliest: d.earliest,
@@ -365,6 +371,8 @@ pub fn to_csv(e: &Export) -> Result<Vec<(String, Vec<u8>)>> {
             "status",
             "status_changed_at",
             "handed_over_at",
+            "payment_due_on",
+            "letter_sent_at",
             "destruction_immediate",
             "destruction_earliest",
             "held_since",
@@ -397,6 +405,8 @@ pub fn to_csv(e: &Export) -> Result<Vec<(String, Vec<u8>)>> {
                 i.status.clone(),
                 i.status_changed_at.clone(),
                 opt(&i.handed_over_at),
+                opt(&i.payment_due_on),
+                opt(&i.letter_sent_at),
                 d.map(|d| d.immediate.to_string()).unwrap_or_default(),
                 d.map(|d| d.earliest.to_string()).unwrap_or_default(),
                 d.map(|d| opt(&d.held_since)).unwrap_or_default(),

@@ -456,10 +456,11 @@ fn sniff_delimiter(text: &str) -> char {
         .0
 }
 
-/// Reads a birth date in the ways spreadsheets write it: 1985-03-14, 14.03.1985, 14/3/1985,
-/// 14-03-1985, 19850314, with or without a time after it. Two-digit years are refused: their
-/// century is a guess, and a wrong guess decides whether someone is under 18.
-pub fn parse_birth_date(value: &str) -> Option<NaiveDate> {
+/// Reads a date (a birth date, a due date) the ways spreadsheets and people write it:
+/// 1985-03-14, 14.03.1985, 14/3/1985, 14-03-1985, 19850314, with or without a time after it.
+/// Two-digit years are refused: their century is a guess, and a wrong guess decides whether
+/// someone is under 18.
+pub fn parse_date(value: &str) -> Option<NaiveDate> {
     let date = value.split_whitespace().next()?;
     let date = date.split('T').next()?;
     if date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit()) {
@@ -562,7 +563,7 @@ impl ImportPlan {
             if let Some(r) = validation::find_sensitive_number(&birth_text) {
                 return Err(("birth_date", r.code().to_owned()));
             }
-            Some(parse_birth_date(&birth_text).ok_or(("birth_date", "date_format".to_owned()))?)
+            Some(parse_date(&birth_text).ok_or(("birth_date", "date_format".to_owned()))?)
         };
         let notes = self
             .mapping
@@ -1105,10 +1106,10 @@ mod tests {
             "19850304",
             "1985-03-04 00:00:00",
         ] {
-            assert_eq!(parse_birth_date(text), d, "{text} is 4 March 1985");
+            assert_eq!(parse_date(text), d, "{text} is 4 March 1985");
         }
         for text in ["04.03.85", "1985-02-30", "March 4", "", "1985-03"] {
-            assert_eq!(parse_birth_date(text), None, "{text:?} is not read as a date");
+            assert_eq!(parse_date(text), None, "{text:?} is not read as a date");
         }
     }
 

@@ -229,6 +229,11 @@ pub struct Intake {
     pub status: Status,
     pub status_changed_at: String,
     pub handed_over_at: Option<String>,
+    /// A later due date than pickup, recorded by the clerk (an invoice with terms); it moves the
+    /// Norwegian uncollected-device clock.
+    pub payment_due_on: Option<NaiveDate>,
+    /// When the registered letter (NO) or written notice (SE) about an uncollected device went out.
+    pub letter_sent_at: Option<String>,
     pub allowed_next: Vec<Status>,
     pub destruction: Option<Destruction>,
     pub copies: Vec<DataCopy>,
@@ -276,9 +281,13 @@ pub struct ReadyForPickup {
     pub waiting_days: i64,
     /// Uncollected for more than three months: the law's notice procedure may start.
     pub overdue: bool,
+    /// Pickup, or the later due date the clerk recorded.
+    pub payment_due: NaiveDate,
     /// The day Today starts asking for the registered letter.
     pub letter_due: NaiveDate,
     pub letter_sent_at: Option<String>,
+    /// After the letter: the first day the device may be disposed of (SE: three months later).
+    pub dispose_from: Option<NaiveDate>,
     /// What the counter should do next: wait, send the letter, or (letter sent) dispose.
     pub action: PickupAction,
 }
@@ -289,6 +298,8 @@ pub struct ReadyForPickup {
 pub enum PickupAction {
     Wait,
     SendLetter,
+    /// The letter went out; the device must still wait until `dispose_from`.
+    WaitAfterLetter,
     MayDispose,
 }
 
@@ -419,7 +430,7 @@ pub(crate) const INTAKE_SELECT: &str =
         i.estimate, i.access, i.status, i.status_changed_at, i.handed_over_at, i.held_since,
         i.earliest_destruction, i.immediate_destruction, i.destroyed_at, d.name, i.sanitization_category,
         i.destruction_method, i.destruction_tool, i.verification, i.din_class, i.din_level, i.witness,
-        i.destination, i.witness_title, i.witnessed_on, c.language
+        i.destination, i.witness_title, i.witnessed_on, c.language, i.payment_due_on, i.letter_sent_at
      FROM intake i JOIN customer c ON c.id = i.customer_id
      JOIN staff s ON s.id = i.received_by LEFT JOIN staff d ON d.id = i.destroyed_by";
 
@@ -457,6 +468,8 @@ pub(crate) fn intake_from_row(r: &Row<'_>) -> rusqlite::Result<Intake> {
         status,
         status_changed_at: r.get(18)?,
         handed_over_at: r.get(19)?,
+        payment_due_on: r.get(36)?,
+        letter_sent_at: r.get(37)?,
         allowed_next: status.allowed_next().to_vec(),
         destruction: match earliest {
             Some(earliest) => Some(Destruction {
@@ -876,25 +889,29 @@ impl Vault {
         let mut ready_for_pickup = Vec::new();
         {
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT x.*, i.letter_sent_at FROM ({SUMMARY_SQL}) x JOIN intake i ON i.id = x.id
+                "SELECT x.*, i.letter_sent_at, i.payment_due_on FROM ({SUMMARY_SQL}) x
+                 JOIN intake i ON i.id = x.id
                  WHERE x.status = 'ready' ORDER BY x.status_changed_at, x.id"
             ))?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let intake = summary_from_row(r)?;
                 let letter_sent_at: Option<String> = r.get(11)?;
+                let payment_due_on: Option<NaiveDate> = r.get(12)?;
                 let since = date_of(&intake.status_changed_at).unwrap_or(today);
-                let letter_due = policy.letter_due(since);
-                let overdue = today >= letter_due;
+                let dates = crate::privacy::uncollected::PickupDates::of(
+                    &policy,
+                    since,
+                    payment_due_on,
+                    letter_sent_at.as_deref(),
+                );
                 ready_for_pickup.push(ReadyForPickup {
-                    overdue,
+                    overdue: today >= dates.letter_due,
                     waiting_days: (today - since).num_days(),
-                    letter_due,
-                    action: match (&letter_sent_at, overdue) {
-                        (Some(_), _) => PickupAction::MayDispose,
-                        (None, true) => PickupAction::SendLetter,
-                        (None, false) => PickupAction::Wait,
-                    },
+                    payment_due: dates.payment_due,
+                    letter_due: dates.letter_due,
+                    dispose_from: dates.dispose_from,
+                    action: dates.action(today),
                     letter_sent_at,
                     intake,
                 });

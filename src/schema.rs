@@ -40,6 +40,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("schema/0007_backups.sql"),
     },
     Migration {
+        version: 8,
+        sql: include_str!("schema/0008_payment_due.sql"),
+    },
+    Migration {
         version: 9,
         sql: include_str!("schema/0009_requests.sql"),
     },

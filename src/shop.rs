@@ -94,6 +94,10 @@ pub struct Settings {
     /// Months without activity before an ended customer relation is anonymised (36–60).
     #[serde(default = "default_anonymise_after_months")]
     pub anonymise_after_months: i64,
+    /// Months after the end of the financial year that order slips are kept, when the shop keeps
+    /// them longer than its accounting act requires (at most 60 months more); `None` is the law's.
+    #[serde(default)]
+    pub order_slip_months: Option<i64>,
 }
 
 fn default_anonymise_after_months() -> i64 {
@@ -107,6 +111,7 @@ impl Default for Settings {
             destruction_holding_days: 14,
             auto_lock_minutes: 10,
             anonymise_after_months: default_anonymise_after_months(),
+            order_slip_months: None,
         }
     }
 }
@@ -326,7 +331,7 @@ pub(crate) fn read_shop(conn: &Connection) -> Result<(ShopProfile, Settings)> {
     conn.query_row(
         "SELECT name, org_number, street, postcode, city, phone, email, jurisdiction, language,
                 copy_retention_days, destruction_holding_days, auto_lock_minutes, foretaksregisteret,
-                anonymise_after_months
+                anonymise_after_months, accounting_secondary_months
          FROM shop WHERE id = 1",
         [],
         |r| {
@@ -350,6 +355,7 @@ pub(crate) fn read_shop(conn: &Connection) -> Result<(ShopProfile, Settings)> {
                     destruction_holding_days: r.get(10)?,
                     auto_lock_minutes: r.get(11)?,
                     anonymise_after_months: r.get(13)?,
+                    order_slip_months: r.get(14)?,
                 },
             ))
         },
@@ -391,14 +397,18 @@ impl Vault {
 
     pub fn update_settings(&mut self, settings: &Settings) -> Result<Settings> {
         settings.validate()?;
+        let jurisdiction = read_shop(self.conn()?)?.0.jurisdiction;
+        crate::privacy::policy::check_order_slip_months(jurisdiction, settings.order_slip_months)?;
         self.conn()?.execute(
             "UPDATE shop SET copy_retention_days = ?1, destruction_holding_days = ?2,
-                 auto_lock_minutes = ?3, anonymise_after_months = ?4 WHERE id = 1",
+                 auto_lock_minutes = ?3, anonymise_after_months = ?4,
+                 accounting_secondary_months = ?5 WHERE id = 1",
             params![
                 settings.copy_retention_days,
                 settings.destruction_holding_days,
                 settings.auto_lock_minutes,
-                settings.anonymise_after_months
+                settings.anonymise_after_months,
+                settings.order_slip_months
             ],
         )?;
         self.set_idle_limit(settings.auto_lock_minutes);

@@ -151,12 +151,14 @@ pub enum Rejection {
     DinOnlyForDestroy,
     /// A date after today where only a past or present one is true (the day something was witnessed).
     DateInFuture,
+    /// A payment due date before the work was done, or more than a year after it.
+    DueDateOutOfRange,
 }
 
 impl Rejection {
     /// One of each kind, for tests that must cover every code.
     #[cfg(test)]
-    pub(crate) fn examples() -> [Rejection; 22] {
+    pub(crate) fn examples() -> [Rejection; 23] {
         [
             Rejection::Required,
             Rejection::TooLong { max: 3 },
@@ -180,6 +182,7 @@ impl Rejection {
             Rejection::DinLevelTooLowForPersonalData,
             Rejection::DinOnlyForDestroy,
             Rejection::DateInFuture,
+            Rejection::DueDateOutOfRange,
         ]
     }
 
@@ -209,6 +212,7 @@ impl Rejection {
             Rejection::DinLevelTooLowForPersonalData => "din_level_below_3",
             Rejection::DinOnlyForDestroy => "din_only_for_destroy",
             Rejection::DateInFuture => "date_in_future",
+            Rejection::DueDateOutOfRange => "due_date_out_of_range",
         }
     }
 }
@@ -1644,7 +1648,8 @@ mod tests {
                 "method_not_in_category",
                 "din_level_below_3",
                 "din_only_for_destroy",
-                "date_in_future"
+                "date_in_future",
+                "due_date_out_of_range"
             ],
             "codes are catalog keys and API contract; changing one breaks translations and the UI"
         );

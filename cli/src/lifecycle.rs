@@ -118,13 +118,18 @@ pub fn sweep(vault: &mut Vault, args: &SweepArgs, out: &Out) -> Outcome {
         ));
     }
     for p in &today.ready_for_pickup {
-        if p.action == skranke::PickupAction::SendLetter {
-            lines.push(format!(
+        match p.action {
+            skranke::PickupAction::SendLetter => lines.push(format!(
                 "  send a registered letter about {} (due {}){}",
                 p.intake.number,
                 p.letter_due,
                 overdue(p.overdue)
-            ));
+            )),
+            skranke::PickupAction::MayDispose => lines.push(format!(
+                "  {} may be disposed of (letter sent), after its storage media are wiped",
+                p.intake.number
+            )),
+            _ => {}
         }
     }
     lines.push(String::new());
@@ -264,6 +269,15 @@ pub fn edit(vault: &mut Vault, a: &EditArgs, out: &Out) -> Outcome {
         estimate: a.estimate.clone(),
     };
     let intake = vault.edit_intake(id, &edit)?;
+    out.intake(&intake);
+    Ok(())
+}
+
+pub fn payment_due(vault: &mut Vault, which: &str, date: &str, out: &Out) -> Outcome {
+    let due = skranke::import::parse_date(date)
+        .ok_or_else(|| Failure::Usage("--date: write the date as YYYY-MM-DD or DD.MM.YYYY".into()))?;
+    let id = find_intake(vault, which)?.id;
+    let intake = vault.set_payment_due(id, due)?;
     out.intake(&intake);
     Ok(())
 }

@@ -351,6 +351,14 @@ enum IntakeCommand {
     Destroy(DestroyArgs),
     /// Correct an open intake's fields (GDPR Art. 16); the log names the fields, not values.
     Edit(lifecycle::EditArgs),
+    /// Record a payment due date later than pickup (an invoice with terms) for a device ready
+    /// for pickup; the Norwegian letter waits three months after it.
+    PaymentDue {
+        intake: String,
+        /// YYYY-MM-DD or DD.MM.YYYY, on or after the day the work was done.
+        #[arg(long)]
+        date: String,
+    },
     /// Record the registered letter about a device uncollected for three months.
     Letter { intake: String },
     /// Mark an uncollected device disposed of (only after the letter).
@@ -898,7 +906,7 @@ fn customer_input(vault: &mut Vault, a: &CustomerArgs) -> Result<CustomerInput, 
         None => vault.shop()?.jurisdiction.country(),
     };
     let birth_date = match &a.birth_date {
-        Some(text) => Some(import::parse_birth_date(text).ok_or_else(|| {
+        Some(text) => Some(import::parse_date(text).ok_or_else(|| {
             Failure::Usage("birth_date: write the date as YYYY-MM-DD or DD.MM.YYYY".into())
         })?),
         None => None,
@@ -1022,7 +1030,7 @@ fn intake(vault: &mut Vault, command: &IntakeCommand, out: &Out) -> Outcome {
                     .witnessed_on
                     .as_deref()
                     .map(|d| {
-                        import::parse_birth_date(d).ok_or_else(|| {
+                        import::parse_date(d).ok_or_else(|| {
                             Failure::Usage("witnessed_on: write the date as YYYY-MM-DD or DD.MM.YYYY".into())
                         })
                     })
@@ -1040,6 +1048,7 @@ fn intake(vault: &mut Vault, command: &IntakeCommand, out: &Out) -> Outcome {
             Ok(())
         }
         IntakeCommand::Edit(a) => lifecycle::edit(vault, a, out),
+        IntakeCommand::PaymentDue { intake, date } => lifecycle::payment_due(vault, intake, date, out),
         IntakeCommand::Letter { intake } => lifecycle::letter(vault, intake, out),
         IntakeCommand::Dispose { intake, media } => lifecycle::dispose(vault, intake, media, out),
     }

@@ -310,6 +310,43 @@ fn intake_add_show_and_status() {
         "next steps are listed (declining the quote ends the intake too)"
     );
 
+    let ready = ok_json(&cli(
+        dir.path(),
+        &["--json", "intake", "status", &number, "ready"],
+    ));
+    assert_eq!(
+        ready["payment_due_on"],
+        Value::Null,
+        "payment is due at pickup unless recorded"
+    );
+    let early = cli(
+        dir.path(),
+        &["intake", "payment-due", &number, "--date", "2020-01-01"],
+    );
+    assert_eq!(
+        code(&early),
+        5,
+        "a due date before the work was done is refused: {}",
+        stderr(&early)
+    );
+    let garbled = cli(dir.path(), &["intake", "payment-due", &number, "--date", "soon"]);
+    assert_eq!(code(&garbled), 5, "a date that is no date is invalid input");
+    assert!(
+        stderr(&garbled).contains("YYYY-MM-DD"),
+        "and the message says how to write it: {}",
+        stderr(&garbled)
+    );
+    let ready_on = ready["status_changed_at"].as_str().expect("a timestamp")[..10].to_owned();
+    let due = ok_json(&cli(
+        dir.path(),
+        &["--json", "intake", "payment-due", &number, "--date", &ready_on],
+    ));
+    assert_eq!(
+        due["payment_due_on"].as_str(),
+        Some(ready_on.as_str()),
+        "the due date is recorded on the intake"
+    );
+
     let illegal = cli(dir.path(), &["intake", "status", &number, "destroyed"]);
     assert_eq!(
         code(&illegal),

@@ -522,6 +522,11 @@ pub async fn edit_intake(shell: Ui<'_>, id: i64, edit: IntakeEdit) -> Reply<Inta
 }
 
 #[tauri::command]
+pub async fn set_payment_due(shell: Ui<'_>, id: i64, due: chrono::NaiveDate) -> Reply<Intake> {
+    shell.with(|v| v.set_payment_due(id, due))
+}
+
+#[tauri::command]
 pub async fn record_pickup_letter(shell: Ui<'_>, id: i64) -> Reply<Intake> {
     shell.with(|v| v.record_pickup_letter(id))
 }

@@ -197,6 +197,7 @@ pub fn run() {
             commands::letter_recipients_csv,
             commands::record_marketing_objection,
             commands::edit_intake,
+            commands::set_payment_due,
             commands::record_pickup_letter,
             commands::dispose_uncollected,
             commands::erase_on_request,

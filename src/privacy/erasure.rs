@@ -153,11 +153,9 @@ pub(crate) fn open_erasure(
 
 /// Removes a customer's rows from both search indexes (FTS5 secure-delete leaves no terms).
 pub(crate) fn unindex(tx: &Connection, customer_id: i64) -> Result<()> {
-    let key: i64 = tx.query_row(
-        "SELECT search_key FROM customer WHERE id = ?1",
-        [customer_id],
-        |r| r.get(0),
-    )?;
+    let key: i64 = tx
+        .prepare_cached("SELECT search_key FROM customer WHERE id = ?1")?
+        .query_row([customer_id], |r| r.get(0))?;
     tx.prepare_cached("DELETE FROM customer_text WHERE rowid = ?1")?
         .execute([key])?;
     tx.prepare_cached("DELETE FROM customer_name WHERE rowid = ?1")?
@@ -182,11 +180,9 @@ pub(crate) fn erase_customer(
     today: NaiveDate,
     policy: &Policy,
 ) -> Result<Erasure> {
-    let (name, created_at): (String, String) = tx.query_row(
-        "SELECT name, created_at FROM customer WHERE id = ?1",
-        [customer_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (name, created_at): (String, String) = tx
+        .prepare_cached("SELECT name, created_at FROM customer WHERE id = ?1")?
+        .query_row([customer_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let ts = timestamp(now);
     let mut restricted = 0i64;
     let mut restricted_until: Option<NaiveDate> = None;
@@ -233,39 +229,45 @@ pub(crate) fn erase_customer(
         }
     }
     let certificates = pseudonymise_certificates(tx, customer_id, reference)?;
-    tx.execute(
+    tx.prepare_cached(
         "DELETE FROM certificate_item WHERE intake_id IN (SELECT id FROM intake WHERE customer_id = ?1)
             OR copy_id IN (SELECT d.id FROM data_copy d JOIN intake i ON i.id = d.intake_id WHERE i.customer_id = ?1)",
-        [customer_id],
-    )?;
-    let copies = tx.execute(
-        "DELETE FROM data_copy WHERE intake_id IN (SELECT id FROM intake WHERE customer_id = ?1)",
-        [customer_id],
-    )? as i64;
-    let intakes = tx.execute("DELETE FROM intake WHERE customer_id = ?1", [customer_id])? as i64;
-    let consents = tx.execute("DELETE FROM consent WHERE customer_id = ?1", [customer_id])? as i64;
+    )?
+    .execute([customer_id])?;
+    let copies = tx
+        .prepare_cached(
+            "DELETE FROM data_copy WHERE intake_id IN (SELECT id FROM intake WHERE customer_id = ?1)",
+        )?
+        .execute([customer_id])? as i64;
+    let intakes = tx
+        .prepare_cached("DELETE FROM intake WHERE customer_id = ?1")?
+        .execute([customer_id])? as i64;
+    let consents = tx
+        .prepare_cached("DELETE FROM consent WHERE customer_id = ?1")?
+        .execute([customer_id])? as i64;
     unindex(tx, customer_id)?;
-    tx.execute("DELETE FROM customer WHERE id = ?1", [customer_id])?;
-    tx.execute(
+    tx.prepare_cached("DELETE FROM customer WHERE id = ?1")?
+        .execute([customer_id])?;
+    tx.prepare_cached(
         "UPDATE erasure SET erased_at = ?1, intakes_erased = ?2, copies_erased = ?3, consents_erased = ?4,
              certificates_pseudonymised = ?5, restricted = ?6, restricted_until = ?7,
              customer_id = ?9, customer_created_at = ?10 WHERE id = ?8",
-        params![
-            ts,
-            intakes,
-            copies,
-            consents,
-            certificates,
-            restricted,
-            restricted_until,
-            erasure_id,
-            customer_id,
-            created_at
-        ],
-    )?;
-    let reason: String = tx.query_row("SELECT reason FROM erasure WHERE id = ?1", [erasure_id], |r| {
-        r.get(0)
-    })?;
+    )?
+    .execute(params![
+        ts,
+        intakes,
+        copies,
+        consents,
+        certificates,
+        restricted,
+        restricted_until,
+        erasure_id,
+        customer_id,
+        created_at
+    ])?;
+    let reason: String = tx
+        .prepare_cached("SELECT reason FROM erasure WHERE id = ?1")?
+        .query_row([erasure_id], |r| r.get(0))?;
     let action = if reason == "inactive" {
         Action::Anonymised
     } else {
@@ -282,11 +284,9 @@ pub(crate) fn erase_customer(
             "intakes={intakes} copies={copies} restricted={restricted}"
         )),
     )?;
-    let erasure = tx.query_row(
-        &format!("{ERASURE_SELECT} WHERE id = ?1"),
-        [erasure_id],
-        erasure_from_row,
-    )?;
+    let erasure = tx
+        .prepare_cached(&format!("{ERASURE_SELECT} WHERE id = ?1"))?
+        .query_row([erasure_id], erasure_from_row)?;
     Ok(erasure)
 }
 
@@ -295,7 +295,7 @@ pub(crate) fn erase_customer(
 /// PDF still verifies against the register.
 fn pseudonymise_certificates(tx: &Connection, customer_id: i64, reference: &str) -> Result<i64> {
     let rows: Vec<(i64, String)> = tx
-        .prepare("SELECT id, content FROM certificate WHERE customer_id = ?1")?
+        .prepare_cached("SELECT id, content FROM certificate WHERE customer_id = ?1")?
         .query_map([customer_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, content) in &rows {

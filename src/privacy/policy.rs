@@ -19,8 +19,11 @@ pub enum RecordKind {
     DataCopy,
     /// A storage device handed in for destruction.
     DeviceForDestruction,
-    /// A repaired device nobody collects.
+    /// A repaired device nobody collects: when the registered letter (NO) or written notice to
+    /// collect (SE) is due.
     UncollectedDevice,
+    /// An uncollected device whose owner was sent the letter: when it may be disposed of.
+    NoticedDevice,
     /// A customer who asked to be erased, waiting in quarantine.
     QuarantinedCustomer,
     /// Profile, consents, intakes and copies of a relation that has ended.
@@ -36,7 +39,11 @@ pub enum Start {
     /// The intake ended: handed over, declined, cancelled, destroyed or disposed of.
     IntakeEnded,
     Received,
-    ReadyForPickup,
+    /// The work was done and payment fell due, whichever is later (payment is due at pickup
+    /// unless the clerk records a later due date).
+    ReadyAndPaymentDue,
+    /// The registered letter or written notice about an uncollected device was sent.
+    LetterSent,
     ErasureRequested,
     LastActivity,
     /// The end of the financial (calendar) year in which the intake was received.
@@ -109,6 +116,28 @@ pub const MAX_HOLDING_DAYS: i64 = 28;
 /// A shop may keep accounting records longer than the law says, but not for ever.
 const ACCOUNTING_EXTRA_MONTHS: u32 = 60;
 
+/// The months a shop may keep order slips after the year end: from what its accounting act
+/// requires to 60 months more.
+pub fn order_slip_months_range(jurisdiction: Jurisdiction) -> RangeInclusive<i64> {
+    let law = i64::from(jurisdiction.profile().secondary.months_after_year_end);
+    law..=law + i64::from(ACCOUNTING_EXTRA_MONTHS)
+}
+
+/// Refuses a chosen order-slip period outside [`order_slip_months_range`]; `None` is the law's.
+pub(crate) fn check_order_slip_months(jurisdiction: Jurisdiction, months: Option<i64>) -> Result<()> {
+    let range = order_slip_months_range(jurisdiction);
+    match months {
+        Some(m) if !range.contains(&m) => Err(Error::invalid(
+            "order_slip_months",
+            Rejection::OutOfRange {
+                min: *range.start(),
+                max: *range.end(),
+            },
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The shop's policy now: every rule with the shop's current settings filled in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
@@ -135,13 +164,16 @@ impl Policy {
             })?;
         let jurisdiction = Jurisdiction::parse(&j).unwrap_or(Jurisdiction::No);
         let profile = jurisdiction.profile();
+        // A longer period the shop chose stays; never shorter than the law of the jurisdiction
+        // it has now (a shop that moved from NO to SE keeps order slips for the Swedish 7 years).
+        let at_least = |chosen: Option<u32>, law: u32| chosen.map_or(law, |c| c.max(law));
         Ok(Policy {
             jurisdiction,
             copy_retention_days: copy,
             destruction_holding_days: holding,
             anonymise_after_months: u32::try_from(anon).unwrap_or(36),
-            accounting_primary_months: primary.unwrap_or(profile.primary.months_after_year_end),
-            accounting_secondary_months: secondary.unwrap_or(profile.secondary.months_after_year_end),
+            accounting_primary_months: at_least(primary, profile.primary.months_after_year_end),
+            accounting_secondary_months: at_least(secondary, profile.secondary.months_after_year_end),
         })
     }
 
@@ -211,10 +243,24 @@ impl Policy {
                 then: EndAction::AskPerson,
                 source: Source::Setting("destruction_holding_days"),
             },
+            // NO: more than three months after the work was done and payment fell due, then the
+            // letter, then the device may go. SE: the written notice may go once the work is
+            // done (Today asks after the same three months), and the device may go three months
+            // after it.
             Rule {
                 kind: RecordKind::UncollectedDevice,
-                from: Start::ReadyForPickup,
+                from: Start::ReadyAndPaymentDue,
                 period: Period::Months(UNCOLLECTED_MONTHS),
+                then: EndAction::AskPerson,
+                source: Source::Law(uncollected),
+            },
+            Rule {
+                kind: RecordKind::NoticedDevice,
+                from: Start::LetterSent,
+                period: match self.jurisdiction {
+                    Jurisdiction::No => Period::Days(0),
+                    Jurisdiction::Se => Period::Months(UNCOLLECTED_MONTHS),
+                },
                 then: EndAction::AskPerson,
                 source: Source::Law(uncollected),
             },
@@ -260,9 +306,20 @@ impl Policy {
         self.rule(RecordKind::DeviceForDestruction).period.after(received)
     }
 
-    /// The day Today starts asking for the registered letter about an uncollected device.
-    pub fn letter_due(&self, ready: NaiveDate) -> NaiveDate {
-        self.rule(RecordKind::UncollectedDevice).period.after(ready)
+    /// The day Today starts asking for the registered letter about an uncollected device, and
+    /// the first day it may be recorded. `payment_due` is the ready day unless a later one was
+    /// recorded; only Norwegian law waits for it.
+    pub fn letter_due(&self, ready: NaiveDate, payment_due: NaiveDate) -> NaiveDate {
+        let from = match self.jurisdiction {
+            Jurisdiction::No => ready.max(payment_due),
+            Jurisdiction::Se => ready,
+        };
+        self.rule(RecordKind::UncollectedDevice).period.after(from)
+    }
+
+    /// The first day an uncollected device may be disposed of, given the day the letter went out.
+    pub fn dispose_from(&self, letter_sent: NaiveDate) -> NaiveDate {
+        self.rule(RecordKind::NoticedDevice).period.after(letter_sent)
     }
 
     /// The day the sweep erases a customer who asked on `requested`.
@@ -316,6 +373,7 @@ mod tests {
             RecordKind::DataCopy,
             RecordKind::DeviceForDestruction,
             RecordKind::UncollectedDevice,
+            RecordKind::NoticedDevice,
             RecordKind::QuarantinedCustomer,
             RecordKind::InactiveCustomer,
             RecordKind::OrderSlip,
@@ -354,9 +412,30 @@ mod tests {
             "SE: to the end of the 7th year"
         );
         assert_eq!(
-            p.letter_due(d(2026, 1, 31)),
+            p.letter_due(d(2026, 1, 31), d(2026, 1, 31)),
             d(2026, 4, 30),
             "three months, month end clamps"
+        );
+        assert_eq!(
+            p.letter_due(d(2026, 1, 31), d(2026, 2, 14)),
+            d(2026, 5, 14),
+            "NO: the three months run from the later of work done and payment due"
+        );
+        assert_eq!(
+            p.dispose_from(d(2026, 5, 20)),
+            d(2026, 5, 20),
+            "NO: after the registered letter the device may go"
+        );
+        let se = policy(Jurisdiction::Se);
+        assert_eq!(
+            se.letter_due(d(2026, 1, 31), d(2026, 2, 14)),
+            d(2026, 4, 30),
+            "SE: the notice does not wait for payment"
+        );
+        assert_eq!(
+            se.dispose_from(d(2026, 5, 20)),
+            d(2026, 8, 20),
+            "SE: three months after the written notice (lag 1985:982 3 §)"
         );
         assert_eq!(p.profile_kept_until(d(2026, 1, 1)), d(2029, 1, 1), "36 months");
     }

@@ -312,6 +312,128 @@ fn uncollected_device_needs_three_months_and_a_letter_before_disposal() {
     );
 }
 
+/// A ready device and a closure that reads its row on Today.
+fn ready_device(vault: &mut Vault) -> i64 {
+    let c = vault.add_customer(&kari()).unwrap();
+    let i = vault.add_intake(&laptop(c.id, ServiceKind::Repair)).unwrap();
+    vault.set_intake_status(i.id, Status::InProgress).unwrap();
+    vault.set_intake_status(i.id, Status::Ready).unwrap();
+    i.id
+}
+
+fn pickup_row(vault: &mut Vault, intake: i64) -> skranke::intake::ReadyForPickup {
+    vault
+        .today()
+        .unwrap()
+        .ready_for_pickup
+        .into_iter()
+        .find(|p| p.intake.id == intake)
+        .expect("a ready device is tracked on Today")
+}
+
+#[test]
+fn norwegian_letter_waits_three_months_after_payment_falls_due() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, clock) = new_vault(tmp.path());
+    let i = ready_device(&mut vault);
+    let ready_on = clock.today();
+    for bad in [ready_on - Duration::days(1), ready_on + Duration::days(367)] {
+        let err = vault.set_payment_due(i, bad).unwrap_err();
+        assert_eq!(
+            (err.field(), err.code()),
+            (Some("payment_due_on"), "due_date_out_of_range"),
+            "a due date before the work was done, or over a year after it, is refused: {bad}"
+        );
+    }
+    let due = ready_on + Duration::days(14);
+    let updated = vault.set_payment_due(i, due).unwrap();
+    assert_eq!(updated.payment_due_on, Some(due), "the intake keeps the due date");
+    let row = pickup_row(&mut vault, i);
+    let letter_due = due.checked_add_months(chrono::Months::new(3)).unwrap();
+    assert_eq!(
+        (row.payment_due, row.letter_due),
+        (due, letter_due),
+        "NO: the three months run from the day payment falls due, when that is after the work"
+    );
+    days_later(&mut vault, &clock, (letter_due - ready_on).num_days() - 1);
+    assert_eq!(
+        pickup_row(&mut vault, i).action,
+        PickupAction::Wait,
+        "three months after the work but not after the due date: wait"
+    );
+    assert!(
+        matches!(vault.record_pickup_letter(i), Err(Error::TooEarly(d)) if d == letter_due),
+        "the letter is refused before three months after the due date"
+    );
+    days_later(&mut vault, &clock, 1);
+    assert_eq!(
+        pickup_row(&mut vault, i).action,
+        PickupAction::SendLetter,
+        "now the letter"
+    );
+    vault.record_pickup_letter(i).unwrap();
+    assert!(
+        matches!(
+            vault.set_payment_due(i, due + Duration::days(30)),
+            Err(Error::Refused(Refusal::LetterAlreadySent { .. }))
+        ),
+        "after the letter the date it was counted from cannot move"
+    );
+    let row = pickup_row(&mut vault, i);
+    assert_eq!(
+        (row.action, row.dispose_from),
+        (PickupAction::MayDispose, Some(clock.today())),
+        "NO: after the registered letter the device may go"
+    );
+    let logged = vault
+        .audit_events(&skranke::AuditFilter {
+            action: Some("payment_due_set".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(logged.len(), 1, "recording the due date is logged once");
+}
+
+#[test]
+fn swedish_device_may_go_three_months_after_the_written_notice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, clock) = new_vault(tmp.path());
+    vault.update_shop(&crate::documents::swedish_shop().shop).unwrap();
+    let i = ready_device(&mut vault);
+    let ready_on = clock.today();
+    vault.set_payment_due(i, ready_on + Duration::days(30)).unwrap();
+    let letter_due = pickup_row(&mut vault, i).letter_due;
+    assert_eq!(
+        letter_due,
+        ready_on.checked_add_months(chrono::Months::new(3)).unwrap(),
+        "SE: Today asks for the notice three months after the work, whatever the due date"
+    );
+    days_later(&mut vault, &clock, (letter_due - ready_on).num_days());
+    vault.record_pickup_letter(i).unwrap();
+    let sent_on = clock.today();
+    let dispose_from = sent_on.checked_add_months(chrono::Months::new(3)).unwrap();
+    let row = pickup_row(&mut vault, i);
+    assert_eq!(
+        (row.action, row.dispose_from),
+        (PickupAction::WaitAfterLetter, Some(dispose_from)),
+        "SE: the device waits three months after the written notice (lag 1985:982 3 §)"
+    );
+    assert!(
+        matches!(vault.dispose_uncollected(i, "SSD wiped"), Err(Error::TooEarly(d)) if d == dispose_from),
+        "disposal before the three months after the notice is refused, naming the day"
+    );
+    days_later(&mut vault, &clock, (dispose_from - sent_on).num_days());
+    assert_eq!(
+        pickup_row(&mut vault, i).action,
+        PickupAction::MayDispose,
+        "then it may go"
+    );
+    let done = vault
+        .dispose_uncollected(i, "SSD wiped (Purge, block erase)")
+        .unwrap();
+    assert_eq!(done.status, Status::Disposed, "disposed of by a person's action");
+}
+
 /// A customer with every kind of record: a delivered repair (accounting), a cancelled intake,
 /// a deleted data copy, consent, notes.
 fn full_customer(vault: &mut Vault) -> (i64, i64, i64) {
@@ -426,6 +548,55 @@ fn erasure_waits_30_days_in_quarantine_and_can_be_undone() {
     assert!(
         vault.verify_audit_log().unwrap().is_intact(),
         "the log chain survives erasure"
+    );
+}
+
+#[test]
+fn a_longer_order_slip_period_is_what_the_report_prints_and_the_sweep_keeps() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, clock) = new_vault(tmp.path());
+    let (id, _, _) = full_customer(&mut vault);
+    let mut settings = vault.settings().unwrap();
+    for bad in [41, 103] {
+        settings.order_slip_months = Some(bad);
+        let err = vault.update_settings(&settings).unwrap_err();
+        assert_eq!(
+            (err.field(), err.code(), err.params().get("min").cloned()),
+            (Some("order_slip_months"), "out_of_range", Some("42".to_string())),
+            "{bad} months: shorter than bokføringsloven's 42, or over 60 more, is refused"
+        );
+    }
+    settings.order_slip_months = Some(60);
+    vault.update_settings(&settings).unwrap();
+    assert_eq!(
+        vault.settings().unwrap().order_slip_months,
+        Some(60),
+        "the choice is kept"
+    );
+    let printed = vault.retention_dates(id).unwrap().order_slips_kept_until;
+    let five_years = NaiveDate::from_ymd_opt(2031, 12, 31);
+    assert_eq!(
+        printed, five_years,
+        "the report prints 60 months after the 2026 year end"
+    );
+    let e = vault.request_erasure(id).unwrap();
+    days_later(&mut vault, &clock, 30);
+    vault.sweep(false).unwrap();
+    assert_eq!(
+        vault.erasure(&e.reference).unwrap().restricted_until,
+        printed,
+        "the sweep restricts the order slips until the very day the report printed"
+    );
+    vault.update_shop(&crate::documents::swedish_shop().shop).unwrap();
+    let c = vault.add_customer(&anna()).unwrap();
+    let i = vault.add_intake(&laptop(c.id, ServiceKind::Repair)).unwrap();
+    for to in [Status::InProgress, Status::Ready, Status::HandedOver] {
+        vault.set_intake_status(i.id, to).unwrap();
+    }
+    assert_eq!(
+        vault.retention_dates(c.id).unwrap().order_slips_kept_until,
+        NaiveDate::from_ymd_opt(2033, 12, 31),
+        "after a move to Sweden, 60 months is below bokföringslagen's 7 years: the law's period applies"
     );
 }
 

@@ -4,6 +4,7 @@ import { call, whenLocked } from './api.js';
 import { applyI18n, onLanguageChange, preferredLanguage, setLanguage, t } from './i18n.js';
 import { el, errorText } from './dom.js';
 import { session, wipe, activeStaff } from './session.js';
+import { showShortcuts } from './keys.js';
 import * as firstRun from './screens/first-run.js';
 import * as unlock from './screens/unlock.js';
 import * as today from './screens/today.js';
@@ -190,15 +191,29 @@ export function refreshChrome() {
 
 // ------------------------------------------------------------------ keyboard
 
+function focusSearch() {
+  const search = document.querySelector('[data-search]');
+  if (search) search.focus();
+  else navigate('#/customers');
+}
+
 document.addEventListener('keydown', (event) => {
-  if (workspace.hidden || event.defaultPrevented) return;
+  if (workspace.hidden || event.defaultPrevented || document.querySelector('dialog[open]')) return;
   const target = event.target;
   const typing = target.matches('input, textarea, select, [contenteditable]');
-  if (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+  const chord = (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey;
+  const plain = !event.ctrlKey && !event.metaKey && !event.altKey;
+  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  let act = null;
+  if (key === 'F2' && plain) act = () => navigate('#/intake/new');
+  else if (chord && key === 'k') act = focusSearch;
+  else if (chord && key === 'l') act = () => lockNow();
+  else if (!typing && plain && key === '/') act = focusSearch;
+  else if (!typing && key === '?' && !event.ctrlKey && !event.metaKey) act = showShortcuts;
+  else if (!typing && plain && key === 'Escape' && location.hash && location.hash !== '#/today') act = () => history.back();
+  if (act) {
     event.preventDefault();
-    const search = document.querySelector('[data-search]');
-    if (search) search.focus();
-    else navigate('#/customers');
+    act();
   }
 });
 

@@ -15,6 +15,8 @@ export function searchList(input, results, onOpen, { compact = false } = {}) {
   let selected = 0;
   let hits = [];
   let sequence = 0;
+  // The text the shown hits answer: Enter never opens a hit of an older query.
+  let shownFor = null;
 
   const paint = () => {
     if (!hits.length) {
@@ -41,11 +43,18 @@ export function searchList(input, results, onOpen, { compact = false } = {}) {
 
   const run = async () => {
     const mine = ++sequence;
-    const found = await call('search_customers', { query: input.value, limit: LIMIT });
+    const query = input.value;
+    const found = await call('search_customers', { query, limit: LIMIT });
     if (mine !== sequence) return;
     hits = found;
+    shownFor = query;
     selected = 0;
     paint();
+  };
+
+  const openSelected = async () => {
+    if (shownFor !== input.value) await run();
+    if (shownFor === input.value && hits[selected]) onOpen(hits[selected]);
   };
 
   const move = (delta) => {
@@ -67,7 +76,7 @@ export function searchList(input, results, onOpen, { compact = false } = {}) {
       move(-1);
     } else if (event.key === 'Enter') {
       event.preventDefault();
-      if (hits[selected]) onOpen(hits[selected]);
+      openSelected();
     } else if (event.key === 'Escape' && input.value) {
       input.value = '';
       run();

@@ -42,7 +42,7 @@ export const ACTIONS = [
   'customer_updated', 'customer_deleted', 'consent_given', 'consent_withdrawn', 'intake_created', 'intake_viewed',
   'intake_updated', 'status_changed', 'copy_created', 'copy_deleted', 'device_destroyed', 'document_issued',
   'exported', 'printed', 'print_copy_not_deleted', 'erased', 'erasure_requested', 'erasure_withdrawn', 'anonymised', 'restricted_viewed',
-  'restricted_deleted', 'letter_sent', 'device_disposed', 'marketing_objection', 'backup_created', 'backup_pruned',
+  'restricted_deleted', 'letter_sent', 'payment_due_set', 'device_disposed', 'marketing_objection', 'backup_created', 'backup_pruned',
   'backup_settings_updated', 'restored', 'erasure_reapplied', 'request_added', 'request_verified', 'request_extended',
   'request_closed',
 ];

@@ -9,6 +9,7 @@ mod driver;
 mod e2e;
 mod erasure;
 mod installed;
+mod keyboard;
 mod requests;
 mod single_instance;
 mod support;

@@ -5,6 +5,7 @@ import { busy, clearErrors, fillForm, fillOptions, part, readForm, screen, showE
 import { LANGUAGES, currentLanguage, formatDate, t } from '../i18n.js';
 import { session } from '../session.js';
 import { CONSENT_CHANNELS } from '../vocab.js';
+import { keyboardForm } from '../keys.js';
 
 export async function render(page, { match, query }, { navigate }) {
   const id = match[0] ? Number(match[0]) : null;
@@ -50,6 +51,7 @@ export async function render(page, { match, query }, { navigate }) {
   form.addEventListener('change', sync);
   form.addEventListener('input', sync);
   sync();
+  keyboardForm(form, form.querySelector('[type="submit"]'));
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

@@ -7,6 +7,7 @@ import { formatPhone, t } from '../i18n.js';
 import { paperSelect } from '../paper.js';
 import { handOut } from '../documents.js';
 import { ACCESS, DEVICE_TYPES, SERVICES } from '../vocab.js';
+import { keyboardForm } from '../keys.js';
 
 export async function render(page, { query }, { navigate }) {
   const fragment = await screen('intake-new');
@@ -44,6 +45,7 @@ export async function render(page, { query }, { navigate }) {
   const paper = paperSelect();
   part(fragment, 'paper').append(paper);
   const saveOnly = part(fragment, 'save-only');
+  keyboardForm(form, part(fragment, 'save-print'));
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

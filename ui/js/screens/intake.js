@@ -56,6 +56,7 @@ function fill(page, intake, repaint) {
 
   editForm(part(page, 'edit-form'), intake, repaint);
   copies(page, intake, repaint);
+  pickup(page, intake, repaint);
   destruction(page, intake, repaint);
   documents(page, intake);
 }
@@ -170,6 +171,35 @@ function copies(page, intake, repaint) {
         form.reset();
         toast('toast.copy_added');
         repaint(await call('intake', { id: intake.id }));
+      } catch (error) {
+        showError(form, error);
+      }
+    });
+  };
+}
+
+/** A device ready for pickup: when payment falls due (it moves the Norwegian letter date) and the letter. */
+function pickup(page, intake, repaint) {
+  const card = part(page, 'pickup-card');
+  card.hidden = intake.status !== 'ready';
+  if (card.hidden) return;
+  const norwegian = session.shop?.jurisdiction !== 'SE';
+  part(page, 'pickup-intro').textContent = t(norwegian ? 'pickup.intro' : 'pickup.intro_se');
+  kv(part(page, 'pickup'), [
+    ['pickup.payment_due', intake.payment_due_on ? formatDate(intake.payment_due_on) : t('pickup.at_pickup')],
+    ['pickup.letter_sent', intake.letter_sent_at ? formatDate(intake.letter_sent_at) : ''],
+  ]);
+  const form = part(page, 'payment-due-form');
+  form.hidden = Boolean(intake.letter_sent_at);
+  form.elements.due.value = intake.payment_due_on || '';
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    await busy(form.querySelector('[type="submit"]'), async () => {
+      try {
+        const fresh = await call('set_payment_due', { id: intake.id, due: form.elements.due.value });
+        toast('toast.payment_due_set');
+        repaint(fresh);
       } catch (error) {
         showError(form, error);
       }

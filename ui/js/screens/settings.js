@@ -41,9 +41,13 @@ export async function render(page) {
   fillForm(policy, settings);
   part(fragment, 'retention-hint').textContent = t('settings.range_hint', { min: 14, max: 28 });
   part(fragment, 'holding-hint').textContent = t('settings.range_hint', { min: 14, max: 28 });
+  part(fragment, 'order-slip-hint').textContent =
+    t(session.shop?.jurisdiction === 'SE' ? 'settings.order_slip_hint_se' : 'settings.order_slip_hint');
   onSave(policy, async () => {
     const values = readForm(policy);
-    const input = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Number(v)]));
+    // An empty order-slip period means the accounting act's own.
+    const input = Object.fromEntries(Object.entries(values).map(([k, v]) =>
+      [k, k === 'order_slip_months' && v === '' ? null : Number(v)]));
     session.settings = await call('update_settings', { settings: input });
     setAutoLockMinutes(session.settings.auto_lock_minutes);
   });

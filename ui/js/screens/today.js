@@ -6,11 +6,15 @@ import { formatDate, formatLongDate, t } from '../i18n.js';
 import { badge, dataTable, deviceLabel, emptyState, link } from '../table.js';
 import { copyDeletionForm, destructionForm, inlineRow } from '../forms.js';
 import { backupNotice } from './backup.js';
+import { session } from '../session.js';
 
 export async function render(page) {
   const [fragment, today, notice] = await Promise.all([screen('today'), call('today'), backupNotice()]);
   part(fragment, 'date').textContent = formatLongDate(today.date);
   part(fragment, 'backup-notice').replaceChildren(...(notice ? [notice] : []));
+  // The uncollected-device procedure differs by country (src/privacy/policy.rs).
+  part(fragment, 'pickup-intro').textContent =
+    t(session.shop?.jurisdiction === 'SE' ? 'today.pickup_intro_se' : 'today.pickup_intro');
   const rerender = async () => {
     const fresh = await call('today');
     fill(page, fresh, rerender);
@@ -160,6 +164,9 @@ function act(button, row, action, rerender) {
 
 /** Uncollected after three months: send the registered letter; after it, dispose of (never automatic). */
 function pickupStep(item, row, rerender) {
+  if (item.action === 'wait_after_letter') {
+    return el('div', { class: 'muted small', text: t('today.dispose_from', { date: formatDate(item.dispose_from) }) });
+  }
   if (item.action === 'send_letter') {
     return el('button', {
       type: 'button', class: 'btn small', key: 'today.send_letter', 'data-testid': 'send-letter',
