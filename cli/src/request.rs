@@ -81,7 +81,7 @@ pub struct ExtendArgs {
 }
 
 fn date(what: &str, text: &str) -> Result<chrono::NaiveDate, Failure> {
-    import::parse_birth_date(text)
+    import::parse_date(text)
         .ok_or_else(|| Failure::Usage(format!("{what}: write the date as YYYY-MM-DD or DD.MM.YYYY")))
 }
 
