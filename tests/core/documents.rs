@@ -1476,7 +1476,11 @@ fn every_document_footer_carries_the_log_head() {
     check(&mut vault, "certificate", &|v| {
         v.issue_certificate(&[a.id]).unwrap().pdf
     });
-    check(&mut vault, "access report", &|v| access_report(v, c.id));
+    // The request is registered and verified first: its log events come before the head read.
+    let access = verified_request(&mut vault, c.id, skranke::privacy::RequestKind::Access);
+    check(&mut vault, "access report", &|v| {
+        v.access_report_pdf(c.id, access).unwrap()
+    });
     check(&mut vault, "recovery sheet", &|v| {
         v.recovery_sheet_pdf(&recovery).unwrap()
     });

@@ -6,6 +6,15 @@ use crate::driver::{App, Driver};
 use crate::e2e::{catalog, wait_for_printed};
 use crate::erasure::{open_customer, prepared_vault, unlock};
 
+/// With `SKRANKE_E2E_SHOTS=DIR`, a screenshot of what the clerk sees, for looking at.
+async fn shot(app: &App, name: &str) {
+    if let Some(dir) = std::env::var_os("SKRANKE_E2E_SHOTS") {
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        let png = app.client.screenshot().await.expect("screenshot");
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).expect("write screenshot");
+    }
+}
+
 /// Clicks the Print button of the access report row.
 async fn print_access_report(app: &App) {
     app.click("[data-testid=doc-access-report] button").await;
@@ -14,7 +23,21 @@ async fn print_access_report(app: &App) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn access_request_verified_then_report_issued_and_request_closed() {
     let work = tempfile::tempdir().expect("temp dir");
-    prepared_vault(&work.path().join("data")).0.lock();
+    let (mut vault, _) = prepared_vault(&work.path().join("data"));
+    // Two letters about people we hold nothing on: one received 40 days ago (overdue), one 27
+    // days ago (due within the week). Today lists both.
+    let today = chrono::Local::now().date_naive();
+    for days in [40, 27] {
+        vault
+            .add_request(&skranke::privacy::RequestInput {
+                kind: skranke::privacy::RequestKind::Access,
+                customer_id: None,
+                channel: skranke::privacy::RequestChannel::Letter,
+                received_on: Some(today - chrono::Duration::days(days)),
+            })
+            .expect("request");
+    }
+    vault.lock();
     let en = catalog("en");
     let text = |key: &str| {
         en[key]
@@ -25,6 +48,20 @@ async fn access_request_verified_then_report_issued_and_request_closed() {
     let (driver, port) = Driver::start(work.path(), "en_GB");
     let app = App::connect(&driver, port, &[]).await;
     unlock(&app).await;
+    let due = app
+        .text_until("[data-testid=today-requests]", "the requests due", |t| {
+            t.contains(&text("today.requests_title"))
+        })
+        .await;
+    assert_eq!(
+        (
+            due.matches(&text("requests.not_found")).count(),
+            due.matches(&text("today.overdue")).count()
+        ),
+        (2, 1),
+        "Today lists both requests and marks the one past its deadline: {due}"
+    );
+    shot(&app, "today-requests").await;
     open_customer(&app).await;
 
     // No request yet: the documents card says what is needed instead of offering the report.
@@ -72,6 +109,7 @@ async fn access_request_verified_then_report_issued_and_request_closed() {
     app.click("[data-testid=request-verify]").await;
     app.click("[data-testid=request-verify-save]").await;
     app.el("[data-testid=request-verified]").await;
+    shot(&app, "customer-request-verified").await;
     print_access_report(&app).await;
     let printed = wait_for_printed(work.path()).await;
     let pdf = std::fs::read(&printed).expect("printed report readable");
