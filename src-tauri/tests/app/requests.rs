@@ -7,11 +7,23 @@ use crate::e2e::{catalog, wait_for_printed};
 use crate::erasure::{open_customer, prepared_vault, unlock};
 
 /// With `SKRANKE_E2E_SHOTS=DIR`, a screenshot of what the clerk sees, for looking at.
-async fn shot(app: &App, name: &str) {
+async fn shot(app: &App, name: &str, show: &str) {
     if let Some(dir) = std::env::var_os("SKRANKE_E2E_SHOTS") {
-        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        app.visible(show).await;
+        app.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});",
+                vec![serde_json::json!(show)],
+            )
+            .await
+            .expect("scroll");
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        // The first picture of a session can show an older frame; the second is current.
+        let _ = app.client.screenshot().await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         let png = app.client.screenshot().await.expect("screenshot");
-        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).expect("write screenshot");
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png)
+            .expect("write screenshot");
     }
 }
 
@@ -61,7 +73,7 @@ async fn access_request_verified_then_report_issued_and_request_closed() {
         (2, 1),
         "Today lists both requests and marks the one past its deadline: {due}"
     );
-    shot(&app, "today-requests").await;
+    shot(&app, "today-requests", "[data-testid=today-requests]").await;
     open_customer(&app).await;
 
     // No request yet: the documents card says what is needed instead of offering the report.
@@ -109,7 +121,12 @@ async fn access_request_verified_then_report_issued_and_request_closed() {
     app.click("[data-testid=request-verify]").await;
     app.click("[data-testid=request-verify-save]").await;
     app.el("[data-testid=request-verified]").await;
-    shot(&app, "customer-request-verified").await;
+    shot(
+        &app,
+        "customer-request-verified",
+        "[data-testid=customer-requests]",
+    )
+    .await;
     print_access_report(&app).await;
     let printed = wait_for_printed(work.path()).await;
     let pdf = std::fs::read(&printed).expect("printed report readable");

@@ -124,7 +124,7 @@ function requestItem(r, errors, reload) {
         }
       }),
     }));
-  return el('li', { 'data-testid': 'request-item', 'data-request': String(r.id), 'data-kind': r.kind },
+  return el('div', { class: 'request-item', 'data-testid': 'request-item', 'data-request': String(r.id), 'data-kind': r.kind },
     el('div', {}, el('strong', { key: 'request_kind.' + r.kind }), ' ', deadlineBadge(r)),
     el('div', { class: 'muted small', text: t('requests.line', {
       received: formatDate(r.received_on), channel: t('request_channel.' + r.channel), deadline: formatDate(r.deadline),
@@ -165,12 +165,12 @@ export function requestsCard(box, customer, requests, reload) {
   });
   const open = requests.filter((r) => !r.closed);
   const closed = requests.filter((r) => r.closed);
-  box.append(errors, el('div', { class: 'actions' }, add), form,
+  box.append(...[errors, el('div', { class: 'actions' }, add), form,
     open.length
-      ? el('ul', { class: 'timeline', 'data-testid': 'open-requests' }, open.map((r) => requestItem(r, errors, reload)))
+      ? el('div', { class: 'stack', 'data-testid': 'open-requests' }, open.map((r) => requestItem(r, errors, reload)))
       : emptyState('requests.none_open'),
     closed.length
       ? el('details', {}, el('summary', { text: t('requests.closed_count', { count: closed.length }) }),
-        el('ul', { class: 'timeline', 'data-testid': 'closed-requests' }, closed.map((r) => requestItem(r, errors, reload))))
-      : null);
+        el('div', { class: 'stack', 'data-testid': 'closed-requests' }, closed.map((r) => requestItem(r, errors, reload))))
+      : null].filter(Boolean));
 }

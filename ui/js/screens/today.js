@@ -46,7 +46,7 @@ function requests(items) {
       : link(`#/customer/${r.customer_id}`, r.customer_name || '')),
     el('td', {}, r.verification ? badge('ok', 'requests.verified') : badge('warn', 'requests.not_verified'))));
   return dataTable([
-    { key: 'today.col_due' }, { key: 'requests.kind' }, { key: 'today.col_customer' }, { key: 'requests.identity' },
+    { key: 'today.col_answer_by' }, { key: 'requests.kind' }, { key: 'today.col_customer' }, { key: 'requests.identity' },
   ], rows, { testid: 'requests-table' });
 }
 
