@@ -39,6 +39,7 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "intakes_for_customer",
         "add_intake",
         "intake",
+        "intake_by_number",
         "set_intake_status",
         "record_destruction",
         "din_level_settings",

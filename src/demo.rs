@@ -331,6 +331,20 @@ impl Generator {
     }
 }
 
+/// The demo shop in a new vault under `dir`, on a fixed manual clock, for the crate's own tests.
+#[cfg(test)]
+pub(crate) fn test_vault(dir: &Path) -> Vault {
+    Vault::create(
+        dir,
+        &setup(),
+        &Passphrase::new("test passphrase"),
+        KdfParams::MINIMUM,
+        Arc::new(ManualClock::new(Utc::now())),
+    )
+    .expect("a test vault")
+    .0
+}
+
 /// The demo shop's profile, staff and default policy.
 pub fn setup() -> Setup {
     Setup {

@@ -164,6 +164,11 @@ pub async fn intake(shell: Ui<'_>, id: i64) -> Reply<Intake> {
 }
 
 #[tauri::command]
+pub async fn intake_by_number(shell: Ui<'_>, number: String) -> Reply<Intake> {
+    shell.with(|v| v.intake_by_number(&number))
+}
+
+#[tauri::command]
 pub async fn set_intake_status(shell: Ui<'_>, id: i64, status: Status) -> Reply<Intake> {
     shell.with(|v| v.set_intake_status(id, status))
 }

@@ -157,6 +157,7 @@ pub fn run() {
             commands::intakes_for_customer,
             commands::add_intake,
             commands::intake,
+            commands::intake_by_number,
             commands::set_intake_status,
             commands::record_destruction,
             commands::din_level_settings,

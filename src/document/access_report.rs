@@ -754,22 +754,13 @@ mod tests {
         AccessArrangement, CopyInput, DestructionMethod, DeviceType, DinClass, IntakeInput,
         SanitizationCategory, ServiceKind, Status,
     };
-    use crate::{KdfParams, ManualClock, Passphrase};
-    use std::sync::Arc;
 
     /// The report reads intakes in two queries; they must be exactly what `intake::load`
     /// gives one by one, copies and destruction columns included.
     #[test]
     fn intakes_read_together_equal_intakes_read_one_by_one() {
         let tmp = tempfile::tempdir().expect("temp dir");
-        let (mut vault, _) = Vault::create(
-            &tmp.path().join("vault"),
-            &crate::demo::setup(),
-            &Passphrase::new("test passphrase"),
-            KdfParams::MINIMUM,
-            Arc::new(ManualClock::new(chrono::Utc::now())),
-        )
-        .expect("vault");
+        let mut vault = crate::demo::test_vault(&tmp.path().join("vault"));
         let customer = crate::demo::bulk(&mut vault, 1, 12, 3).expect("12 intakes")[0];
         let other = crate::demo::bulk(&mut vault, 1, 5, 4).expect("another customer")[0];
         let held = vault

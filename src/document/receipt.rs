@@ -50,6 +50,8 @@ pub(crate) fn render(
         head.push((t(lang, "receipt.email"), customer.email.clone()));
     }
     field_rows(&mut l, &head);
+    // At pickup the counter scans this into Today's search box, which opens the job.
+    l.qr(&intake.number, t(lang, "receipt.pickup_code"))?;
 
     l.heading(t(lang, "receipt.device"));
     let device = vec![
@@ -180,5 +182,27 @@ impl Vault {
         )?;
         tx.commit()?;
         Ok(pdf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::layout::tests::scan_qr_codes;
+
+    #[test]
+    fn the_receipt_carries_its_intake_number_as_a_code_a_scanner_reads() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let mut vault = crate::demo::test_vault(&tmp.path().join("vault"));
+        let customer = crate::demo::bulk(&mut vault, 1, 1, 7).expect("one intake")[0];
+        let intake = vault.intakes_for_customer(customer).expect("intakes")[0].clone();
+        for (paper, dpi) in [(Paper::Roll80, "203"), (Paper::A4, "150")] {
+            let pdf = vault.receipt_pdf(intake.id, paper).expect("receipt");
+            assert_eq!(
+                scan_qr_codes(&pdf, dpi),
+                vec![intake.number.clone()],
+                "{paper:?}: one code, holding exactly the intake number Today's search opens"
+            );
+        }
     }
 }

@@ -190,3 +190,32 @@ export function copyMethodKey(method) {
 export function inlineRow(columns, content) {
   return el('tr', { class: 'inline-form-row' }, el('td', { colspan: String(columns) }, content));
 }
+
+/**
+ * Asks before a step that cannot be undone. The confirm button takes the focus, so Enter
+ * confirms and Esc (or Cancel) steps back; `action()` runs once, its error shows in the box.
+ */
+export function confirmBox(question, action, onCancel, { testid = 'confirm' } = {}) {
+  const box = el('div', { class: 'actions confirm-box', role: 'alertdialog', 'data-testid': testid });
+  const text = el('span', { class: 'grow', text: question });
+  const confirm = el('button', {
+    type: 'button', class: 'btn primary small', key: 'today.confirm', 'data-testid': `${testid}-yes`,
+    onclick: () => busy(confirm, async () => {
+      try {
+        await action();
+      } catch (error) {
+        showError(box, error);
+      }
+    }),
+  });
+  const cancel = el('button', { type: 'button', class: 'btn ghost small', key: 'common.cancel', onclick: onCancel });
+  box.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      onCancel();
+    }
+  });
+  box.append(text, confirm, cancel);
+  queueMicrotask(() => confirm.focus());
+  return box;
+}

@@ -119,6 +119,11 @@ export function tv(prefix, value) {
 }
 
 /** An E.164 number as people read it: +47 912 34 567, +46 70 123 45 67. Others unchanged. */
+/** A postcode that never wraps: the Swedish "452 30" keeps its space unbroken. */
+export function postcode(value) {
+  return String(value || '').replace(/ /g, '\u00a0');
+}
+
 export function formatPhone(e164) {
   const value = String(e164 || '');
   const no = /^\+47(\d{3})(\d{2})(\d{3})$/.exec(value);

@@ -76,3 +76,24 @@ export function showShortcuts() {
   dialog.showModal();
   close.focus();
 }
+
+/**
+ * Warns under any passphrase field while Caps Lock is on: a passphrase typed in capitals is
+ * wrong, and the unlock refusal alone would not say why.
+ */
+export function watchCapsLock(root) {
+  const check = (event) => {
+    const field = event.target;
+    if (!(field instanceof HTMLInputElement) || field.type !== 'password' || !event.getModifierState) return;
+    const on = event.getModifierState('CapsLock');
+    let note = field.nextElementSibling;
+    if (!note || !note.classList.contains('caps-warning')) {
+      if (!on) return;
+      note = el('span', { class: 'hint caps-warning', role: 'status', key: 'common.caps_lock_on', 'data-testid': 'caps-warning' });
+      field.after(note);
+    }
+    note.hidden = !on;
+  };
+  root.addEventListener('keydown', check, true);
+  root.addEventListener('keyup', check, true);
+}

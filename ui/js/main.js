@@ -4,7 +4,7 @@ import { call, whenLocked } from './api.js';
 import { applyI18n, onLanguageChange, preferredLanguage, setLanguage, t } from './i18n.js';
 import { el, errorText } from './dom.js';
 import { session, wipe, activeStaff } from './session.js';
-import { showShortcuts } from './keys.js';
+import { showShortcuts, watchCapsLock } from './keys.js';
 import * as firstRun from './screens/first-run.js';
 import * as unlock from './screens/unlock.js';
 import * as today from './screens/today.js';
@@ -190,6 +190,8 @@ export function refreshChrome() {
 }
 
 // ------------------------------------------------------------------ keyboard
+
+watchCapsLock(document);
 
 function focusSearch() {
   const search = document.querySelector('[data-search]');

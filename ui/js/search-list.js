@@ -2,16 +2,18 @@
 
 import { call } from './api.js';
 import { el } from './dom.js';
-import { formatPhone, t } from './i18n.js';
+import { formatPhone, postcode, t } from './i18n.js';
 import { dataTable, emptyState } from './table.js';
 
 const LIMIT = 25;
 
 /**
  * Wires `input` to fill `results` with matching customers. `onOpen(summary)` runs on Enter or
- * click. Returns a function that runs the search again.
+ * click. `onEnterText(text)`, when given, sees the typed text first on Enter and resolves true
+ * when it handled it (an intake number scanned from a receipt). Returns a function that runs
+ * the search again.
  */
-export function searchList(input, results, onOpen, { compact = false } = {}) {
+export function searchList(input, results, onOpen, { compact = false, onEnterText = null } = {}) {
   let selected = 0;
   let hits = [];
   let sequence = 0;
@@ -32,7 +34,7 @@ export function searchList(input, results, onOpen, { compact = false } = {}) {
     el('td', {}, el('a', { href: `#/customer/${hit.id}`, text: hit.name, tabindex: '-1', onclick: (e) => { e.preventDefault(); } })),
     el('td', { class: 'nowrap', text: formatPhone(hit.mobile) }),
     compact ? null : el('td', { text: hit.email }),
-    el('td', { text: [hit.postcode, hit.city].filter(Boolean).join(' ') }),
+    el('td', { text: [postcode(hit.postcode), hit.city].filter(Boolean).join(' ') }),
     compact ? null : el('td', { key: 'kind.' + hit.kind })));
     const columns = [{ key: 'customer.name' }, { key: 'customer.mobile' }];
     if (!compact) columns.push({ key: 'customer.email' });
@@ -53,6 +55,7 @@ export function searchList(input, results, onOpen, { compact = false } = {}) {
   };
 
   const openSelected = async () => {
+    if (onEnterText && await onEnterText(input.value.trim())) return;
     if (shownFor !== input.value) await run();
     if (shownFor === input.value && hits[selected]) onOpen(hits[selected]);
   };

@@ -70,6 +70,61 @@ fn the_window_fits_a_counter_screen() {
         (Some(1024.0), Some(700.0)),
         "never smaller than 1024x700"
     );
+    assert_eq!(
+        w["zoomHotkeysEnabled"].as_bool(),
+        Some(true),
+        "Ctrl +/- zooms, for a counter screen read from a step away"
+    );
+}
+
+/// The contrast ratio of two `#rrggbb` colours (WCAG 2.x relative luminance).
+fn contrast(a: &str, b: &str) -> f64 {
+    let luminance = |hex: &str| {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).expect("hex colour")) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+    };
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+#[test]
+fn field_borders_and_placeholders_are_readable() {
+    let css = read(&ui_dir().join("css/app.css"));
+    let var = |name: &str| {
+        Regex::new(&format!(r"--{name}:\s*(#[0-9a-fA-F]{{6}});"))
+            .expect("variable pattern")
+            .captures(&css)
+            .unwrap_or_else(|| panic!("app.css defines --{name}"))[1]
+            .to_string()
+    };
+    let (surface, background) = (var("surface"), var("bg"));
+    for on in [&surface, &background] {
+        let border = contrast(&var("line-strong"), on);
+        assert!(
+            border >= 3.0,
+            "field borders need 3:1 against {on} to be seen (WCAG 1.4.11), have {border:.2}"
+        );
+    }
+    let placeholder = contrast(&var("placeholder"), &surface);
+    assert!(
+        placeholder >= 4.5,
+        "placeholder text must be readable (4.5:1), has {placeholder:.2}"
+    );
+    assert!(
+        contrast(&var("ink"), &surface) > placeholder,
+        "and lighter than typed text, so a hint is never taken for a value"
+    );
+    assert!(
+        (contrast("#000000", "#ffffff") - 21.0).abs() < 0.01,
+        "the formula itself: black on white is 21:1"
+    );
 }
 
 #[test]
@@ -97,13 +152,16 @@ fn one_capability_grants_exactly_the_apps_commands() {
                 .to_string()
         })
         .collect();
-    let expected: BTreeSet<String> = command_fns()
+    let mut expected: BTreeSet<String> = command_fns()
         .iter()
         .map(|c| format!("allow-{}", c.replace('_', "-")))
         .collect();
+    // Ctrl +/- zoom (zoomHotkeysEnabled) calls this on Linux and macOS; it changes only the
+    // page's zoom factor.
+    expected.insert("core:webview:allow-set-webview-zoom".into());
     assert_eq!(
         granted, expected,
-        "the capability grants each app command and nothing else (no plugin or core permissions)"
+        "the capability grants each app command and, of Tauri's own, only the page zoom"
     );
 }
 

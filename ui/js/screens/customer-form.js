@@ -36,6 +36,7 @@ export async function render(page, { match, query }, { navigate }) {
       country: session.shop?.jurisdiction || 'NO',
       language: currentLanguage(),
       consent_channel: 'counter',
+      ...carried(query.get('q') || ''),
     });
   }
   const orgField = part(fragment, 'org-field');
@@ -89,6 +90,21 @@ export async function render(page, { match, query }, { navigate }) {
     });
   });
   page.append(fragment);
+}
+
+/** Country and document language a phone number's prefix suggests (+46 Sweden, +47 Norway). */
+const PREFIXES = [['+46', 'SE', 'sv'], ['0046', 'SE', 'sv'], ['+47', 'NO', 'nb'], ['0047', 'NO', 'nb']];
+
+/**
+ * What the search box held when nobody was found: a phone number goes to the mobile field (its
+ * prefix sets country and language), anything else to the name.
+ */
+function carried(text) {
+  if (!text) return {};
+  if (!/^[+\d][\d\s-]{5,}$/.test(text)) return { name: text };
+  const compact = text.replace(/[\s-]/g, '');
+  const prefix = PREFIXES.find(([p]) => compact.startsWith(p));
+  return prefix ? { mobile: text, country: prefix[1], language: prefix[2] } : { mobile: text };
 }
 
 /** `null` for empty; ISO for 1981-12-18, 18.12.1981, 18/12/1981 or 18-12-1981; `undefined` if unreadable. */

@@ -2,7 +2,7 @@
 
 import { call } from '../api.js';
 import { busy, el, part, screen, showError, toast } from '../dom.js';
-import { formatDate, formatDateTime, formatPhone, t, tv } from '../i18n.js';
+import { formatDate, formatDateTime, formatPhone, postcode, t, tv } from '../i18n.js';
 import { badge, dataTable, deviceLabel, emptyState, statusBadge } from '../table.js';
 import { documentRow } from '../documents.js';
 import { requestFor, requestsCard } from './requests.js';
@@ -24,7 +24,7 @@ export async function render(page, { match }, { navigate }) {
   part(fragment, 'new-intake').href = `#/intake/new?customer=${id}`;
 
   const details = part(fragment, 'details');
-  const address = [customer.street, [customer.postcode, customer.city].filter(Boolean).join(' '), t('country.' + customer.country)]
+  const address = [customer.street, [postcode(customer.postcode), customer.city].filter(Boolean).join(' '), t('country.' + customer.country)]
     .filter(Boolean).join('\n');
   const rows = [
     ['customer.mobile', formatPhone(customer.mobile)],

@@ -28,6 +28,7 @@ export async function render(page, { query }, { navigate }) {
     picker.hidden = true;
     selected.hidden = false;
     form.elements.device_type.focus();
+    offerEarlierDevices(part(selected, 'earlier'), customer.id, form);
   };
   part(fragment, 'change').addEventListener('click', () => {
     form.elements.customer_id.value = '';
@@ -36,6 +37,12 @@ export async function render(page, { query }, { navigate }) {
     input.focus();
   });
   const run = searchList(input, part(fragment, 'results'), choose, { compact: true });
+  // Nobody found: the new-customer form starts with what was typed (a name or a phone).
+  const newCustomer = part(fragment, 'new-customer');
+  input.addEventListener('input', () => {
+    const typed = input.value.trim();
+    newCustomer.href = '#/customers/new?then=intake' + (typed ? '&q=' + encodeURIComponent(typed) : '');
+  });
 
   const immediate = part(fragment, 'immediate');
   const sync = () => { immediate.hidden = form.elements.service.value !== 'destruction'; };
@@ -98,4 +105,30 @@ export async function render(page, { query }, { navigate }) {
     input.setAttribute('data-autofocus', '');
     await run();
   }
+}
+
+/** A returning customer's earlier devices (the three most recent different ones), each a click
+ * that fills in type, make, model and serial. */
+async function offerEarlierDevices(box, customerId, form) {
+  box.replaceChildren();
+  const earlier = await call('intakes_for_customer', { customerId }).catch(() => []);
+  const seen = new Set();
+  const devices = earlier.filter((i) => {
+    const key = [i.device_type, i.make, i.model].join('|');
+    if (!(i.make || i.model) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).slice(0, 3);
+  box.replaceChildren(...devices.map((summary) => el('button', {
+    type: 'button', class: 'btn small', 'data-testid': 'earlier-device',
+    text: t('intake_new.same_device', { number: summary.number, device: [summary.make, summary.model].filter(Boolean).join(' ') }),
+    onclick: async () => {
+      const full = await call('intake', { id: summary.id });
+      form.elements.device_type.value = full.device_type;
+      form.elements.make.value = full.make;
+      form.elements.model.value = full.model;
+      form.elements.serial.value = full.serial;
+      form.elements.accessories.focus();
+    },
+  })));
 }

@@ -3,7 +3,7 @@
 import { call } from '../api.js';
 import { busy, clearErrors, el, part, readForm, screen, showError, toast } from '../dom.js';
 import { formatDate, formatDateTime, t, tv } from '../i18n.js';
-import { copyDeletionForm, copyMethodKey, destructionForm, inlineRow } from '../forms.js';
+import { confirmBox, copyDeletionForm, copyMethodKey, destructionForm, inlineRow } from '../forms.js';
 import { badge, dataTable, emptyState, statusBadge } from '../table.js';
 import { session } from '../session.js';
 import { documentRow } from '../documents.js';
@@ -83,6 +83,13 @@ function documents(page, intake) {
   box.replaceChildren(...rows);
 }
 
+/** Moves that end an intake for good, with the question asked first (destruction has its own form). */
+const CONFIRM = {
+  handed_over: 'intake.confirm_handed_over',
+  cancelled: 'intake.confirm_cancelled',
+  declined: 'intake.confirm_declined',
+};
+
 function statusActions(page, intake, repaint) {
   const next = part(page, 'next');
   const formSlot = part(page, 'status-form');
@@ -103,11 +110,22 @@ function statusActions(page, intake, repaint) {
           target.focus();
           return;
         }
+        const move = async () => {
+          const fresh = await call('set_intake_status', { id: intake.id, status });
+          toast('toast.status_changed', { status: t('status.' + status) });
+          repaint(fresh);
+        };
+        // A move that ends the intake cannot be undone: ask first.
+        if (CONFIRM[status]) {
+          formSlot.replaceChildren(confirmBox(t(CONFIRM[status], { number: intake.number }), move, () => {
+            formSlot.replaceChildren();
+            button.focus();
+          }, { testid: `confirm-${status}` }));
+          return;
+        }
         await busy(button, async () => {
           try {
-            const fresh = await call('set_intake_status', { id: intake.id, status });
-            toast('toast.status_changed', { status: t('status.' + status) });
-            repaint(fresh);
+            await move();
           } catch (error) {
             showError(formSlot, error);
           }

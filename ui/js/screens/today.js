@@ -4,12 +4,37 @@ import { call } from '../api.js';
 import { busy, el, part, screen, showError, toast } from '../dom.js';
 import { formatDate, formatLongDate, t } from '../i18n.js';
 import { badge, dataTable, deviceLabel, emptyState, link } from '../table.js';
-import { copyDeletionForm, destructionForm, inlineRow } from '../forms.js';
+import { confirmBox, copyDeletionForm, destructionForm, inlineRow } from '../forms.js';
 import { backupNotice } from './backup.js';
 import { session } from '../session.js';
+import { searchList } from '../search-list.js';
 
-export async function render(page) {
+/** An intake number as the receipt prints it (and its code scans): 2026-0414. */
+const INTAKE_NUMBER = /^\d{4}-\d{4,}$/;
+
+/** The counter's first box: a customer, phone, e-mail, serial, or a scanned intake number. */
+function searchFirst(fragment, navigate) {
+  const input = part(fragment, 'query');
+  const results = part(fragment, 'results');
+  const openIntake = async (text) => {
+    if (!INTAKE_NUMBER.test(text)) return false;
+    try {
+      const intake = await call('intake_by_number', { number: text });
+      navigate(`#/intake/${intake.id}`);
+    } catch (error) {
+      showError(results.parentElement, error);
+    }
+    return true;
+  };
+  const run = searchList(input, results, (hit) => navigate(`#/customer/${hit.id}`), { compact: true, onEnterText: openIntake });
+  input.addEventListener('input', () => { results.hidden = !input.value.trim(); });
+  input.setAttribute('data-autofocus', '');
+  return run;
+}
+
+export async function render(page, _route, { navigate }) {
   const [fragment, today, notice] = await Promise.all([screen('today'), call('today'), backupNotice()]);
+  searchFirst(fragment, navigate);
   part(fragment, 'date').textContent = formatLongDate(today.date);
   part(fragment, 'backup-notice').replaceChildren(...(notice ? [notice] : []));
   // The uncollected-device procedure differs by country (src/privacy/policy.rs).
@@ -23,16 +48,34 @@ export async function render(page) {
   fill(page, today, rerender);
 }
 
+/** Rows shown before "Show all": the counter sees the top of each list at a glance. */
+const SHORT_LIST = 5;
+
 function fill(page, today, rerender) {
+  stat(part(page, 'stat-pickup'), today.ready_for_pickup);
   stat(part(page, 'stat-copies'), today.copies_due);
   stat(part(page, 'stat-destruction'), today.destruction_due);
-  stat(part(page, 'stat-pickup'), today.ready_for_pickup);
-  part(page, 'copies').replaceChildren(copies(today.copies_due, rerender));
-  part(page, 'destruction').replaceChildren(destruction(today.destruction_due, rerender));
-  part(page, 'pickup').replaceChildren(pickup(today.ready_for_pickup, rerender));
+  shortList(part(page, 'pickup'), today.ready_for_pickup, (items) => pickup(items, rerender));
+  shortList(part(page, 'copies'), today.copies_due, (items) => copies(items, rerender));
+  shortList(part(page, 'destruction'), today.destruction_due, (items) => destruction(items, rerender));
   const requestsCard = part(page, 'requests-card');
   requestsCard.hidden = !today.requests_due.length;
   part(page, 'requests').replaceChildren(requests(today.requests_due));
+  for (const card of page.querySelectorAll('.stat[data-list]')) {
+    const open = () => {
+      const list = page.querySelector(`[data-testid=${card.dataset.list}]`);
+      list.scrollIntoView({ block: 'start' });
+      const first = list.querySelector('button, a');
+      if (first) first.focus();
+    };
+    card.onclick = open;
+    card.onkeydown = (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        open();
+      }
+    };
+  }
 }
 
 /** Requests due within a week (GDPR Art. 12(3)), and those past their deadline. */
@@ -48,6 +91,20 @@ function requests(items) {
   return dataTable([
     { key: 'today.col_answer_by' }, { key: 'requests.kind' }, { key: 'today.col_customer' }, { key: 'requests.identity' },
   ], rows, { testid: 'requests-table' });
+}
+
+/** The first rows of a list (overdue ones come first in each), and a button for the rest. */
+function shortList(box, items, render) {
+  if (items.length <= SHORT_LIST) {
+    box.replaceChildren(render(items));
+    return;
+  }
+  const more = el('button', {
+    type: 'button', class: 'btn ghost small show-all', 'data-testid': 'show-all',
+    text: t('today.show_all', { count: items.length }),
+    onclick: () => box.replaceChildren(render(items)),
+  });
+  box.replaceChildren(render(items.slice(0, SHORT_LIST)), el('div', { class: 'card-foot' }, more));
 }
 
 function stat(card, items) {
@@ -201,21 +258,9 @@ function disposeForm(intake, rerender, close) {
 }
 
 function handoverConfirm(intake, rerender, close) {
-  const box = el('div', { class: 'actions' });
-  const question = el('span', { class: 'grow' });
-  question.textContent = t('today.confirm_handover', { number: intake.number, name: intake.customer_name });
-  const confirm = el('button', {
-    type: 'button', class: 'btn primary small', key: 'today.confirm',
-    onclick: () => busy(confirm, async () => {
-      try {
-        await call('set_intake_status', { id: intake.id, status: 'handed_over' });
-        toast('toast.handed_over');
-        await rerender();
-      } catch (error) {
-        showError(box, error);
-      }
-    }),
-  });
-  box.append(question, confirm, el('button', { type: 'button', class: 'btn ghost small', key: 'common.cancel', onclick: close }));
-  return box;
+  return confirmBox(t('today.confirm_handover', { number: intake.number, name: intake.customer_name }), async () => {
+    await call('set_intake_status', { id: intake.id, status: 'handed_over' });
+    toast('toast.handed_over');
+    await rerender();
+  }, close, { testid: 'handover-confirm' });
 }
