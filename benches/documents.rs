@@ -172,8 +172,27 @@ fn main() {
     let (a4_t, a4) = time(&mut spread, 50, || {
         vault.receipt_pdf(receipt_intake, Paper::A4).expect("receipt")
     });
+    // One verified access request answered 20 times: the gate is a lookup, the report the cost.
+    let request = vault
+        .add_request(&skranke::privacy::RequestInput {
+            kind: skranke::privacy::RequestKind::Access,
+            customer_id: Some(heavy),
+            channel: skranke::privacy::RequestChannel::Counter,
+            received_on: None,
+        })
+        .expect("request");
+    vault
+        .verify_request(
+            request.id,
+            &skranke::privacy::IdentityCheck {
+                method: skranke::privacy::VerificationMethod::InPersonIdShown,
+                note: String::new(),
+                verified_by: None,
+            },
+        )
+        .expect("verified");
     let (report_t, report) = time(&mut spread, 20, || {
-        vault.access_report_pdf(heavy).expect("access report")
+        vault.access_report_pdf(heavy, request.id).expect("access report")
     });
     // `SKRANKE_BENCH_PDFS=/some/folder` keeps the last certificate and report for looking at.
     if let Some(dir) = std::env::var_os("SKRANKE_BENCH_PDFS") {

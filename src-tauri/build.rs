@@ -83,5 +83,11 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "set_payment_due",
         "record_pickup_letter",
         "dispose_uncollected",
+        "erase_on_request",
+        "add_request",
+        "verify_request",
+        "extend_request",
+        "close_request",
+        "customer_requests",
     ]
 }

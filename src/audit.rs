@@ -73,6 +73,10 @@ actions! {
     BackupSettingsUpdated => "backup_settings_updated",
     Restored => "restored",
     ErasureReapplied => "erasure_reapplied",
+    RequestAdded => "request_added",
+    RequestVerified => "request_verified",
+    RequestExtended => "request_extended",
+    RequestClosed => "request_closed",
 }
 
 /// One line of the log as stored.

@@ -131,6 +131,12 @@ impl Error {
         "letter_not_sent",
         "letter_already_sent",
         "customer_has_intakes",
+        "request_not_verified",
+        "request_wrong_kind",
+        "request_other_customer",
+        "request_closed",
+        "extension_too_late",
+        "told_before_receipt",
         "too_early",
         "keystore_unavailable",
         "not_remembered",
@@ -250,6 +256,30 @@ pub enum Refusal {
     CustomerHasIntakes {
         count: i64,
     },
+    /// Nothing is handed over before the requester's identity is verified (Art. 12(6)).
+    RequestNotVerified {
+        id: i64,
+    },
+    /// The document answers another kind of request (an export is not an access report).
+    RequestWrongKind {
+        id: i64,
+        kind: &'static str,
+    },
+    /// The request concerns another customer (or nobody found).
+    RequestOtherCustomer {
+        id: i64,
+    },
+    RequestClosed {
+        id: i64,
+    },
+    /// Art. 12(3): an extension is decided and told within the first month.
+    ExtensionTooLate {
+        deadline: chrono::NaiveDate,
+    },
+    /// The person cannot have been told about an extension before the request arrived.
+    ToldBeforeReceipt {
+        received_on: chrono::NaiveDate,
+    },
 }
 
 impl Refusal {
@@ -264,6 +294,12 @@ impl Refusal {
             Refusal::LetterNotSent { .. } => "letter_not_sent",
             Refusal::LetterAlreadySent { .. } => "letter_already_sent",
             Refusal::CustomerHasIntakes { .. } => "customer_has_intakes",
+            Refusal::RequestNotVerified { .. } => "request_not_verified",
+            Refusal::RequestWrongKind { .. } => "request_wrong_kind",
+            Refusal::RequestOtherCustomer { .. } => "request_other_customer",
+            Refusal::RequestClosed { .. } => "request_closed",
+            Refusal::ExtensionTooLate { .. } => "extension_too_late",
+            Refusal::ToldBeforeReceipt { .. } => "told_before_receipt",
         }
     }
 
@@ -281,6 +317,21 @@ impl Refusal {
             | Refusal::LetterNotSent { number }
             | Refusal::LetterAlreadySent { number } => {
                 p.insert("number", number.clone());
+            }
+            Refusal::RequestNotVerified { id }
+            | Refusal::RequestOtherCustomer { id }
+            | Refusal::RequestClosed { id } => {
+                p.insert("id", id.to_string());
+            }
+            Refusal::RequestWrongKind { id, kind } => {
+                p.insert("id", id.to_string());
+                p.insert("kind", kind.to_string());
+            }
+            Refusal::ExtensionTooLate { deadline } => {
+                p.insert("date", deadline.to_string());
+            }
+            Refusal::ToldBeforeReceipt { received_on } => {
+                p.insert("date", received_on.to_string());
             }
             Refusal::NotWaitingForErasure | Refusal::DestructionServiceFixed => {}
         }
@@ -321,6 +372,25 @@ impl std::fmt::Display for Refusal {
             Refusal::CustomerHasIntakes { count } => {
                 write!(f, "the customer has {count} intake(s); use erasure")
             }
+            Refusal::RequestNotVerified { id } => write!(
+                f,
+                "request {id}: the requester's identity has not been verified; verify it before anything is handed over"
+            ),
+            Refusal::RequestWrongKind { id, kind } => {
+                write!(f, "request {id} is a request for {kind}, not for this document")
+            }
+            Refusal::RequestOtherCustomer { id } => {
+                write!(f, "request {id} does not concern this customer")
+            }
+            Refusal::RequestClosed { id } => write!(f, "request {id} is closed"),
+            Refusal::ExtensionTooLate { deadline } => write!(
+                f,
+                "an extension must be decided and told to the person by the first deadline, {deadline}"
+            ),
+            Refusal::ToldBeforeReceipt { received_on } => write!(
+                f,
+                "the person cannot have been told before the request was received on {received_on}"
+            ),
         }
     }
 }
@@ -432,6 +502,19 @@ mod tests {
             Error::Refused(Refusal::LetterNotSent { number: "x".into() }),
             Error::Refused(Refusal::LetterAlreadySent { number: "x".into() }),
             Error::Refused(Refusal::CustomerHasIntakes { count: 1 }),
+            Error::Refused(Refusal::RequestNotVerified { id: 1 }),
+            Error::Refused(Refusal::RequestWrongKind {
+                id: 1,
+                kind: "access",
+            }),
+            Error::Refused(Refusal::RequestOtherCustomer { id: 1 }),
+            Error::Refused(Refusal::RequestClosed { id: 1 }),
+            Error::Refused(Refusal::ExtensionTooLate {
+                deadline: chrono::NaiveDate::MIN,
+            }),
+            Error::Refused(Refusal::ToldBeforeReceipt {
+                received_on: chrono::NaiveDate::MIN,
+            }),
             Error::TooEarly(chrono::NaiveDate::MIN),
             Error::KeyStoreUnavailable(String::new()),
             Error::NotRemembered,

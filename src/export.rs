@@ -470,48 +470,73 @@ pub fn to_csv(e: &Export) -> Result<Vec<(String, Vec<u8>)>> {
     ])
 }
 
+/// Art. 20 data goes only to a verified requester: an open export request of this customer.
+fn export_gate(tx: &Connection, customer_id: i64, request_id: i64, today: chrono::NaiveDate) -> Result<()> {
+    crate::privacy::requests::answerable(
+        tx,
+        request_id,
+        crate::privacy::RequestKind::Export,
+        customer_id,
+        true,
+        today,
+    )?;
+    Ok(())
+}
+
 impl Vault {
-    /// The Art. 20 export as JSON (UTF-8, pretty-printed), logged with its SHA-256.
-    pub fn export_json(&mut self, customer_id: i64) -> Result<Vec<u8>> {
-        let now = self.clock().now();
+    /// The Art. 20 export as JSON (UTF-8, pretty-printed), logged with its SHA-256 against
+    /// `request_id`, a verified, open export request of this customer.
+    pub fn export_json(&mut self, customer_id: i64, request_id: i64) -> Result<Vec<u8>> {
+        let clock = self.clock().clone();
+        let now = clock.now();
         let session = self.session()?;
         let actor = session.actor;
         let tx = session.conn.transaction()?;
+        export_gate(&tx, customer_id, request_id, clock.today())?;
         let export = build(&tx, customer_id, now)?;
         let bytes = serde_json::to_vec_pretty(&export).map_err(|e| Error::Document(e.to_string()))?;
-        document::log_issued(
+        document::log_issued_document(
             &tx,
-            now,
-            actor,
-            Action::Exported,
-            DocumentKind::ExportJson,
-            Some(customer_id),
-            None,
-            None,
+            &document::Issued {
+                now,
+                actor,
+                action: Action::Exported,
+                kind: DocumentKind::ExportJson,
+                customer_id: Some(customer_id),
+                record: None,
+                language: None,
+                request: Some(request_id),
+            },
             &bytes,
         )?;
         tx.commit()?;
         Ok(bytes)
     }
 
-    /// The Art. 20 export as CSV files `(file name, bytes)`, each logged with its SHA-256.
-    pub fn export_csv(&mut self, customer_id: i64) -> Result<Vec<(String, Vec<u8>)>> {
-        let now = self.clock().now();
+    /// The Art. 20 export as CSV files `(file name, bytes)`, each logged with its SHA-256
+    /// against `request_id`, like [`Vault::export_json`].
+    pub fn export_csv(&mut self, customer_id: i64, request_id: i64) -> Result<Vec<(String, Vec<u8>)>> {
+        let clock = self.clock().clone();
+        let now = clock.now();
         let session = self.session()?;
         let actor = session.actor;
         let tx = session.conn.transaction()?;
+        export_gate(&tx, customer_id, request_id, clock.today())?;
         let export = build(&tx, customer_id, now)?;
         let files = to_csv(&export)?;
         for (name, bytes) in &files {
-            document::log_issued(
+            document::log_issued_document(
                 &tx,
-                now,
-                actor,
-                Action::Exported,
-                DocumentKind::ExportCsv,
-                Some(customer_id),
-                Some(&format!("file:{name}")),
-                None,
+                &document::Issued {
+                    now,
+                    actor,
+                    action: Action::Exported,
+                    kind: DocumentKind::ExportCsv,
+                    customer_id: Some(customer_id),
+                    record: Some(&format!("file:{name}")),
+                    language: None,
+                    request: Some(request_id),
+                },
                 bytes,
             )?;
         }

@@ -28,6 +28,7 @@ macro_rules! vocabulary {
         }
     };
 }
+pub(crate) use vocabulary;
 
 vocabulary!(DeviceType {
     Laptop => "laptop",
@@ -309,6 +310,8 @@ pub struct Today {
     pub copies_due: Vec<CopyDue>,
     pub destruction_due: Vec<DestructionDue>,
     pub ready_for_pickup: Vec<ReadyForPickup>,
+    /// Open requests from the register due within a week, or overdue (GDPR Art. 12(3)).
+    pub requests_due: Vec<crate::privacy::Request>,
 }
 
 /// Days ahead the today screen looks, so work can be planned before it is due.
@@ -914,11 +917,13 @@ impl Vault {
                 });
             }
         }
+        let requests_due = crate::privacy::requests::due(conn, today)?;
         Ok(Today {
             date: today,
             copies_due,
             destruction_due,
             ready_for_pickup,
+            requests_due,
         })
     }
 }

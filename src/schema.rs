@@ -43,6 +43,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 8,
         sql: include_str!("schema/0008_payment_due.sql"),
     },
+    Migration {
+        version: 9,
+        sql: include_str!("schema/0009_requests.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

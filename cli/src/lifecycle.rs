@@ -158,13 +158,24 @@ fn list(items: &[String]) -> String {
     }
 }
 
-pub fn erase(vault: &mut Vault, customer: i64, yes: bool, out: &Out) -> Outcome {
+pub fn erase(vault: &mut Vault, customer: i64, request: Option<i64>, yes: bool, out: &Out) -> Outcome {
     if !yes {
         return Err(Failure::Usage(
             "erasure hides the customer now and erases them after 30 days; add --yes to confirm".into(),
         ));
     }
-    let e = vault.request_erasure(customer)?;
+    let e = match request {
+        // The request must be a verified erasure request of this customer.
+        Some(id) => {
+            if vault.request(id)?.customer_id != Some(customer) {
+                return Err(Failure::Core(skranke::Error::Refused(
+                    skranke::Refusal::RequestOtherCustomer { id },
+                )));
+            }
+            vault.erase_on_request(id)?
+        }
+        None => vault.request_erasure(customer)?,
+    };
     out.report(
         &e,
         &[
@@ -288,10 +299,11 @@ pub fn dispose(vault: &mut Vault, which: &str, media: &str, out: &Out) -> Outcom
 pub fn erasure_confirmation(
     vault: &mut Vault,
     reference: &str,
+    request: i64,
     path: &std::path::Path,
     out: &Out,
 ) -> Outcome {
-    let pdf = vault.erasure_confirmation_pdf(reference)?;
+    let pdf = vault.erasure_confirmation_pdf(reference, request)?;
     write_file(path, &pdf)?;
     out.written(&[path.to_path_buf()], None);
     Ok(())

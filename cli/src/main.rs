@@ -5,6 +5,7 @@
 mod backup;
 mod lifecycle;
 mod output;
+mod request;
 
 use clap::{Args, Parser, Subcommand};
 use output::{Out, Words};
@@ -124,6 +125,10 @@ enum Command {
     /// Records kept for the accounts after erasure.
     #[command(subcommand)]
     Restricted(lifecycle::RestrictedCommand),
+    /// The register of requests from the people whose data the shop holds (access, export,
+    /// rectification, erasure, restriction, objection), with identity checks and deadlines.
+    #[command(subcommand)]
+    Request(request::RequestCommand),
 }
 
 #[derive(Subcommand)]
@@ -164,21 +169,32 @@ enum DocumentCommand {
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
-    /// The erasure confirmation (PDF) for an erasure reference, e.g. E-2026-0001.
+    /// The erasure confirmation (PDF) for an erasure reference, e.g. E-2026-0001, answering
+    /// the verified erasure request that started it.
     Deletion {
         reference: String,
+        /// The erasure request (`request list`) this answers.
+        #[arg(long, value_name = "ID")]
+        request: i64,
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
-    /// The Art. 15 access report for a customer (PDF).
+    /// The Art. 15 access report for a customer (PDF), answering a verified access request.
     AccessReport {
         customer: i64,
+        /// The access request (`request list`) this answers; its identity check must be done.
+        #[arg(long, value_name = "ID")]
+        request: i64,
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
-    /// The Art. 20 export for a customer: JSON to a file, or CSV files into a folder.
+    /// The Art. 20 export for a customer: JSON to a file, or CSV files into a folder,
+    /// answering a verified export request.
     Export {
         customer: i64,
+        /// The export request (`request list`) this answers; its identity check must be done.
+        #[arg(long, value_name = "ID")]
+        request: i64,
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
         /// json (one file) or csv (one file per table, written into the --out folder).
@@ -266,6 +282,10 @@ enum CustomerCommand {
     /// Erase a customer (GDPR Art. 17): 30 days in quarantine, then the sweep erases.
     Erase {
         id: i64,
+        /// The verified erasure request (`request list`) this answers; the sweep closes it
+        /// when the erasure is done.
+        #[arg(long, value_name = "ID")]
+        request: Option<i64>,
         /// Confirm the erasure.
         #[arg(long)]
         yes: bool,
@@ -597,6 +617,7 @@ fn run(cli: &Cli, out: &Out, words: &Words) -> Outcome {
         Command::Sweep(args) => with_vault(cli, &dir, |v| lifecycle::sweep(v, args, out)),
         Command::Backup(c) => backup::backup(cli, &dir, c, out),
         Command::Consent(c) => with_vault(cli, &dir, |v| lifecycle::consent(v, c, out)),
+        Command::Request(c) => with_vault(cli, &dir, |v| request::request(v, c, out)),
         Command::Restricted(lifecycle::RestrictedCommand::List) => {
             with_vault(cli, &dir, |v| lifecycle::restricted(v, out))
         }
@@ -873,7 +894,7 @@ fn customer(vault: &mut Vault, command: &CustomerCommand, out: &Out) -> Outcome 
             out.customer(&customer, &intakes);
             Ok(())
         }
-        CustomerCommand::Erase { id, yes } => lifecycle::erase(vault, *id, *yes, out),
+        CustomerCommand::Erase { id, request, yes } => lifecycle::erase(vault, *id, *request, *yes, out),
         CustomerCommand::Restore { id } => lifecycle::restore(vault, *id, out),
         CustomerCommand::ToBeErased => lifecycle::to_be_erased(vault, out),
     }
@@ -1135,21 +1156,30 @@ fn document(vault: &mut Vault, command: &DocumentCommand, out: &Out) -> Outcome 
                 })),
             );
         }
-        DocumentCommand::Deletion { reference, out: path } => {
-            lifecycle::erasure_confirmation(vault, reference, path, out)?;
+        DocumentCommand::Deletion {
+            reference,
+            request,
+            out: path,
+        } => {
+            lifecycle::erasure_confirmation(vault, reference, *request, path, out)?;
         }
-        DocumentCommand::AccessReport { customer, out: path } => {
-            let pdf = vault.access_report_pdf(*customer)?;
+        DocumentCommand::AccessReport {
+            customer,
+            request,
+            out: path,
+        } => {
+            let pdf = vault.access_report_pdf(*customer, *request)?;
             write_file(path, &pdf)?;
             out.written(std::slice::from_ref(path), None);
         }
         DocumentCommand::Export {
             customer,
+            request,
             out: path,
             format,
         } => match format.trim() {
             "json" => {
-                let bytes = vault.export_json(*customer)?;
+                let bytes = vault.export_json(*customer, *request)?;
                 write_file(path, &bytes)?;
                 out.written(std::slice::from_ref(path), None);
             }
@@ -1161,7 +1191,7 @@ fn document(vault: &mut Vault, command: &DocumentCommand, out: &Out) -> Outcome 
                     )));
                 }
                 let mut written = Vec::new();
-                for (name, bytes) in vault.export_csv(*customer)? {
+                for (name, bytes) in vault.export_csv(*customer, *request)? {
                     let file = path.join(&name);
                     write_file(&file, &bytes)?;
                     written.push(file);

@@ -626,16 +626,33 @@ fn documents_are_written_and_a_receipt_is_no_certificate() {
     );
 
     let report = dir.path().join("innsyn.pdf");
-    let o = cli(
-        dir.path(),
-        &[
-            "document",
-            "access-report",
-            &customer,
-            "--out",
-            report.to_str().unwrap(),
-        ],
+    let access = add_request(dir.path(), "access", &customer);
+    let report_args = [
+        "document",
+        "access-report",
+        &customer,
+        "--request",
+        &access,
+        "--out",
+        report.to_str().unwrap(),
+    ];
+    let o = cli(dir.path(), &report_args);
+    assert_eq!(
+        code(&o),
+        5,
+        "no access report before the identity is verified: {}",
+        stderr(&o)
     );
+    assert!(
+        stderr(&o).contains(&format!(
+            "request {access}: the requester's identity has not been verified"
+        )),
+        "the refusal says why in plain words: {}",
+        stderr(&o)
+    );
+    assert!(!report.exists(), "nothing is written for a refused report");
+    verify_request(dir.path(), &access);
+    let o = cli(dir.path(), &report_args);
     assert_eq!(code(&o), 0, "the access report is made: {}", stderr(&o));
     assert!(
         std::fs::read(&report).unwrap().starts_with(b"%PDF-"),
@@ -643,11 +660,36 @@ fn documents_are_written_and_a_receipt_is_no_certificate() {
     );
 
     let export = dir.path().join("export.json");
-    let o = cli(
-        dir.path(),
-        &["document", "export", &customer, "--out", export.to_str().unwrap()],
+    let export_args = |request: &str| {
+        cli(
+            dir.path(),
+            &[
+                "document",
+                "export",
+                &customer,
+                "--request",
+                request,
+                "--out",
+                export.to_str().unwrap(),
+            ],
+        )
+    };
+    let o = export_args(&access);
+    assert_eq!(code(&o), 5, "an access request is no export request");
+    assert!(
+        stderr(&o).contains("is a request for access, not for this document"),
+        "says why: {}",
+        stderr(&o)
     );
+    let export_request = add_request(dir.path(), "export", &customer);
+    verify_request(dir.path(), &export_request);
+    let o = export_args(&export_request);
     assert_eq!(code(&o), 0, "the export is made: {}", stderr(&o));
+    let shown = ok_json(&cli(dir.path(), &["--json", "request", "show", &export_request]));
+    assert_eq!(
+        shown["documents"][0]["kind"], "export_json",
+        "the export is recorded against its request: {shown}"
+    );
     let text = std::fs::read_to_string(&export).unwrap();
     let json: Value = serde_json::from_str(&text).expect("the export is JSON");
     assert!(
@@ -1041,6 +1083,42 @@ fn version_names_the_release_and_the_build() {
 }
 
 /// Runs with the correct passphrase at the time `now` (RFC 3339).
+/// Registers a request of `kind` for `customer` received today by e-mail; returns its id.
+fn add_request(dir: &Path, kind: &str, customer: &str) -> String {
+    let r = ok_json(&cli(
+        dir,
+        &[
+            "--json",
+            "request",
+            "add",
+            "--kind",
+            kind,
+            "--customer",
+            customer,
+            "--channel",
+            "email",
+        ],
+    ));
+    r["id"].as_i64().expect("the request's id").to_string()
+}
+
+/// The owner (staff 1) verified the requester at the counter with ID shown.
+fn verify_request(dir: &Path, id: &str) {
+    ok_json(&cli(
+        dir,
+        &[
+            "--json",
+            "request",
+            "verify",
+            id,
+            "--method",
+            "in_person_id_shown",
+            "--staff",
+            "1",
+        ],
+    ));
+}
+
 fn cli_at(dir: &Path, now: &str, args: &[&str]) -> Output {
     let mut all = vec!["--passphrase-stdin"];
     all.extend_from_slice(args);
@@ -1053,7 +1131,17 @@ fn erase_waits_in_quarantine_and_the_sweep_erases_after_30_days() {
     let id = add_kari(dir.path()).to_string();
     let o = cli(dir.path(), &["customer", "erase", &id]);
     assert_eq!(code(&o), 5, "erasure needs --yes; stderr: {}", stderr(&o));
-    let erasure = ok_json(&cli(dir.path(), &["--json", "customer", "erase", &id, "--yes"]));
+    let request = add_request(dir.path(), "erasure", &id);
+    let o = cli(
+        dir.path(),
+        &["customer", "erase", &id, "--request", &request, "--yes"],
+    );
+    assert_eq!(code(&o), 5, "no erasure on an unverified request: {}", stderr(&o));
+    verify_request(dir.path(), &request);
+    let erasure = ok_json(&cli(
+        dir.path(),
+        &["--json", "customer", "erase", &id, "--request", &request, "--yes"],
+    ));
     let reference = erasure["reference"].as_str().expect("a reference").to_string();
     let found = ok_json(&cli(dir.path(), &["--json", "customer", "find", "Nordmann"]));
     assert_eq!(
@@ -1089,10 +1177,23 @@ fn erase_waits_in_quarantine_and_the_sweep_erases_after_30_days() {
     );
     let o = cli(dir.path(), &["customer", "show", &id]);
     assert_eq!(code(&o), 6, "the customer is gone: {}", stderr(&o));
+    let answered = ok_json(&cli(dir.path(), &["--json", "request", "show", &request]));
+    assert!(
+        answered["closed"] == true && answered["answered_at"].is_string(),
+        "the sweep that erased her closed the request: {answered}"
+    );
     let pdf = dir.path().join("deletion.pdf");
     let o = cli(
         dir.path(),
-        &["document", "deletion", &reference, "--out", pdf.to_str().unwrap()],
+        &[
+            "document",
+            "deletion",
+            &reference,
+            "--request",
+            &request,
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
     );
     assert_eq!(
         code(&o),
@@ -1260,4 +1361,128 @@ fn backup_create_list_verify_and_restore_with_their_exit_codes() {
     std::fs::write(&file, &bytes).unwrap();
     let o = cli(dir.path(), &["backup", "verify", &file]);
     assert_eq!(code(&o), 7, "a damaged backup exits 7; stderr: {}", stderr(&o));
+}
+
+#[test]
+fn requests_have_month_end_deadlines_and_extensions_only_within_the_first_month() {
+    let dir = vault();
+    let id = add_kari(dir.path()).to_string();
+    let jan31 = "2027-01-31T12:00:00Z";
+    let add = ok_json(&cli_at(
+        dir.path(),
+        jan31,
+        &[
+            "--json",
+            "request",
+            "add",
+            "--kind",
+            "access",
+            "--customer",
+            &id,
+            "--channel",
+            "letter",
+        ],
+    ));
+    let request = add["id"].as_i64().unwrap().to_string();
+    assert_eq!(
+        add["deadline"], "2027-02-28",
+        "31 January is answered by 28 February: {add}"
+    );
+    let nobody = ok_json(&cli_at(
+        dir.path(),
+        jan31,
+        &[
+            "--json",
+            "request",
+            "add",
+            "--kind",
+            "erasure",
+            "--not-found",
+            "--channel",
+            "email",
+            "--received",
+            "30.01.2027",
+        ],
+    ));
+    assert_eq!(
+        (nobody["customer_id"].is_null(), nobody["deadline"].as_str()),
+        (true, Some("2027-02-28")),
+        "a request about nobody we hold, received the day before: {nobody}"
+    );
+    let o = cli_at(
+        dir.path(),
+        jan31,
+        &[
+            "request",
+            "verify",
+            &request,
+            "--method",
+            "other",
+            "--note",
+            "kort 4111 1111 1111 1111",
+            "--staff",
+            "1",
+        ],
+    );
+    assert_eq!(code(&o), 5, "a card number in the note is refused");
+    assert!(
+        !stderr(&o).contains("4111"),
+        "the refusal does not echo the number: {}",
+        stderr(&o)
+    );
+
+    let feb10 = "2027-02-10T12:00:00Z";
+    let extend = |now: &str, months: &str, told: &str| {
+        cli_at(
+            dir.path(),
+            now,
+            &[
+                "--json",
+                "request",
+                "extend",
+                &request,
+                "--reason",
+                "waiting for the supplier",
+                "--told",
+                told,
+                "--months",
+                months,
+            ],
+        )
+    };
+    let o = extend(feb10, "3", "2027-02-10");
+    assert_eq!(code(&o), 5, "three more months is more than Art. 12(3) allows");
+    let extended = ok_json(&extend(feb10, "2", "2027-02-10"));
+    assert_eq!(
+        extended["deadline"], "2027-04-30",
+        "two more months counted from receipt: {extended}"
+    );
+    let o = extend("2027-03-01T12:00:00Z", "1", "2027-02-27");
+    assert_eq!(code(&o), 5, "after the first deadline an extension is refused");
+    assert!(
+        stderr(&o).contains("by the first deadline, 2027-02-28"),
+        "and says until when it was possible: {}",
+        stderr(&o)
+    );
+
+    let list = stdout(&cli_at(
+        dir.path(),
+        "2027-04-25T12:00:00Z",
+        &["request", "list", "--open"],
+    ));
+    assert!(
+        list.contains(&format!("{request}  access  customer {id} (Kari Nordmann)  received 2027-01-31  due 2027-04-30  NOT VERIFIED  open, due within a week"))
+            && list.contains("not found  received 2027-01-30  due 2027-02-28  NOT VERIFIED  open, OVERDUE"),
+        "the list gives each deadline and marks the due and the overdue: {list}"
+    );
+    let o = cli(dir.path(), &["request", "close", &request]);
+    assert_eq!(code(&o), 0, "closed: {}", stderr(&o));
+    let open = ok_json(&cli(dir.path(), &["--json", "request", "list", "--open"]));
+    assert_eq!(
+        open.as_array().map(Vec::len),
+        Some(1),
+        "--open leaves out the answered request: {open}"
+    );
+    let o = cli(dir.path(), &["request", "close", &request]);
+    assert_eq!(code(&o), 5, "a closed request is not closed twice");
 }

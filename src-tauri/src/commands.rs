@@ -6,7 +6,10 @@ use crate::reply::Reply;
 use crate::shell::{AppStatus, Shell};
 use skranke::audit::AuditFilter;
 use skranke::backup::{BackupInfo, BackupMade, BackupSettings, BackupStatus};
-use skranke::privacy::{DoneByPolicy, Erasure, IntakeEdit, Quarantined, RestrictedRecord, SweepReport};
+use skranke::privacy::{
+    DoneByPolicy, Erasure, Extension, IdentityCheck, IntakeEdit, Quarantined, Request, RequestInput,
+    RestrictedRecord, SweepReport,
+};
 use skranke::Language;
 use skranke::{
     ChainReport, CopyInput, Customer, CustomerInput, CustomerSummary, DataCopy, DestructionInput,
@@ -304,10 +307,11 @@ pub async fn access_report(
     app: AppHandle,
     shell: Ui<'_>,
     customer_id: i64,
+    request_id: i64,
     how: Delivery,
     file_name: String,
 ) -> Reply<Delivered> {
-    let pdf = shell.with(|v| v.access_report_pdf(customer_id))?;
+    let pdf = shell.with(|v| v.access_report_pdf(customer_id, request_id))?;
     shell.hand_out(&app, &file_name, "pdf", &pdf, how)
 }
 
@@ -316,15 +320,21 @@ pub async fn export_json(
     app: AppHandle,
     shell: Ui<'_>,
     customer_id: i64,
+    request_id: i64,
     file_name: String,
 ) -> Reply<Delivered> {
-    let json = shell.with(|v| v.export_json(customer_id))?;
+    let json = shell.with(|v| v.export_json(customer_id, request_id))?;
     delivery::deliver(&app, &shell.temp, &file_name, "json", &json, Delivery::Save)
 }
 
 #[tauri::command]
-pub async fn export_csv(app: AppHandle, shell: Ui<'_>, customer_id: i64) -> Reply<Delivered> {
-    let files = shell.with(|v| v.export_csv(customer_id))?;
+pub async fn export_csv(
+    app: AppHandle,
+    shell: Ui<'_>,
+    customer_id: i64,
+    request_id: i64,
+) -> Reply<Delivered> {
+    let files = shell.with(|v| v.export_csv(customer_id, request_id))?;
     delivery::deliver_files(&app, &files)
 }
 
@@ -382,6 +392,38 @@ impl CertificateCheck {
 #[tauri::command]
 pub async fn request_erasure(shell: Ui<'_>, customer_id: i64) -> Reply<Erasure> {
     shell.with(|v| v.request_erasure(customer_id))
+}
+
+#[tauri::command]
+pub async fn erase_on_request(shell: Ui<'_>, request_id: i64) -> Reply<Erasure> {
+    shell.with(|v| v.erase_on_request(request_id))
+}
+
+// ---- requests register (issue 13) -----------------------------------------------------------
+
+#[tauri::command]
+pub async fn add_request(shell: Ui<'_>, input: RequestInput) -> Reply<Request> {
+    shell.with(|v| v.add_request(&input))
+}
+
+#[tauri::command]
+pub async fn verify_request(shell: Ui<'_>, request_id: i64, check: IdentityCheck) -> Reply<Request> {
+    shell.with(|v| v.verify_request(request_id, &check))
+}
+
+#[tauri::command]
+pub async fn extend_request(shell: Ui<'_>, request_id: i64, extension: Extension) -> Reply<Request> {
+    shell.with(|v| v.extend_request(request_id, &extension))
+}
+
+#[tauri::command]
+pub async fn close_request(shell: Ui<'_>, request_id: i64) -> Reply<Request> {
+    shell.with(|v| v.close_request(request_id))
+}
+
+#[tauri::command]
+pub async fn customer_requests(shell: Ui<'_>, customer_id: i64) -> Reply<Vec<Request>> {
+    shell.with(|v| v.customer_requests(customer_id))
 }
 
 #[tauri::command]
@@ -459,10 +501,11 @@ pub async fn erasure_confirmation(
     app: AppHandle,
     shell: Ui<'_>,
     reference: String,
+    request_id: i64,
     how: Delivery,
     file_name: String,
 ) -> Reply<Delivered> {
-    let pdf = shell.with(|v| v.erasure_confirmation_pdf(&reference))?;
+    let pdf = shell.with(|v| v.erasure_confirmation_pdf(&reference, request_id))?;
     shell.hand_out(&app, &file_name, "pdf", &pdf, how)
 }
 

@@ -201,6 +201,12 @@ pub fn run() {
             commands::set_payment_due,
             commands::record_pickup_letter,
             commands::dispose_uncollected,
+            commands::erase_on_request,
+            commands::add_request,
+            commands::verify_request,
+            commands::extend_request,
+            commands::close_request,
+            commands::customer_requests,
         ])
         .build(tauri::generate_context!())
         .expect("Skranke could not start its window");

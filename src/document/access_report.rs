@@ -4,14 +4,14 @@ use super::i18n::{t, tf};
 use super::layout::{Layout, Paper};
 use super::profile::JurisdictionProfile;
 use super::{
-    date, datetime, footer_line, join_nonempty, log_issued, meta, opt_datetime, shop_header, vocab,
-    DocumentKind,
+    date, datetime, footer_line, join_nonempty, meta, opt_datetime, shop_header, vocab, DocumentKind,
 };
 use crate::audit::Action;
 use crate::customer::{Customer, CustomerKind};
 use crate::error::Result;
 use crate::intake::{self, Intake};
 use crate::privacy::dates::{person_dates, PersonDates};
+use crate::privacy::Request;
 use crate::shop::Language;
 use crate::vault::Vault;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -107,9 +107,11 @@ fn intakes_of(conn: &Connection, customer_id: i64) -> Result<Vec<Intake>> {
     Ok(intakes)
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn render(
     ctx: &super::ShopContext,
     h: &Holdings,
+    request: &Request,
     prepared_by: &str,
     dates: &PersonDates,
     today: NaiveDate,
@@ -139,10 +141,42 @@ pub(crate) fn render(
         "access.intro",
         &[("shop", &shop.name), ("date", &today_text)],
     ));
+    // The request this answers, from the register: received when and how, how the identity
+    // was confirmed, and the deadline the rights section promises (one month, or extended).
+    let received = tf(
+        lang,
+        "access.request_received_value",
+        &[
+            ("date", &date(lang, request.received_on)),
+            (
+                "channel",
+                &vocab(lang, "request_channel", request.channel.as_str()),
+            ),
+        ],
+    );
+    let identity = request
+        .verification
+        .as_ref()
+        .map(|v| vocab(lang, "verify_method", v.method.as_str()))
+        .unwrap_or_default();
+    let due = match &request.extension {
+        None => date(lang, request.deadline),
+        Some(e) => tf(
+            lang,
+            "access.answer_due_extended",
+            &[
+                ("date", &date(lang, request.deadline)),
+                ("told", &date(lang, e.told_on)),
+            ],
+        ),
+    };
     l.fields(&[
         (t(lang, "access.prepared_for"), c.name.as_str()),
         (t(lang, "access.date"), today_text.as_str()),
         (t(lang, "access.prepared_by"), prepared_by),
+        (t(lang, "access.request_received"), received.as_str()),
+        (t(lang, "access.identity"), identity.as_str()),
+        (t(lang, "access.answer_due"), due.as_str()),
     ]);
 
     // 1. Profile.
@@ -661,13 +695,23 @@ pub(crate) fn language_of(h: &Holdings) -> Language {
 }
 
 impl Vault {
-    /// The Art. 15 access report for a customer, in their language, logged with its SHA-256.
-    pub fn access_report_pdf(&mut self, customer_id: i64) -> Result<Vec<u8>> {
+    /// The Art. 15 access report for a customer, in their language, logged with its SHA-256
+    /// against `request_id`: a verified, open access request of this customer (refused
+    /// otherwise, before anything is read).
+    pub fn access_report_pdf(&mut self, customer_id: i64, request_id: i64) -> Result<Vec<u8>> {
         let clock = self.clock().clone();
         let now = clock.now();
         let session = self.session()?;
         let actor = session.actor;
         let tx = session.conn.transaction()?;
+        let request = crate::privacy::requests::answerable(
+            &tx,
+            request_id,
+            crate::privacy::RequestKind::Access,
+            customer_id,
+            true,
+            clock.today(),
+        )?;
         let log_head = crate::audit::head_short(&tx)?;
         let holdings = gather(&tx, customer_id)?;
         let ctx = super::shop_context(&tx)?;
@@ -676,21 +720,25 @@ impl Vault {
         let pdf = render(
             &ctx,
             &holdings,
+            &request,
             &prepared_by,
             &dates,
             clock.today(),
             now,
             &log_head,
         )?;
-        log_issued(
+        super::log_issued_document(
             &tx,
-            now,
-            actor,
-            Action::DocumentIssued,
-            DocumentKind::AccessReport,
-            Some(customer_id),
-            None,
-            Some(language_of(&holdings)),
+            &super::Issued {
+                now,
+                actor,
+                action: Action::DocumentIssued,
+                kind: DocumentKind::AccessReport,
+                customer_id: Some(customer_id),
+                record: None,
+                language: Some(language_of(&holdings)),
+                request: Some(request_id),
+            },
             &pdf,
         )?;
         tx.commit()?;

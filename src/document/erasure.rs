@@ -4,9 +4,9 @@
 
 use super::i18n::{t, tf};
 use super::layout::{Layout, Paper};
-use super::{date, datetime, footer_line, log_issued, meta, shop_header, DocumentKind};
+use super::{date, datetime, footer_line, meta, shop_header, DocumentKind};
 use crate::audit::Action;
-use crate::error::Result;
+use crate::error::{Error, Refusal, Result};
 use crate::privacy::erasure::{load_erasure, Erasure};
 use crate::vault::Vault;
 use chrono::{DateTime, Utc};
@@ -86,24 +86,39 @@ pub(crate) fn render(ctx: &super::ShopContext, e: &Erasure, now: DateTime<Utc>) 
 }
 
 impl Vault {
-    /// The erasure confirmation for an erasure reference, logged with its SHA-256.
-    pub fn erasure_confirmation_pdf(&mut self, reference: &str) -> Result<Vec<u8>> {
-        let now = self.clock().now();
+    /// The erasure confirmation for an erasure reference, logged with its SHA-256 against
+    /// `request_id`: the verified erasure request that started this erasure (it may be closed
+    /// already: the sweep closes it when the erasure is done).
+    pub fn erasure_confirmation_pdf(&mut self, reference: &str, request_id: i64) -> Result<Vec<u8>> {
+        let clock = self.clock().clone();
+        let now = clock.now();
         let session = self.session()?;
         let actor = session.actor;
         let tx = session.conn.transaction()?;
         let erasure = load_erasure(&tx, reference)?;
+        let request = crate::privacy::requests::load(&tx, request_id, clock.today())?;
+        if request.erasure_reference.as_deref() != Some(reference) {
+            return Err(Error::Refused(Refusal::RequestOtherCustomer { id: request_id }));
+        }
+        // Only an erasure request with a verified identity starts an erasure it is linked to;
+        // checked again here so the confirmation never rests on that alone.
+        if request.verification.is_none() {
+            return Err(Error::Refused(Refusal::RequestNotVerified { id: request_id }));
+        }
         let ctx = super::shop_context(&tx)?;
         let pdf = render(&ctx, &erasure, now)?;
-        log_issued(
+        super::log_issued_document(
             &tx,
-            now,
-            actor,
-            Action::DocumentIssued,
-            DocumentKind::ErasureConfirmation,
-            None,
-            Some(&format!("erasure:{}", erasure.reference)),
-            Some(erasure.language),
+            &super::Issued {
+                now,
+                actor,
+                action: Action::DocumentIssued,
+                kind: DocumentKind::ErasureConfirmation,
+                customer_id: None,
+                record: Some(&format!("erasure:{}", erasure.reference)),
+                language: Some(erasure.language),
+                request: Some(request_id),
+            },
             &pdf,
         )?;
         tx.commit()?;

@@ -243,6 +243,16 @@ mod tests {
                 .iter()
                 .map(|a| format!("action.{}", a.as_str())),
         );
+        keys.extend(
+            crate::privacy::RequestChannel::ALL
+                .iter()
+                .map(|v| format!("request_channel.{}", v.as_str())),
+        );
+        keys.extend(
+            crate::privacy::VerificationMethod::ALL
+                .iter()
+                .map(|v| format!("verify_method.{}", v.as_str())),
+        );
         for lang in ALL {
             for key in &keys {
                 assert!(has(lang, key), "{key} must have a {lang:?} text");

@@ -102,23 +102,64 @@ pub(crate) fn log_issued(
     language: Option<Language>,
     bytes: &[u8],
 ) -> Result<String> {
+    let issued = Issued {
+        now,
+        actor,
+        action,
+        kind,
+        customer_id,
+        record,
+        language,
+        request: None,
+    };
+    log_issued_document(tx, &issued, bytes)
+}
+
+/// What [`log_issued_document`] records about one document besides its bytes.
+pub(crate) struct Issued<'a> {
+    pub now: DateTime<Utc>,
+    pub actor: Option<i64>,
+    pub action: Action,
+    pub kind: DocumentKind,
+    pub customer_id: Option<i64>,
+    pub record: Option<&'a str>,
+    pub language: Option<Language>,
+    /// The request (privacy::requests) the document answers; named in the log as well.
+    pub request: Option<i64>,
+}
+
+/// Writes the issued-document row and its audit event (kind, hash and request; no personal
+/// value).
+pub(crate) fn log_issued_document(tx: &Connection, d: &Issued, bytes: &[u8]) -> Result<String> {
     let sha = sha256_hex(bytes);
     tx.execute(
-        "INSERT INTO issued_document(kind, customer_id, record, issued_at, issued_by, language, sha256, size)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO issued_document(kind, customer_id, record, issued_at, issued_by, language, sha256, size, request_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
-            kind.as_str(),
-            customer_id,
-            record,
-            timestamp(now),
-            actor,
-            language.map(Language::as_str),
+            d.kind.as_str(),
+            d.customer_id,
+            d.record,
+            timestamp(d.now),
+            d.actor,
+            d.language.map(Language::as_str),
             sha,
-            bytes.len() as i64
+            bytes.len() as i64,
+            d.request
         ],
     )?;
-    let detail = format!("{} sha256={sha}", kind.as_str());
-    audit::append(tx, now, actor, action, customer_id, record, Some(&detail))?;
+    let mut detail = format!("{} sha256={sha}", d.kind.as_str());
+    if let Some(request) = d.request {
+        detail.push_str(&format!(" request={request}"));
+    }
+    audit::append(
+        tx,
+        d.now,
+        d.actor,
+        d.action,
+        d.customer_id,
+        d.record,
+        Some(&detail),
+    )?;
     Ok(sha)
 }
 

@@ -42,6 +42,8 @@ pub struct Erasure {
     pub restricted: i64,
     /// The last day any restricted record is kept.
     pub restricted_until: Option<NaiveDate>,
+    /// The request of the register this erasure answers (`None` when started without one).
+    pub request_id: Option<i64>,
 }
 
 /// A customer waiting in quarantine: for the "to be erased" list.
@@ -52,6 +54,8 @@ pub struct Quarantined {
     pub reference: String,
     pub requested_at: String,
     pub erase_on: NaiveDate,
+    /// The request of the register this erasure answers, if it was started from one.
+    pub request_id: Option<i64>,
 }
 
 /// An order slip kept after erasure, stripped to what the accounting document carries.
@@ -73,7 +77,8 @@ pub struct RestrictedRecord {
 }
 
 const ERASURE_SELECT: &str = "SELECT reference, reason, language, requested_at, erase_on, erased_at,
-    intakes_erased, copies_erased, consents_erased, certificates_pseudonymised, restricted, restricted_until
+    intakes_erased, copies_erased, consents_erased, certificates_pseudonymised, restricted, restricted_until,
+    (SELECT max(q.id) FROM request q WHERE q.erasure_id = erasure.id)
     FROM erasure";
 
 fn erasure_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Erasure> {
@@ -96,6 +101,7 @@ fn erasure_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Erasure> {
         certificates_pseudonymised: r.get(9)?,
         restricted: r.get(10)?,
         restricted_until: r.get(11)?,
+        request_id: r.get(12)?,
     })
 }
 
@@ -326,12 +332,37 @@ impl Vault {
     /// restorable) and the sweep erases them when it ends. Refused while an intake is open:
     /// the device has to go back first.
     pub fn request_erasure(&mut self, customer_id: i64) -> Result<Erasure> {
+        self.start_erasure(customer_id, None)
+    }
+
+    /// [`Vault::request_erasure`] answering a verified, open erasure request of the register:
+    /// the request is linked to the erasure, and the sweep closes it when the erasure is done.
+    pub fn erase_on_request(&mut self, request_id: i64) -> Result<Erasure> {
+        let today = self.clock().today();
+        let request = super::requests::load(self.conn()?, request_id, today)?;
+        let customer_id = request
+            .customer_id
+            .ok_or(Error::Refused(Refusal::RequestOtherCustomer { id: request_id }))?;
+        self.start_erasure(customer_id, Some(request_id))
+    }
+
+    fn start_erasure(&mut self, customer_id: i64, request_id: Option<i64>) -> Result<Erasure> {
         let clock = self.clock().clone();
         let now = clock.now();
         let today = clock.today();
         let session = self.session()?;
         let actor = session.actor;
         let tx = session.conn.transaction()?;
+        if let Some(request_id) = request_id {
+            super::requests::answerable(
+                &tx,
+                request_id,
+                super::RequestKind::Erasure,
+                customer_id,
+                true,
+                today,
+            )?;
+        }
         let customer = crate::customer::load(&tx, customer_id)?;
         if customer.erase_on.is_some() {
             return Err(Error::Refused(Refusal::WaitingForErasure {
@@ -356,6 +387,12 @@ impl Vault {
             "UPDATE customer SET erase_on = ?1, erasure_id = ?2 WHERE id = ?3",
             params![erase_on, erasure_id, customer_id],
         )?;
+        if let Some(request_id) = request_id {
+            tx.execute(
+                "UPDATE request SET erasure_id = ?1 WHERE id = ?2",
+                params![erasure_id, request_id],
+            )?;
+        }
         // Copies still on the shop's equipment are due now: the person asked for erasure.
         tx.execute(
             "UPDATE data_copy SET delete_due = min(coalesce(delete_due, ?1), ?1)
@@ -369,7 +406,7 @@ impl Vault {
             Action::ErasureRequested,
             Some(customer_id),
             Some(&format!("erasure:{reference}")),
-            None,
+            request_id.map(|r| format!("request={r}")).as_deref(),
         )?;
         let erasure = load_erasure(&tx, &reference)?;
         tx.commit()?;
@@ -397,6 +434,7 @@ impl Vault {
             "UPDATE customer SET erase_on = NULL, erasure_id = NULL WHERE id = ?1",
             [customer_id],
         )?;
+        super::requests::unlink_erasure(&tx, erasure_id)?;
         tx.execute("DELETE FROM erasure WHERE id = ?1", [erasure_id])?;
         search::reindex(&tx, customer_id)?;
         audit::append(
@@ -417,7 +455,8 @@ impl Vault {
     pub fn to_be_erased(&mut self) -> Result<Vec<Quarantined>> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare(
-            "SELECT c.id, c.name, e.reference, e.requested_at, c.erase_on FROM customer c
+            "SELECT c.id, c.name, e.reference, e.requested_at, c.erase_on,
+                 (SELECT max(q.id) FROM request q WHERE q.erasure_id = e.id) FROM customer c
              JOIN erasure e ON e.id = c.erasure_id WHERE c.erase_on IS NOT NULL ORDER BY c.erase_on, c.id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -427,6 +466,7 @@ impl Vault {
                 reference: r.get(2)?,
                 requested_at: r.get(3)?,
                 erase_on: r.get(4)?,
+                request_id: r.get(5)?,
             })
         })?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from)

@@ -8,6 +8,7 @@ pub mod erasure;
 pub mod ledger;
 pub mod policy;
 pub mod rectification;
+pub mod requests;
 pub mod sweep;
 pub mod uncollected;
 
@@ -17,4 +18,7 @@ pub use erasure::{Erasure, ErasureReason, Quarantined, RestrictedRecord};
 pub use ledger::LedgerEntry;
 pub use policy::{Policy, RecordKind, Rule};
 pub use rectification::IntakeEdit;
+pub use requests::{
+    Extension, IdentityCheck, Request, RequestChannel, RequestInput, RequestKind, VerificationMethod,
+};
 pub use sweep::{DoneByPolicy, SweepReport};

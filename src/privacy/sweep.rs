@@ -130,6 +130,7 @@ fn run(db: &mut Db, now: DateTime<Utc>, today: NaiveDate, dry_run: bool) -> Resu
         }
         if !dry_run {
             erasure::erase_customer(&tx, customer_id, erasure_id, &reference, now, today, &policy)?;
+            super::requests::close_for_erasure(&tx, erasure_id, now)?;
         }
         report.erased.push(reference);
     }

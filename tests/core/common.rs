@@ -148,3 +148,37 @@ pub fn days_later(vault: &mut Vault, clock: &ManualClock, days: i64) {
     assert!(vault.lock_if_idle(), "days of inactivity must lock the vault");
     vault.unlock_with_passphrase(&Passphrase::new(PASS)).unwrap();
 }
+
+/// A request of `kind` for `customer`, registered today and verified by the clerk at the
+/// counter (a reply from the e-mail on file): what handing over data or erasing needs.
+pub fn verified_request(vault: &mut Vault, customer: i64, kind: skranke::privacy::RequestKind) -> i64 {
+    use skranke::privacy::{IdentityCheck, RequestChannel, RequestInput, VerificationMethod};
+    let request = vault
+        .add_request(&RequestInput {
+            kind,
+            customer_id: Some(customer),
+            channel: RequestChannel::Email,
+            received_on: None,
+        })
+        .expect("a request for a registered customer is recorded");
+    vault
+        .verify_request(
+            request.id,
+            &IdentityCheck {
+                method: VerificationMethod::ContactOnFile,
+                note: String::new(),
+                // The demo shop's owner, the first staff member.
+                verified_by: Some(1),
+            },
+        )
+        .expect("the clerk at the counter verifies the requester");
+    request.id
+}
+
+/// The access report for `customer`, answering a verified access request made for it.
+pub fn access_report(vault: &mut Vault, customer: i64) -> Vec<u8> {
+    let request = verified_request(vault, customer, skranke::privacy::RequestKind::Access);
+    vault
+        .access_report_pdf(customer, request)
+        .expect("a verified access request gets its report")
+}

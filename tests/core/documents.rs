@@ -877,7 +877,7 @@ fn access_report_lists_everything_with_this_persons_dates() {
             .unwrap();
         let d = destroyed(&mut vault, c.id, "ZFL0REPORT");
         let cert = vault.issue_certificate(&[d.id]).unwrap();
-        let pdf = vault.access_report_pdf(c.id).expect("access report renders");
+        let pdf = access_report(&mut vault, c.id);
         let text = pdf_text(tmp.path(), &pdf);
         let birth = match lang {
             Language::Nb => "17.05.1980",
@@ -936,7 +936,7 @@ fn access_report_shows_the_adult_confirmation_the_media_taken_out_and_the_witnes
             "the fixture is a customer stored on the clerk's confirmation"
         );
         let d = destroyed_laptop(&mut vault, c.id);
-        let pdf = vault.access_report_pdf(c.id).expect("access report renders");
+        let pdf = access_report(&mut vault, c.id);
         let text = pdf_text(tmp.path(), &pdf);
         let registered = match lang {
             Language::Nb => "02.11.2026",
@@ -992,7 +992,7 @@ fn swedish_shop_names_imy_and_seven_years() {
         ],
         "a Swedish receipt states when an uncollected device may be sold, and under which act",
     );
-    let pdf = vault.access_report_pdf(c.id).unwrap();
+    let pdf = access_report(&mut vault, c.id);
     let text = pdf_text(tmp.path(), &pdf);
     assert_contains(
         &text,
@@ -1033,7 +1033,8 @@ fn export_json_follows_the_schema_and_csv_opens_in_a_spreadsheet() {
     destroyed(&mut vault, c.id, "ZFL0EXPORT");
     let lap = destroyed_laptop(&mut vault, c.id);
 
-    let json = vault.export_json(c.id).unwrap();
+    let request = verified_request(&mut vault, c.id, skranke::privacy::RequestKind::Export);
+    let json = vault.export_json(c.id, request).unwrap();
     let value: serde_json::Value = serde_json::from_slice(&json).expect("export is JSON");
     let schema: serde_json::Value =
         serde_json::from_str(include_str!("../../docs/export-schema.json")).expect("the schema file is JSON");
@@ -1107,7 +1108,8 @@ fn export_json_follows_the_schema_and_csv_opens_in_a_spreadsheet() {
     );
     assert_logged(&mut vault, Action::Exported, &json, &["Kari Nordmann"]);
 
-    let files = vault.export_csv(c.id).unwrap();
+    let request = verified_request(&mut vault, c.id, skranke::privacy::RequestKind::Export);
+    let files = vault.export_csv(c.id, request).unwrap();
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
@@ -1383,7 +1385,7 @@ fn every_document_renders_to_a_page_with_ink() {
         .unwrap();
         std::fs::write(
             out.join(format!("access-{l}.pdf")),
-            vault.access_report_pdf(c.id).unwrap(),
+            access_report(&mut vault, c.id),
         )
         .unwrap();
     }
@@ -1474,8 +1476,10 @@ fn every_document_footer_carries_the_log_head() {
     check(&mut vault, "certificate", &|v| {
         v.issue_certificate(&[a.id]).unwrap().pdf
     });
+    // The request is registered and verified first: its log events come before the head read.
+    let access = verified_request(&mut vault, c.id, skranke::privacy::RequestKind::Access);
     check(&mut vault, "access report", &|v| {
-        v.access_report_pdf(c.id).unwrap()
+        v.access_report_pdf(c.id, access).unwrap()
     });
     check(&mut vault, "recovery sheet", &|v| {
         v.recovery_sheet_pdf(&recovery).unwrap()

@@ -608,9 +608,26 @@ fn erasure_restricts_accounting_records_and_deletes_them_when_their_period_ends(
     let disk = destroyed(&mut vault, id, "WD-WCC4N1234567");
     let cert = vault.issue_certificate(&[disk.id]).unwrap();
     let number = vault.intake(delivered).unwrap().number;
-    let e = vault.request_erasure(id).unwrap();
-    days_later(&mut vault, &clock, 30);
+    let request = verified_request(&mut vault, id, skranke::privacy::RequestKind::Erasure);
+    let e = vault.erase_on_request(request).unwrap();
+    assert_eq!(
+        vault.request(request).unwrap().erasure_reference.as_deref(),
+        Some(e.reference.as_str()),
+        "the erasure is linked to the request that started it"
+    );
+    days_later(&mut vault, &clock, 29);
     vault.sweep(false).unwrap();
+    assert!(
+        !vault.request(request).unwrap().closed,
+        "the request stays open while the quarantine runs"
+    );
+    days_later(&mut vault, &clock, 1);
+    vault.sweep(false).unwrap();
+    let answered = vault.request(request).unwrap();
+    assert!(
+        answered.closed && answered.answered_at.is_some(),
+        "the sweep that ends the quarantine closes the request with the time: {answered:?}"
+    );
     let e = vault.erasure(&e.reference).unwrap();
     assert_eq!(
         (e.intakes_erased, e.copies_erased, e.consents_erased, e.restricted),
@@ -663,7 +680,12 @@ fn erasure_restricts_accounting_records_and_deletes_them_when_their_period_ends(
     );
 
     // The deletion confirmation states what was erased and what is restricted until when.
-    let pdf = vault.erasure_confirmation_pdf(&e.reference).unwrap();
+    let pdf = vault.erasure_confirmation_pdf(&e.reference, request).unwrap();
+    assert_eq!(
+        vault.request(request).unwrap().documents.len(),
+        1,
+        "the confirmation is recorded against its request"
+    );
     let text = pdf_text(tmp.path(), &pdf);
     assert_contains(
         &text,
@@ -704,7 +726,7 @@ fn report_dates_are_the_dates_the_sweep_acts_on() {
     let (id, _, _) = full_customer(&mut vault);
     let dates = vault.retention_dates(id).unwrap();
     assert_eq!(dates.last_activity, clock.today(), "the last change was today");
-    let pdf = vault.access_report_pdf(id).unwrap();
+    let pdf = access_report(&mut vault, id);
     let text = pdf_text(tmp.path(), &pdf);
     let printed = dates.profile_kept_until.format("%d.%m.%Y").to_string();
     assert_contains(

@@ -259,7 +259,7 @@ fn every_document_has_the_pdfa_2b_structure() {
             vault.receipt_pdf(disk.id, Paper::Roll80).unwrap(),
         ),
         ("destruction certificate", certificate.pdf),
-        ("access report", vault.access_report_pdf(kari.id).unwrap()),
+        ("access report", access_report(&mut vault, kari.id)),
         ("recovery sheet", vault.recovery_sheet_pdf(&recovery).unwrap()),
     ];
     for (what, pdf) in &documents {

@@ -455,7 +455,7 @@ fn a_swedish_consumer_reads_konsumenttjanstlagen_36_and_a_norwegian_shops_three_
         receipt.contains("(norska håndverkertjenesteloven § 32 andra stycket)"),
         "a Norwegian shop's Swedish-speaking consumer gets the Norwegian rule in Swedish: {receipt}"
     );
-    let report = pdf_text(tmp.path(), &vault.access_report_pdf(anna.id).unwrap());
+    let report = pdf_text(tmp.path(), &access_report(&mut vault, anna.id));
     assert!(
         report.contains("3,5 år efter räkenskapsårets slut"),
         "the Norwegian 3.5 years reads \"3,5 år\" in Swedish: {report}"

@@ -18,6 +18,9 @@ export const METHODS_OF = {
 export const PHYSICAL_METHODS = METHODS_OF.destroy;
 export const MEDIA_TYPES = ['hdd', 'ssd', 'flash', 'hybrid', 'optical', 'other'];
 export const CONSENT_CHANNELS = ['counter', 'email', 'web', 'phone'];
+export const REQUEST_KINDS = ['access', 'export', 'rectification', 'erasure', 'restriction', 'objection'];
+export const REQUEST_CHANNELS = ['counter', 'email', 'phone', 'letter', 'other'];
+export const VERIFICATION_METHODS = ['contact_on_file', 'in_person_id_shown', 'other'];
 
 /** How a status is shown: the badge tone says whether someone has to act. */
 export const STATUS_TONE = {
@@ -40,5 +43,6 @@ export const ACTIONS = [
   'intake_updated', 'status_changed', 'copy_created', 'copy_deleted', 'device_destroyed', 'document_issued',
   'exported', 'printed', 'print_copy_not_deleted', 'erased', 'erasure_requested', 'erasure_withdrawn', 'anonymised', 'restricted_viewed',
   'restricted_deleted', 'letter_sent', 'payment_due_set', 'device_disposed', 'marketing_objection', 'backup_created', 'backup_pruned',
-  'backup_settings_updated', 'restored', 'erasure_reapplied',
+  'backup_settings_updated', 'restored', 'erasure_reapplied', 'request_added', 'request_verified', 'request_extended',
+  'request_closed',
 ];

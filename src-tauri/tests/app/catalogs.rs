@@ -5,6 +5,7 @@
 use crate::support::{files, read, ui_dir};
 use regex::Regex;
 use skranke::audit::Action;
+use skranke::privacy::{RequestChannel, RequestKind, VerificationMethod};
 use skranke::{
     AccessArrangement, CustomerKind, DestructionMethod, DeviceType, DinClass, DocumentKind, Jurisdiction,
     Language, MediaType, SanitizationCategory, ServiceKind, Status,
@@ -64,6 +65,17 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
     put("transition.", "", targets.into_iter().collect());
     put("device.", "", names(DeviceType::ALL, DeviceType::as_str));
     put("service.", "", names(ServiceKind::ALL, ServiceKind::as_str));
+    put("request_kind.", "", names(RequestKind::ALL, RequestKind::as_str));
+    put(
+        "request_channel.",
+        "",
+        names(RequestChannel::ALL, RequestChannel::as_str),
+    );
+    put(
+        "verify_method.",
+        "",
+        names(VerificationMethod::ALL, VerificationMethod::as_str),
+    );
     put(
         "access.",
         "",
@@ -149,7 +161,7 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
     put(
         "record.",
         "",
-        ["intake", "copy", "staff", "certificate", "file"]
+        ["intake", "copy", "staff", "certificate", "file", "request"]
             .map(String::from)
             .to_vec(),
     );
@@ -317,6 +329,15 @@ fn the_ui_vocabularies_match_the_core() {
         ("DIN_CLASSES", names(DinClass::ALL, DinClass::as_str)),
         ("MEDIA_TYPES", names(MediaType::ALL, MediaType::as_str)),
         ("ACTIONS", names(Action::ALL, Action::as_str)),
+        ("REQUEST_KINDS", names(RequestKind::ALL, RequestKind::as_str)),
+        (
+            "REQUEST_CHANNELS",
+            names(RequestChannel::ALL, RequestChannel::as_str),
+        ),
+        (
+            "VERIFICATION_METHODS",
+            names(VerificationMethod::ALL, VerificationMethod::as_str),
+        ),
     ];
     for (list, core) in pairs {
         assert_eq!(

@@ -53,7 +53,7 @@ pub(crate) async fn unlock(app: &App) {
     app.el("[data-testid=today-pickup]").await;
 }
 
-async fn open_customer(app: &App) {
+pub(crate) async fn open_customer(app: &App) {
     app.click("a[data-route=customers]").await;
     app.type_into("[data-testid=customer-search]", "Svensson").await;
     // Enter opens the selected hit once the results name her (a row clicked while the results
@@ -89,7 +89,28 @@ async fn search_finds_nobody(app: &App, no_match: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn erase_restore_erase_and_the_sweep_erases_after_30_days() {
     let work = tempfile::tempdir().expect("temp dir");
-    prepared_vault(&work.path().join("data")).0.lock();
+    let (mut vault, customer) = prepared_vault(&work.path().join("data"));
+    // She asked by e-mail and the clerk checked it came from the address on file: the erase
+    // button answers this request, and the sweep closes it when it erases her.
+    let request = vault
+        .add_request(&skranke::privacy::RequestInput {
+            kind: skranke::privacy::RequestKind::Erasure,
+            customer_id: Some(customer),
+            channel: skranke::privacy::RequestChannel::Email,
+            received_on: None,
+        })
+        .expect("request");
+    vault
+        .verify_request(
+            request.id,
+            &skranke::privacy::IdentityCheck {
+                method: skranke::privacy::VerificationMethod::ContactOnFile,
+                note: String::new(),
+                verified_by: None,
+            },
+        )
+        .expect("verified");
+    vault.lock();
     let en = catalog("en");
     let no_match = en["customers.no_match"].as_str().expect("text").to_string();
 

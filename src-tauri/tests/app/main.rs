@@ -10,5 +10,6 @@ mod e2e;
 mod erasure;
 mod installed;
 mod keyboard;
+mod requests;
 mod single_instance;
 mod support;

@@ -5,15 +5,18 @@ import { busy, el, part, screen, showError, toast } from '../dom.js';
 import { formatDate, formatDateTime, formatPhone, postcode, t, tv } from '../i18n.js';
 import { badge, dataTable, deviceLabel, emptyState, statusBadge } from '../table.js';
 import { documentRow } from '../documents.js';
+import { requestFor, requestsCard } from './requests.js';
 
 export async function render(page, { match }, { navigate }) {
   const id = Number(match[0]);
-  const [fragment, customer, intakes, events] = await Promise.all([
+  const [fragment, customer, intakes, events, requests] = await Promise.all([
     screen('customer'),
     call('customer', { id }),
     call('intakes_for_customer', { customerId: id }),
     call('audit_events', { filter: { subject_id: id, limit: 50 } }),
+    call('customer_requests', { customerId: id }),
   ]);
+  const reload = () => navigate(`#/customer/${id}`);
   part(fragment, 'name').textContent = customer.name;
   part(fragment, 'kind').textContent = t('kind.' + customer.kind);
   part(fragment, 'since').textContent = t('customer.since', { date: formatDate(customer.created_at) });
@@ -65,27 +68,46 @@ export async function render(page, { match }, { navigate }) {
       el('span', {}, el('strong', { key: 'action.' + e.action }), e.staff_name ? ` · ${e.staff_name}` : ''))))
     : emptyState('customer.no_events'));
 
+  requestsCard(part(fragment, 'requests'), customer, requests, reload);
+
+  // Each answer goes out against the open request of its kind; the core refuses it until the
+  // requester's identity is verified.
   const documents = part(fragment, 'documents');
+  const access = requestFor(requests, 'access');
+  const exportRequest = requestFor(requests, 'export');
   documents.append(
-    documentRow('doc.access_report', 'access_report', () => ({
-      customerId: id, fileName: t('file.access_report', { id }),
-    }), { errorBox: documents, testid: 'doc-access-report' }),
-    documentRow('doc.export_json', 'export_json', () => ({
-      customerId: id, fileName: t('file.export', { id }),
-    }), { errorBox: documents, saveOnly: true, testid: 'doc-export-json' }),
-    documentRow('doc.export_csv', 'export_csv', () => ({ customerId: id }),
-      { errorBox: documents, saveOnly: true, testid: 'doc-export-csv' }));
+    answerRow(access, 'requests.needs_access', () => documentRow('doc.access_report', 'access_report', () => ({
+      customerId: id, requestId: access.id, fileName: t('file.access_report', { id }),
+    }), { errorBox: documents, testid: 'doc-access-report' })),
+    answerRow(exportRequest, 'requests.needs_export', () => [
+      documentRow('doc.export_json', 'export_json', () => ({
+        customerId: id, requestId: exportRequest.id, fileName: t('file.export', { id }),
+      }), { errorBox: documents, saveOnly: true, testid: 'doc-export-json' }),
+      documentRow('doc.export_csv', 'export_csv', () => ({ customerId: id, requestId: exportRequest.id }),
+        { errorBox: documents, saveOnly: true, testid: 'doc-export-csv' })]));
   if (customer.kind === 'business') documents.append(batchRow(id, documents));
 
-  erasureCard(part(fragment, 'erasure'), customer, () => navigate(`#/customer/${id}`));
+  erasureCard(part(fragment, 'erasure'), customer, requestFor(requests, 'erasure'), reload);
   page.append(fragment);
 }
 
-/** GDPR Art. 17 and 21: erase (30 days in quarantine, restorable) and object to marketing. */
-function erasureCard(box, customer, reload) {
+/** The document rows for a request, or why there are none yet. */
+function answerRow(request, hintKey, rows) {
+  if (!request) return el('p', { class: 'muted small', key: hintKey });
+  return el('div', { 'data-request': String(request.id) }, rows());
+}
+
+/**
+ * GDPR Art. 17 and 21: erase (30 days in quarantine, restorable) and object to marketing. An
+ * open erasure request is what the erasure answers (it must be verified); the sweep closes it.
+ */
+function erasureCard(box, customer, request, reload) {
   const act = (button, command, toastKey) => busy(button, async () => {
     try {
-      await call(command, { customerId: customer.id });
+      const args = command === 'request_erasure' && request
+        ? ['erase_on_request', { requestId: request.id }]
+        : [command, { customerId: customer.id }];
+      await call(...args);
       toast(toastKey);
       reload();
     } catch (error) {
@@ -104,9 +126,12 @@ function erasureCard(box, customer, reload) {
       const mine = list.find((q) => q.customer_id === customer.id);
       if (!mine) return;
       box.append(el('p', { class: 'muted small', text: t('erasure.reference', { reference: mine.reference }) }),
-        documentRow('doc.erasure_confirmation', 'erasure_confirmation', () => ({
-          reference: mine.reference, fileName: t('file.erasure_confirmation', { reference: mine.reference }),
-        }), { errorBox: box, testid: 'doc-erasure-confirmation' }));
+        mine.request_id === null
+          ? el('p', { class: 'muted small', key: 'requests.needs_erasure' })
+          : documentRow('doc.erasure_confirmation', 'erasure_confirmation', () => ({
+            reference: mine.reference, requestId: mine.request_id,
+            fileName: t('file.erasure_confirmation', { reference: mine.reference }),
+          }), { errorBox: box, testid: 'doc-erasure-confirmation' }));
     }).catch((error) => showError(box, error));
     return;
   }

@@ -84,9 +84,13 @@ function erasureTable(items, errors) {
         : t('erasure.erase_on', { date: formatDate(e.erase_on) }),
     }),
     el('td', { text: e.restricted_until && e.restricted > 0 ? formatDate(e.restricted_until) : '–' }),
-    el('td', { class: 'row-actions' }, documentRow('doc.erasure_confirmation', 'erasure_confirmation', () => ({
-      reference: e.reference, fileName: t('file.erasure_confirmation', { reference: e.reference }),
-    }), { errorBox: errors, testid: `erasure-doc-${e.reference}` })))), { testid: 'erasures-table' });
+    // The confirmation answers the verified request that started the erasure.
+    el('td', { class: 'row-actions' }, e.request_id === null
+      ? el('span', { class: 'muted small', key: 'requests.no_request' })
+      : documentRow('doc.erasure_confirmation', 'erasure_confirmation', () => ({
+        reference: e.reference, requestId: e.request_id,
+        fileName: t('file.erasure_confirmation', { reference: e.reference }),
+      }), { errorBox: errors, testid: `erasure-doc-${e.reference}` })))), { testid: 'erasures-table' });
 }
 
 function doneTable(items) {

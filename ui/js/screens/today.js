@@ -58,6 +58,9 @@ function fill(page, today, rerender) {
   shortList(part(page, 'pickup'), today.ready_for_pickup, (items) => pickup(items, rerender));
   shortList(part(page, 'copies'), today.copies_due, (items) => copies(items, rerender));
   shortList(part(page, 'destruction'), today.destruction_due, (items) => destruction(items, rerender));
+  const requestsCard = part(page, 'requests-card');
+  requestsCard.hidden = !today.requests_due.length;
+  part(page, 'requests').replaceChildren(requests(today.requests_due));
   for (const card of page.querySelectorAll('.stat[data-list]')) {
     const open = () => {
       const list = page.querySelector(`[data-testid=${card.dataset.list}]`);
@@ -73,6 +76,21 @@ function fill(page, today, rerender) {
       }
     };
   }
+}
+
+/** Requests due within a week (GDPR Art. 12(3)), and those past their deadline. */
+function requests(items) {
+  if (!items.length) return emptyState('today.requests_empty');
+  const rows = items.map((r) => el('tr', { class: r.overdue ? 'overdue' : '', 'data-request': String(r.id) },
+    dueCell(r.deadline, r.overdue),
+    el('td', { key: 'request_kind.' + r.kind }),
+    el('td', {}, r.customer_id === null
+      ? el('span', { class: 'muted', key: 'requests.not_found' })
+      : link(`#/customer/${r.customer_id}`, r.customer_name || '')),
+    el('td', {}, r.verification ? badge('ok', 'requests.verified') : badge('warn', 'requests.not_verified'))));
+  return dataTable([
+    { key: 'today.col_answer_by' }, { key: 'requests.kind' }, { key: 'today.col_customer' }, { key: 'requests.identity' },
+  ], rows, { testid: 'requests-table' });
 }
 
 /** The first rows of a list, overdue ones first (otherwise in the core's order), and a
