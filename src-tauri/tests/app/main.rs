@@ -9,5 +9,6 @@ mod driver;
 mod e2e;
 mod erasure;
 mod installed;
+mod restore;
 mod single_instance;
 mod support;
