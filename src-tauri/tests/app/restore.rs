@@ -2,8 +2,8 @@
 //! answer comes from `SKRANKE_TEST_BACKUP_FILE`, which only debug builds read: WebDriver cannot
 //! drive the dialog), a wrong passphrase is refused on its field, the recovery key of the
 //! backup's time opens it, a new passphrase is set and the new recovery key is shown once; the
-//! erasure requested after the backup is in quarantine again. A damaged backup is refused and
-//! leaves no register behind.
+//! erasure requested after the backup is in quarantine again. An edited erasure ledger and a
+//! damaged backup are each refused in their own words and leave no register behind.
 
 use crate::driver::{App, Driver};
 use crate::e2e::catalog;
@@ -127,28 +127,49 @@ async fn first_run_restores_a_backup_with_the_recovery_key_of_its_time() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn first_run_refuses_a_damaged_backup_and_says_so() {
+async fn first_run_refuses_an_edited_ledger_and_a_damaged_backup_and_says_so() {
     let work = tempfile::tempdir().expect("temp dir");
-    let (file, _, _) = backed_up_shop(work.path());
-    let mut bytes = std::fs::read(&file).expect("backup");
-    let at = bytes.len() - 3000;
-    bytes[at] ^= 0x01;
-    let damaged = work.path().join("usb").join("skranke-damaged.skrankebak");
-    std::fs::write(&damaged, &bytes).expect("damaged copy");
+    let (file, _, customer) = backed_up_shop(work.path());
     let en = catalog("en");
+    let refusal = "[data-testid=restore] .form-error";
 
-    let picked = damaged.display().to_string();
+    // The ledger beside the backup edited: obeying it, or going on without it, could bring an
+    // erased customer back.
+    let ledger = work.path().join("usb").join("skranke.erasures");
+    let original = std::fs::read_to_string(&ledger).expect("the ledger beside the backup");
+    let edited = original.replace(&format!("\"customer_id\": {customer}"), "\"customer_id\": 999");
+    assert_ne!(edited, original, "the test edits the ledger's entry");
+    std::fs::write(&ledger, edited).expect("edit the ledger");
+    let picked = file.display().to_string();
     let (driver, port) = Driver::start_with_env(work.path(), "en_GB", &[(PICKED, &picked)]);
     let app = App::connect(&driver, port, &[]).await;
     restore_with(&app, OLD_PASSPHRASE).await;
+    let expected = en["error.ledger_refused"].as_str().expect("text");
     let shown = app
-        .text_until("[data-testid=restore] .form-error", "the refusal", |t| {
-            !t.is_empty()
-        })
+        .text_until(refusal, "the ledger refusal", |t| t == expected)
         .await;
     assert_eq!(
-        shown,
-        en["error.backup_damaged"].as_str().expect("text"),
+        shown, expected,
+        "an edited ledger stops the restore, in words that say why"
+    );
+    assert!(
+        !Vault::exists(&work.path().join("data")),
+        "a refused restore leaves no register in the data folder"
+    );
+
+    // The ledger put back, the backup file damaged (one bit), the same form sent again.
+    std::fs::write(&ledger, original).expect("the original ledger back");
+    let mut bytes = std::fs::read(&file).expect("backup");
+    let at = bytes.len() - 3000;
+    bytes[at] ^= 0x01;
+    std::fs::write(&file, &bytes).expect("damage the backup");
+    app.click("[data-testid=restore-submit]").await;
+    let expected = en["error.backup_damaged"].as_str().expect("text");
+    let shown = app
+        .text_until(refusal, "the damaged-file refusal", |t| t == expected)
+        .await;
+    assert_eq!(
+        shown, expected,
         "a damaged backup is refused in words about the backup, not the register"
     );
     assert!(
