@@ -75,6 +75,8 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "backup_settings",
         "set_backup_settings",
         "choose_backup_folder",
+        "choose_backup_file",
+        "restore_backup",
         "back_up_now",
         "erasure_confirmation",
         "letter_recipients_csv",

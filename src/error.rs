@@ -58,6 +58,10 @@ pub enum Error {
     /// The chosen folder is missing or cannot be written (a disk not plugged in, a share down).
     #[error("the backup folder {0} cannot be reached")]
     BackupFolderUnreachable(String),
+    /// The erasure ledger beside a backup does not authenticate (edited, or another
+    /// register's): a restore stops rather than obey it or go on without it.
+    #[error("the erasure ledger cannot be trusted: {0}")]
+    LedgerRefused(String),
     #[error("document: {0}")]
     Document(String),
     #[error("cryptography failed: {0}")]
@@ -96,6 +100,7 @@ impl Error {
             Error::NotRemembered => "not_remembered",
             Error::NoBackupFolder => "no_backup_folder",
             Error::BackupFolderUnreachable(_) => "backup_folder_unreachable",
+            Error::LedgerRefused(_) => "ledger_refused",
             Error::Document(_) => "document",
             Error::Crypto(_) => "crypto",
             Error::Io(_) => "io",
@@ -142,6 +147,7 @@ impl Error {
         "not_remembered",
         "no_backup_folder",
         "backup_folder_unreachable",
+        "ledger_refused",
         "document",
         "crypto",
         "io",
@@ -520,6 +526,7 @@ mod tests {
             Error::NotRemembered,
             Error::NoBackupFolder,
             Error::BackupFolderUnreachable(String::new()),
+            Error::LedgerRefused(String::new()),
             Error::Document(String::new()),
             Error::Crypto(String::new()),
             Error::Io(std::io::Error::other("x")),

@@ -28,7 +28,8 @@ pub enum BackupCommand {
         keep_monthly: Option<u32>,
     },
     /// List the backups in the chosen folder (or --to DIR); without --to it also warns when the
-    /// last good backup is older than 3 days or the folder cannot be reached.
+    /// last good backup is older than 3 days or none was made (exit 10), or the folder cannot
+    /// be reached (exit 9).
     List {
         #[arg(long, value_name = "DIR")]
         to: Option<PathBuf>,
@@ -127,6 +128,9 @@ pub fn backup(cli: &Cli, dir: &Path, command: &BackupCommand, out: &Out) -> Outc
                     "data_dir": dir,
                     "backup": restored.report.backup,
                     "erasures_reapplied": restored.report.erasures_reapplied,
+                    "quarantines_reapplied": restored.report.quarantines_reapplied,
+                    "withdrawals_reapplied": restored.report.withdrawals_reapplied,
+                    "erased_by_sweep": restored.report.erased_by_sweep,
                     "recovery_key": key,
                 }),
                 &[
@@ -134,11 +138,19 @@ pub fn backup(cli: &Cli, dir: &Path, command: &BackupCommand, out: &Out) -> Outc
                     format!("Backup made: {}", restored.report.backup.created_at),
                     format!(
                         "Erasures applied again (made after the backup): {}",
-                        if restored.report.erasures_reapplied.is_empty() {
-                            "none".to_string()
-                        } else {
-                            restored.report.erasures_reapplied.join(", ")
-                        }
+                        references(&restored.report.erasures_reapplied)
+                    ),
+                    format!(
+                        "Back in quarantine with the original dates (asked for after the backup): {}",
+                        references(&restored.report.quarantines_reapplied)
+                    ),
+                    format!(
+                        "Taken out of quarantine (withdrawn after the backup): {}",
+                        references(&restored.report.withdrawals_reapplied)
+                    ),
+                    format!(
+                        "Erased now (the quarantine has ended): {}",
+                        references(&restored.report.erased_by_sweep)
                     ),
                     "The new passphrase is set. New recovery key (write it down now; it is shown once):"
                         .into(),
@@ -148,6 +160,14 @@ pub fn backup(cli: &Cli, dir: &Path, command: &BackupCommand, out: &Out) -> Outc
             );
             Ok(())
         }
+    }
+}
+
+fn references(list: &[String]) -> String {
+    if list.is_empty() {
+        "none".to_string()
+    } else {
+        list.join(", ")
     }
 }
 
@@ -205,6 +225,12 @@ fn create(vault: &mut Vault, to: Option<&Path>, out: &Out) -> Outcome {
             made.check.customers, made.check.audit_events
         ),
     ];
+    if !made.leftovers_removed.is_empty() {
+        lines.push(format!(
+            "Removed what an interrupted backup left: {}",
+            made.leftovers_removed.join(", ")
+        ));
+    }
     if !made.pruned.is_empty() {
         lines.push(format!(
             "Removed by the retention rule: {}",
@@ -251,12 +277,14 @@ fn list(folder: &Path, status: Option<&BackupStatus>, out: &Out) -> Outcome {
         };
         lines.push(format!("  {}  {} bytes  {state}", b.name, b.bytes));
     }
-    if let Some(line) = status.and_then(warning_line) {
-        lines.push(line);
-    }
     out.report(
         &json!({ "folder": folder, "backups": found, "status": status }),
         &lines,
     );
-    Ok(())
+    // The list is printed either way; a warning also fails the command, so a scheduled check
+    // notices (exit 10; an unreachable folder exits 9 above).
+    match status.and_then(warning_line) {
+        Some(line) => Err(Failure::BackupStale(line)),
+        None => Ok(()),
+    }
 }

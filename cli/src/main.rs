@@ -40,6 +40,7 @@ mod exit {
     pub const DAMAGED: u8 = 7;
     pub const CERTIFICATE_NOT_VALID: u8 = 8;
     pub const BACKUP_FOLDER_UNREACHABLE: u8 = 9;
+    pub const BACKUP_STALE: u8 = 10;
 }
 
 const EXIT_CODES_HELP: &str = "\
@@ -56,6 +57,7 @@ Exit codes:
   8  certificate verify: the certificate is not valid (forged, altered, another shop's, or
      not in this vault's register)
   9  backup: the backup folder cannot be reached (a disk not plugged in, a share down)
+  10 backup list: no backup was made yet, or the last good backup is older than 3 days
 
 Passphrase: --passphrase-stdin reads one line from standard input; otherwise the key this
 computer remembers is used, and failing that the passphrase is asked for on the terminal.
@@ -497,6 +499,8 @@ pub(crate) enum Failure {
     Locked(String),
     /// A certificate that does not verify.
     NotValid(String),
+    /// `backup list` printed the list, but no good backup is recent (or none was made).
+    BackupStale(String),
 }
 
 impl From<Error> for Failure {
@@ -539,6 +543,7 @@ fn failure_code(f: &Failure) -> String {
         Failure::Damaged(_) => "damaged".into(),
         Failure::Locked(_) => "locked".into(),
         Failure::NotValid(_) => "certificate_not_valid".into(),
+        Failure::BackupStale(_) => "backup_stale".into(),
     }
 }
 
@@ -549,6 +554,7 @@ fn describe(f: &Failure, words: &Words) -> (u8, String) {
         Failure::Damaged(m) => (exit::DAMAGED, m.clone()),
         Failure::Locked(m) => (exit::LOCKED, m.clone()),
         Failure::NotValid(m) => (exit::CERTIFICATE_NOT_VALID, m.clone()),
+        Failure::BackupStale(m) => (exit::BACKUP_STALE, m.clone()),
         Failure::Core(e) => {
             let code = match e {
                 Error::WrongPassphrase | Error::WrongRecoveryKey | Error::KeyRetired => {
@@ -566,7 +572,10 @@ fn describe(f: &Failure, words: &Words) -> (u8, String) {
                 | Error::NoBackupFolder => exit::INVALID,
                 Error::BackupFolderUnreachable(_) => exit::BACKUP_FOLDER_UNREACHABLE,
                 Error::NotFound { .. } | Error::NoVault(_) => exit::NOT_FOUND,
-                Error::Damaged(_) | Error::KeyFileTampered | Error::LogRolledBack(_) => exit::DAMAGED,
+                Error::Damaged(_)
+                | Error::KeyFileTampered
+                | Error::LogRolledBack(_)
+                | Error::LedgerRefused(_) => exit::DAMAGED,
                 _ => exit::FAILURE,
             };
             let message = match e {

@@ -1486,3 +1486,72 @@ fn requests_have_month_end_deadlines_and_extensions_only_within_the_first_month(
     let o = cli(dir.path(), &["request", "close", &request]);
     assert_eq!(code(&o), 5, "a closed request is not closed twice");
 }
+
+#[test]
+fn backup_list_fails_when_it_warns_never_stale_or_unreachable() {
+    let dir = vault();
+    let folder = tempfile::tempdir().unwrap();
+    let to = folder.path().to_str().unwrap();
+    let o = cli(dir.path(), &["backup", "settings", "--folder", to]);
+    assert_eq!(code(&o), 0, "the folder is chosen; stderr: {}", stderr(&o));
+
+    let o = cli(dir.path(), &["backup", "list"]);
+    assert_eq!(
+        code(&o),
+        10,
+        "no backup made yet: a warning a scheduled check must notice; stderr: {}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("0 backups in") && stderr(&o).contains("no backup has been made yet"),
+        "the list is printed and the warning says why: {} / {}",
+        stdout(&o),
+        stderr(&o)
+    );
+
+    let o = cli(dir.path(), &["backup", "create"]);
+    assert_eq!(code(&o), 0, "a backup is made; stderr: {}", stderr(&o));
+    let o = cli(dir.path(), &["backup", "list"]);
+    assert_eq!(
+        code(&o),
+        0,
+        "a fresh backup: nothing to warn about; stderr: {}",
+        stderr(&o)
+    );
+
+    let later = (chrono::Utc::now() + chrono::Duration::days(4)).to_rfc3339();
+    let o = cli_at(dir.path(), &later, &["--json", "backup", "list"]);
+    assert_eq!(
+        code(&o),
+        10,
+        "four days later the last good backup is stale; stderr: {}",
+        stderr(&o)
+    );
+    let listed: Value = serde_json::from_str(&stdout(&o)).expect("the list is still printed as JSON");
+    assert_eq!(
+        listed["backups"].as_array().map(Vec::len),
+        Some(1),
+        "the stale list still shows the backup: {listed}"
+    );
+    assert!(
+        stderr(&o).contains("\"backup_stale\""),
+        "the JSON error names the warning: {}",
+        stderr(&o)
+    );
+
+    let gone = dir.path().join("usb-disk");
+    std::fs::create_dir(&gone).unwrap();
+    let o = cli(
+        dir.path(),
+        &["backup", "settings", "--folder", gone.to_str().unwrap()],
+    );
+    assert_eq!(code(&o), 0, "another folder is chosen; stderr: {}", stderr(&o));
+    std::fs::remove_dir(&gone).unwrap();
+    let o = cli(dir.path(), &["backup", "list"]);
+    assert_eq!(
+        code(&o),
+        9,
+        "an unplugged disk keeps the unreachable-folder code; stderr: {}",
+        stderr(&o)
+    );
+}

@@ -56,10 +56,39 @@ async fn main() {
     // First run, on an empty data folder.
     {
         let work = tempfile::tempdir().expect("temp dir");
-        let (driver, port) = Driver::start(work.path(), &locale);
+        // The file dialog's answer for "Restore from a backup" (debug builds only); the file is
+        // only named on the screen, never opened, since the picture is taken before restoring.
+        let (driver, port) = Driver::start_with_env(
+            work.path(),
+            &locale,
+            &[(
+                "SKRANKE_TEST_BACKUP_FILE",
+                "/media/usb/Skranke/skranke-20261201-1700.skrankebak",
+            )],
+        );
         let app = App::connect(&driver, port, &[]).await;
         app.el("[data-testid=first-run]").await;
         shoot(&app, "01-first-run").await;
+        app.click("[data-testid=restore-start]").await;
+        app.click("[data-testid=restore-choose]").await;
+        app.text_until("[data-testid=restore-file]", "the chosen file", |t| {
+            t.ends_with(".skrankebak")
+        })
+        .await;
+        app.type_into("[data-testid=restore-old-secret]", "korrekt hest batteri stift")
+            .await;
+        app.type_into(
+            "[data-testid=restore-new-passphrase]",
+            "ny passordfrase for butikken",
+        )
+        .await;
+        app.type_into(
+            "[data-testid=restore-new-passphrase-repeat]",
+            "ny passordfrase for butikken",
+        )
+        .await;
+        shoot(&app, "01d-first-run-restore").await;
+        app.click("[data-testid=restore-cancel]").await;
         app.type_into("[name=name]", "Fiks & Berg Data AS").await;
         app.type_into("[name=org_number]", "123456785").await;
         app.type_into("[name=street]", "Storgata 12").await;

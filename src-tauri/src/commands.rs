@@ -3,7 +3,7 @@
 
 use crate::delivery::{self, Delivered, Delivery};
 use crate::reply::Reply;
-use crate::shell::{AppStatus, Shell};
+use crate::shell::{AppStatus, Restored, Shell};
 use skranke::audit::AuditFilter;
 use skranke::backup::{BackupInfo, BackupMade, BackupSettings, BackupStatus};
 use skranke::privacy::{
@@ -484,6 +484,31 @@ pub async fn set_backup_settings(
 #[tauri::command]
 pub async fn choose_backup_folder(app: AppHandle) -> Reply<Option<String>> {
     delivery::pick_folder(&app)
+}
+
+/// First run, "Restore from a backup": the OS file dialog for the `.skrankebak`; `None` when
+/// the owner cancels.
+#[tauri::command]
+pub async fn choose_backup_file(app: AppHandle, filter_name: String) -> Reply<Option<String>> {
+    delivery::pick_backup(&app, &filter_name)
+}
+
+/// First run: restores `file` into this computer's empty data folder with the passphrase (or,
+/// with `recovery_key`, the recovery key) valid when it was made, then the new passphrase.
+#[tauri::command]
+pub async fn restore_backup(
+    shell: Ui<'_>,
+    file: String,
+    secret: String,
+    recovery_key: bool,
+    new_passphrase: String,
+) -> Reply<Restored> {
+    shell.restore(
+        Path::new(&file),
+        &secret,
+        recovery_key,
+        &Passphrase::new(new_passphrase),
+    )
 }
 
 #[tauri::command]

@@ -233,6 +233,31 @@ pub fn pick_folder(app: &AppHandle) -> Reply<Option<String>> {
     Ok(Some(dir.display().to_string()))
 }
 
+/// The environment variable a debug build reads instead of opening the file dialog for a
+/// backup: WebDriver cannot drive the OS dialog, so the end-to-end test names the file here.
+/// Release builds never read it.
+pub const TEST_BACKUP_FILE_VAR: &str = "SKRANKE_TEST_BACKUP_FILE";
+
+/// Lets the user pick a backup file (`.skrankebak`, listed under `filter_name`); `None` when
+/// they cancel.
+pub fn pick_backup(app: &AppHandle, filter_name: &str) -> Reply<Option<String>> {
+    if cfg!(debug_assertions) {
+        if let Some(path) = std::env::var_os(TEST_BACKUP_FILE_VAR).filter(|p| !p.is_empty()) {
+            return Ok(Some(Path::new(&path).display().to_string()));
+        }
+    }
+    let Some(chosen) = app
+        .dialog()
+        .file()
+        .add_filter(filter_name, &[skranke::backup::EXTENSION])
+        .blocking_pick_file()
+    else {
+        return Ok(None);
+    };
+    let path = chosen.into_path().map_err(|e| failure("io", e))?;
+    Ok(Some(path.display().to_string()))
+}
+
 /// Lets the user pick a PDF and returns its bytes; `None` when they cancel.
 pub fn pick_pdf(app: &AppHandle) -> Reply<Option<Vec<u8>>> {
     let Some(chosen) = app

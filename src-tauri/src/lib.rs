@@ -193,6 +193,8 @@ pub fn run() {
             commands::backup_settings,
             commands::set_backup_settings,
             commands::choose_backup_folder,
+            commands::choose_backup_file,
+            commands::restore_backup,
             commands::back_up_now,
             commands::erasure_confirmation,
             commands::letter_recipients_csv,

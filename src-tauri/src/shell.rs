@@ -3,8 +3,10 @@
 use crate::delivery::TempDocuments;
 use crate::reply::{ErrorReply, Reply};
 use serde::Serialize;
+use skranke::backup::restore::RestoreReport;
+use skranke::backup::OldSecret;
 use skranke::{Passphrase, RecoveryKey, Setup, Vault};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -23,6 +25,13 @@ pub struct Shell {
     /// Print copies that could not be deleted, by SHA-256, until the log has them (the vault
     /// may be locked when the deletion fails).
     undeleted: Mutex<Vec<String>>,
+}
+
+/// A restore as the first-run screen shows it: the new recovery key (once) and what was done.
+#[derive(Debug, Serialize)]
+pub struct Restored {
+    pub recovery_key: String,
+    pub report: RestoreReport,
 }
 
 /// What the UI needs before anything is unlocked, to pick the first screen.
@@ -131,6 +140,39 @@ impl Shell {
         Ok(shown)
     }
 
+    /// First run, "Restore from a backup": the backup becomes the vault in this computer's data
+    /// folder (the core refuses a folder that holds one), kept open; the new recovery key is
+    /// kept for its sheet and returned to be shown once, as at first run.
+    pub fn restore(
+        &self,
+        file: &Path,
+        secret: &str,
+        recovery_key: bool,
+        new_passphrase: &Passphrase,
+    ) -> Reply<Restored> {
+        let old = Passphrase::new(secret);
+        let secret = if recovery_key {
+            OldSecret::RecoveryKey(secret)
+        } else {
+            OldSecret::Passphrase(&old)
+        };
+        let mut guard = self.guard();
+        let restored = Vault::restore(
+            file,
+            &self.dir,
+            secret,
+            new_passphrase,
+            skranke::clock::shell_clock(),
+        )?;
+        *guard = Some(restored.vault);
+        let shown = restored.recovery_key.expose_display().to_string();
+        *self.recovery.lock().unwrap_or_else(|e| e.into_inner()) = Some(restored.recovery_key);
+        Ok(Restored {
+            recovery_key: shown,
+            report: restored.report,
+        })
+    }
+
     /// Settings: a new recovery key replaces the old one; it is kept for its sheet until the
     /// user is done, and returned in its written form to be shown once.
     pub fn replace_recovery_key(&self, passphrase: &Passphrase) -> Reply<String> {
@@ -200,9 +242,9 @@ impl Shell {
             Ok((v.backup_source()?, folder, v.clock().now()))
         })?;
         let folder = std::path::PathBuf::from(folder);
-        let (file, check) = source.write(&folder, now)?;
+        let written = source.write(&folder, now)?;
         drop(source);
-        self.with(|v| v.finish_backup(&folder, file, check, now))
+        self.with(|v| v.finish_backup(&folder, written, now))
     }
 
     /// The daily backup, when the chosen folder is there and none was made today; from the

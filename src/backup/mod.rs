@@ -46,6 +46,17 @@ pub struct BackupMade {
     pub pruned: Vec<String>,
     /// Whether the erasure ledger was copied into the backup folder.
     pub ledger_written: bool,
+    /// Temporary files of an interrupted backup (a power cut) removed before this one.
+    pub leftovers_removed: Vec<String>,
+}
+
+/// What [`BackupSource::write`] made: the file under its final name, its check, and the
+/// leftovers of interrupted backups it removed first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub file: PathBuf,
+    pub check: DatabaseCheck,
+    pub leftovers_removed: Vec<String>,
 }
 
 /// A backup file in a folder, as far as can be told without a key.
@@ -143,6 +154,49 @@ fn file_name(folder: &Path, at: DateTime<Utc>) -> PathBuf {
     }
 }
 
+/// How long a temporary file of a backup must have been left unchanged before the next backup
+/// removes it as the leftover of an interrupted one. A backup still running in another program
+/// (the app and the CLI at once) keeps changing its files more often than that.
+pub const LEFTOVER_AFTER: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// Whether `name` is one of the temporary files a backup or a verification writes in the
+/// folder: `.skranke-….skrankebak.partial`, `.….db` (and its `-wal`/`-journal`), `.….verify`.
+fn is_temporary(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(".skranke-") else {
+        return false;
+    };
+    let Some((_, suffix)) = rest.split_once(&format!(".{EXTENSION}.")) else {
+        return false;
+    };
+    ["partial", "db", "verify"]
+        .iter()
+        .any(|kind| suffix == *kind || suffix.starts_with(&format!("{kind}-")))
+}
+
+/// Removes what interrupted backups left in `folder` (the temporary name never renamed after a
+/// power cut), when unchanged for [`LEFTOVER_AFTER`]. Returns the names removed.
+fn remove_leftovers(folder: &Path) -> Result<Vec<String>> {
+    let now = std::time::SystemTime::now();
+    let mut removed = Vec::new();
+    for entry in std::fs::read_dir(folder)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !is_temporary(&name) {
+            continue;
+        }
+        let modified = entry.metadata()?.modified()?;
+        let idle = now.duration_since(modified).unwrap_or_default();
+        if idle >= LEFTOVER_AFTER && std::fs::remove_file(entry.path()).is_ok() {
+            removed.push(name);
+        }
+    }
+    if !removed.is_empty() {
+        removed.sort();
+        vault_files::sync_dir(folder)?;
+    }
+    Ok(removed)
+}
+
 /// The temporary name a backup has until it is verified: never ends in `.skrankebak`.
 fn partial_of(path: &Path) -> PathBuf {
     let name = path
@@ -150,6 +204,22 @@ fn partial_of(path: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.partial"))
+}
+
+/// A file with a backup's temporary name is never taken for a backup, even when a power cut
+/// left it whole-looking: only a renamed file passed every check.
+pub(crate) fn refuse_temporary(file: &Path) -> Result<()> {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if is_temporary(&name) {
+        return Err(Error::Damaged(format!(
+            "{} is the temporary file of an unfinished backup, not a backup",
+            file.display()
+        )));
+    }
+    Ok(())
 }
 
 fn remove_database_files(db: &Path) {
@@ -167,11 +237,13 @@ fn reachable(folder: &Path) -> Result<()> {
 }
 
 impl BackupSource {
-    /// Copies, checks, packs, fsyncs, checks the packed file again, and only then renames it to
-    /// its final name. A failure at any step removes what it wrote: no file that looks complete
-    /// is ever left behind.
-    pub fn write(&self, folder: &Path, now: DateTime<Utc>) -> Result<(PathBuf, DatabaseCheck)> {
+    /// Removes the leftovers of interrupted backups, then copies, checks, packs, fsyncs, checks
+    /// the packed file again, and only then renames it to its final name. A failure at any step
+    /// removes what it wrote: no file that looks complete is ever left behind (and what a power
+    /// cut leaves has a temporary name, is never listed, and goes at the next backup).
+    pub fn write(&self, folder: &Path, now: DateTime<Utc>) -> Result<Written> {
         reachable(folder)?;
+        let leftovers_removed = remove_leftovers(folder)?;
         let target = file_name(folder, now);
         let partial = partial_of(&target);
         let copy = partial.with_extension("db");
@@ -180,7 +252,11 @@ impl BackupSource {
         if made.is_err() {
             let _ = std::fs::remove_file(&partial);
         }
-        made.map(|check| (target, check))
+        made.map(|check| Written {
+            file: target,
+            check,
+            leftovers_removed,
+        })
     }
 
     fn write_steps(
@@ -270,6 +346,7 @@ pub fn list(folder: &Path) -> Result<Vec<BackupInfo>> {
 /// the key file's MAC, every page's HMAC, SQLite's structure, the audit chain and its anchor.
 /// The database is unpacked next to the file (it stays encrypted) and removed again.
 pub fn verify(file: &Path, secret: OldSecret<'_>) -> Result<VerifiedBackup> {
+    refuse_temporary(file)?;
     let archive = Archive::open(file)?;
     let keys = archive.key_file(file)?;
     let key = secret.unwrap(&keys)?;
@@ -445,9 +522,9 @@ impl Vault {
     pub fn backup_to(&mut self, folder: &Path) -> Result<BackupMade> {
         let now = self.clock().now();
         let source = self.backup_source()?;
-        let (file, check) = source.write(folder, now)?;
+        let written = source.write(folder, now)?;
         drop(source);
-        self.finish_backup(folder, file, check, now)
+        self.finish_backup(folder, written, now)
     }
 
     /// Logging, retention and the ledger copy after [`BackupSource::write`]; a shell that wrote
@@ -455,10 +532,14 @@ impl Vault {
     pub fn finish_backup(
         &mut self,
         folder: &Path,
-        file: PathBuf,
-        check: DatabaseCheck,
+        written: Written,
         made_at: DateTime<Utc>,
     ) -> Result<BackupMade> {
+        let Written {
+            file,
+            check,
+            leftovers_removed,
+        } = written;
         let bytes = std::fs::metadata(&file)?.len();
         let name = file
             .file_name()
@@ -480,7 +561,11 @@ impl Vault {
                 Action::BackupCreated,
                 None,
                 Some(&format!("backup:{name}")),
-                Some(&format!("bytes={bytes} customers={}", check.customers)),
+                Some(&format!(
+                    "bytes={bytes} customers={} leftovers_removed={}",
+                    check.customers,
+                    leftovers_removed.len()
+                )),
             )?;
             tx.commit()?;
         }
@@ -501,6 +586,7 @@ impl Vault {
             check,
             pruned,
             ledger_written,
+            leftovers_removed,
         })
     }
 
@@ -619,6 +705,36 @@ mod tests {
              is already kept, October's newest is added)"
         );
         assert_eq!(removed.len(), 76, "everything else goes");
+    }
+
+    #[test]
+    fn only_the_temporary_names_of_a_backup_count_as_leftovers() {
+        let target = Path::new("/usb/skranke-20261110-0900.skrankebak");
+        let partial = partial_of(target);
+        let name = |p: &Path| p.file_name().unwrap().to_string_lossy().into_owned();
+        for temp in [
+            name(&partial),
+            name(&partial.with_extension("db")),
+            format!("{}-wal", name(&partial.with_extension("db"))),
+            name(&partial.with_extension("verify")),
+        ] {
+            assert!(
+                is_temporary(&temp),
+                "{temp} is what a backup writes before the rename"
+            );
+        }
+        for kept in [
+            "skranke-20261110-0900.skrankebak",
+            "skranke.erasures",
+            ".skranke-notes.txt",
+            ".skranke-20261110-0900.skrankebak.partialx",
+            "vacation.db",
+        ] {
+            assert!(
+                !is_temporary(kept),
+                "{kept} is not a backup's temporary file: never removed"
+            );
+        }
     }
 
     #[test]

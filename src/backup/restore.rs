@@ -30,6 +30,14 @@ pub struct RestoreReport {
     pub backup: Header,
     /// Erasure references applied again because they were made after the backup.
     pub erasures_reapplied: Vec<String>,
+    /// Requests made after the backup: the customer is back in quarantine with the original
+    /// request date and end of quarantine.
+    pub quarantines_reapplied: Vec<String>,
+    /// Requests withdrawn after the backup: taken out of quarantine here too.
+    pub withdrawals_reapplied: Vec<String>,
+    /// Erased by the sweep that runs before the restored vault is used (a quarantine that has
+    /// ended by now, among them any put back above).
+    pub erased_by_sweep: Vec<String>,
 }
 
 /// Everything a failed restore may have written into the new folder.
@@ -64,6 +72,7 @@ impl Vault {
         if Vault::exists(data_dir) {
             return Err(Error::VaultExists(data_dir.display().to_string()));
         }
+        super::refuse_temporary(file)?;
         let archive = Archive::open(file)?;
         let keys = archive.key_file(file)?;
         // A wrong secret is refused before anything is written.
@@ -123,12 +132,15 @@ fn restore_into(
         Some(path) => vault.read_erasure_ledger(path)?,
         None => Vec::new(),
     };
-    let erasures_reapplied = vault.reapply_erasures(&entries, &name)?;
+    let reapplied = vault.reapply_erasures(&entries, &name)?;
     if let Some(path) = ledger.filter(|p| p.exists()) {
         // Entries for people the backup never held stay listed for the next restore.
         std::fs::copy(path, data_dir.join(LEDGER_FILE))?;
     }
     vault.write_erasure_ledger_to(None)?;
+    // What the policy does at every unlock, before the restored vault is used: a quarantine
+    // that ended while the backup lay in the folder ends now.
+    let swept = vault.sweep(false)?;
     vault_files::failpoint::hit("restore.before_rotation")?;
     let recovery_key = vault.replace_all_secrets(new_passphrase)?;
     vault.record(
@@ -136,9 +148,11 @@ fn restore_into(
         None,
         Some(&format!("backup:{name}")),
         Some(&format!(
-            "made_at={} erasures_reapplied={}",
+            "made_at={} erasures_reapplied={} quarantines_reapplied={} withdrawals_reapplied={}",
             archive.header.created_at,
-            erasures_reapplied.len()
+            reapplied.erased.len(),
+            reapplied.quarantined.len(),
+            reapplied.withdrawn.len()
         )),
     )?;
     Ok(Restored {
@@ -146,7 +160,10 @@ fn restore_into(
         recovery_key,
         report: RestoreReport {
             backup: archive.header.clone(),
-            erasures_reapplied,
+            erasures_reapplied: reapplied.erased,
+            quarantines_reapplied: reapplied.quarantined,
+            withdrawals_reapplied: reapplied.withdrawn,
+            erased_by_sweep: swept.erased,
         },
     })
 }

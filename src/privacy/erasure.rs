@@ -163,6 +163,41 @@ pub(crate) fn unindex(tx: &Connection, customer_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Puts a customer into quarantine under erasure `erasure_id` until `erase_on`: hidden from
+/// search and lists at once, and the data copies still on the shop's equipment are due now
+/// (the person asked for erasure).
+pub(crate) fn quarantine(
+    tx: &Connection,
+    customer_id: i64,
+    erasure_id: i64,
+    erase_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<()> {
+    unindex(tx, customer_id)?;
+    tx.execute(
+        "UPDATE customer SET erase_on = ?1, erasure_id = ?2 WHERE id = ?3",
+        params![erase_on, erasure_id, customer_id],
+    )?;
+    tx.execute(
+        "UPDATE data_copy SET delete_due = min(coalesce(delete_due, ?1), ?1)
+         WHERE deleted_at IS NULL AND intake_id IN (SELECT id FROM intake WHERE customer_id = ?2)",
+        params![today, customer_id],
+    )?;
+    Ok(())
+}
+
+/// Takes a customer out of quarantine: the erasure is forgotten (a data-subject request it
+/// answered is open again) and search finds them again.
+pub(crate) fn end_quarantine(tx: &Connection, customer_id: i64, erasure_id: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE customer SET erase_on = NULL, erasure_id = NULL WHERE id = ?1",
+        [customer_id],
+    )?;
+    super::requests::unlink_erasure(tx, erasure_id)?;
+    tx.execute("DELETE FROM erasure WHERE id = ?1", [erasure_id])?;
+    search::reindex(tx, customer_id)
+}
+
 /// Whether intakes with this final status delivered a service (and so were invoiced): their
 /// order slips are accounting records.
 fn delivered(status: &str) -> bool {
@@ -382,23 +417,13 @@ impl Vault {
         let erase_on = policy.erase_on(today);
         let (erasure_id, reference) =
             open_erasure(&tx, ErasureReason::Request, customer.language, now, erase_on)?;
-        unindex(&tx, customer_id)?;
-        tx.execute(
-            "UPDATE customer SET erase_on = ?1, erasure_id = ?2 WHERE id = ?3",
-            params![erase_on, erasure_id, customer_id],
-        )?;
+        quarantine(&tx, customer_id, erasure_id, erase_on, today)?;
         if let Some(request_id) = request_id {
             tx.execute(
                 "UPDATE request SET erasure_id = ?1 WHERE id = ?2",
                 params![erasure_id, request_id],
             )?;
         }
-        // Copies still on the shop's equipment are due now: the person asked for erasure.
-        tx.execute(
-            "UPDATE data_copy SET delete_due = min(coalesce(delete_due, ?1), ?1)
-             WHERE deleted_at IS NULL AND intake_id IN (SELECT id FROM intake WHERE customer_id = ?2)",
-            params![today, customer_id],
-        )?;
         audit::append(
             &tx,
             now,
@@ -410,6 +435,9 @@ impl Vault {
         )?;
         let erasure = load_erasure(&tx, &reference)?;
         tx.commit()?;
+        // The request is committed; a ledger that cannot be written now is written whole by
+        // the next request, withdrawal, sweep that erases, or backup.
+        let _ = self.write_erasure_ledger(Vec::new());
         Ok(erasure)
     }
 
@@ -430,13 +458,8 @@ impl Vault {
         let Some(erasure_id) = erasure_id else {
             return Err(Error::Refused(Refusal::NotWaitingForErasure));
         };
-        tx.execute(
-            "UPDATE customer SET erase_on = NULL, erasure_id = NULL WHERE id = ?1",
-            [customer_id],
-        )?;
-        super::requests::unlink_erasure(&tx, erasure_id)?;
-        tx.execute("DELETE FROM erasure WHERE id = ?1", [erasure_id])?;
-        search::reindex(&tx, customer_id)?;
+        let withdrawal = super::ledger::withdrawn(&tx, erasure_id, customer_id, now)?;
+        end_quarantine(&tx, customer_id, erasure_id)?;
         audit::append(
             &tx,
             now,
@@ -448,6 +471,9 @@ impl Vault {
         )?;
         let customer = crate::customer::load(&tx, customer_id)?;
         tx.commit()?;
+        // The database forgets the request; the ledger keeps that it was withdrawn, so a
+        // restored copy made during the quarantine does not erase the customer.
+        let _ = self.write_erasure_ledger(vec![withdrawal]);
         Ok(customer)
     }
 

@@ -2,9 +2,12 @@
 //! older backup cannot bring an erased person back.
 //!
 //! `skranke.erasures` beside the database and the same file in the backup folder, rewritten
-//! after every erasure. It holds pseudonymous ids and dates only: the erasure reference, the
-//! customer's internal id and registration time (to tell them from a later customer who got the
-//! same id), and when. It is authenticated with an HMAC under a key kept inside the database
+//! after every erasure request, withdrawal and erasure. It holds pseudonymous ids and dates
+//! only: the erasure reference, the customer's internal id and registration time (to tell them
+//! from a later customer who got the same id), when it was asked for, the end of the quarantine,
+//! and when it was erased or withdrawn. So a restored older copy puts a customer back in
+//! quarantine with the original dates, and does not queue one whose erasure was withdrawn.
+//! It is authenticated with an HMAC under a key kept inside the database
 //! (`ledger_key`, carried by every backup and untouched by key rotation), so a planted or edited
 //! ledger is refused rather than obeyed.
 
@@ -13,6 +16,7 @@ use super::policy::Policy;
 use crate::audit::{self, Action};
 use crate::error::{Error, Result};
 use crate::vault::Vault;
+use chrono::NaiveDate;
 use hmac::{Hmac, Mac};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -23,7 +27,10 @@ use zeroize::Zeroizing;
 
 pub const LEDGER_FILE: &str = "skranke.erasures";
 const MAGIC: &str = "SKRANKE-ERASURES";
-const VERSION: u32 = 1;
+/// Version 2 adds erasures in quarantine and withdrawn ones; version 1 files (erased only)
+/// are still read.
+const VERSION: u32 = 2;
+const READABLE: [u32; 2] = [1, 2];
 
 /// One erasure as the ledger keeps it: no personal value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,7 +41,44 @@ pub struct LedgerEntry {
     pub customer_id: i64,
     pub customer_created_at: String,
     pub requested_at: String,
-    pub erased_at: String,
+    /// The end of the quarantine (the day the sweep erases).
+    #[serde(default)]
+    pub erase_on: Option<NaiveDate>,
+    /// When the customer was erased; `None` while in quarantine or once withdrawn.
+    #[serde(default)]
+    pub erased_at: Option<String>,
+    /// When the request was withdrawn (the customer restored from quarantine).
+    #[serde(default)]
+    pub withdrawn_at: Option<String>,
+}
+
+/// Where an erasure stands, by what the ledger says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Quarantine,
+    Withdrawn,
+    Erased,
+}
+
+impl LedgerEntry {
+    fn state(&self) -> State {
+        if self.erased_at.is_some() {
+            // Erasure cannot be undone: it wins over anything else a copy says.
+            State::Erased
+        } else if self.withdrawn_at.is_some() {
+            State::Withdrawn
+        } else {
+            State::Quarantine
+        }
+    }
+
+    /// What two copies of the ledger know about one reference together.
+    fn join(mut self, other: LedgerEntry) -> LedgerEntry {
+        self.erase_on = self.erase_on.or(other.erase_on);
+        self.erased_at = self.erased_at.or(other.erased_at);
+        self.withdrawn_at = self.withdrawn_at.or(other.withdrawn_at);
+        self
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -60,22 +104,23 @@ fn mac(key: &[u8], json: &[u8]) -> Vec<u8> {
 }
 
 /// Reads a ledger file; `Ok(None)` when there is none. A file that does not authenticate under
-/// this vault's ledger key, or names another vault, is `Damaged`.
+/// this vault's ledger key, or names another vault, is refused (`LedgerRefused`).
 pub(crate) fn read(path: &Path, key: &[u8], vault_id: &str) -> Result<Option<Vec<LedgerEntry>>> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e.into()),
     };
-    let damaged = |why: &str| Error::Damaged(format!("erasure ledger {}: {why}", path.display()));
+    let damaged = |why: &str| Error::LedgerRefused(format!("{}: {why}", path.display()));
     let nl = bytes
         .iter()
         .position(|&b| b == b'\n')
         .ok_or_else(|| damaged("no header line"))?;
     let header = std::str::from_utf8(&bytes[..nl]).map_err(|_| damaged("header is not text"))?;
     let mut parts = header.split(' ');
-    if parts.next() != Some(MAGIC) || parts.next() != Some(&VERSION.to_string()) {
-        return Err(damaged("not an erasure ledger of this version"));
+    let version = parts.next().filter(|m| *m == MAGIC).and(parts.next());
+    if !version.is_some_and(|v| READABLE.iter().any(|r| r.to_string() == v)) {
+        return Err(damaged("not an erasure ledger of a version this program reads"));
     }
     let stored = hex::decode(parts.next().unwrap_or("")).map_err(|_| damaged("no MAC"))?;
     let json = bytes[nl + 1..].strip_suffix(b"\n").unwrap_or(&bytes[nl + 1..]);
@@ -102,11 +147,15 @@ fn write(path: &Path, key: &[u8], vault_id: &str, entries: Vec<LedgerEntry>) -> 
     crate::vault_files::write_atomic(path, &out)
 }
 
-/// The completed erasures the database knows, as ledger entries.
+/// The erasures the database knows, erased or in quarantine, as ledger entries. A customer in
+/// quarantine is found through `customer.erasure_id` (the erasure row names them only once
+/// erased).
 fn from_database(conn: &Connection) -> Result<Vec<LedgerEntry>> {
     let mut stmt = conn.prepare(
-        "SELECT reference, reason, customer_id, customer_created_at, requested_at, erased_at FROM erasure
-         WHERE erased_at IS NOT NULL AND customer_id IS NOT NULL ORDER BY id",
+        "SELECT e.reference, e.reason, coalesce(e.customer_id, c.id),
+                coalesce(e.customer_created_at, c.created_at), e.requested_at, e.erase_on, e.erased_at
+         FROM erasure e LEFT JOIN customer c ON c.erasure_id = e.id AND e.erased_at IS NULL
+         WHERE coalesce(e.customer_id, c.id) IS NOT NULL ORDER BY e.id",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(LedgerEntry {
@@ -115,22 +164,28 @@ fn from_database(conn: &Connection) -> Result<Vec<LedgerEntry>> {
             customer_id: r.get(2)?,
             customer_created_at: r.get(3)?,
             requested_at: r.get(4)?,
-            erased_at: r.get(5)?,
+            erase_on: r.get(5)?,
+            erased_at: r.get(6)?,
+            withdrawn_at: None,
         })
     })?;
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from)
 }
 
-/// Union by reference, oldest erasure first.
+/// One entry per reference with what every copy knows of it, oldest request first.
 fn merge(sets: impl IntoIterator<Item = Vec<LedgerEntry>>) -> Vec<LedgerEntry> {
-    let mut all = BTreeMap::new();
+    let mut all: BTreeMap<String, LedgerEntry> = BTreeMap::new();
     for set in sets {
         for e in set {
-            all.entry(e.reference.clone()).or_insert(e);
+            let joined = match all.remove(&e.reference) {
+                Some(known) => known.join(e),
+                None => e,
+            };
+            all.insert(joined.reference.clone(), joined);
         }
     }
     let mut out: Vec<LedgerEntry> = all.into_values().collect();
-    out.sort_by(|a, b| (&a.erased_at, &a.reference).cmp(&(&b.erased_at, &b.reference)));
+    out.sort_by(|a, b| (&a.requested_at, &a.reference).cmp(&(&b.requested_at, &b.reference)));
     out
 }
 
@@ -152,11 +207,43 @@ fn reserve_reference(tx: &Connection, reference: &str) -> Result<()> {
     Ok(())
 }
 
+/// The ledger entry of a withdrawal: the database forgets a withdrawn request, the ledger keeps
+/// that it was withdrawn, so a restored copy made during the quarantine withdraws it too.
+pub(crate) fn withdrawn(
+    conn: &Connection,
+    erasure_id: i64,
+    customer_id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<LedgerEntry> {
+    Ok(conn.query_row(
+        "SELECT e.reference, e.reason, c.created_at, e.requested_at, e.erase_on
+         FROM erasure e JOIN customer c ON c.id = ?2 WHERE e.id = ?1",
+        params![erasure_id, customer_id],
+        |r| {
+            Ok(LedgerEntry {
+                reference: r.get(0)?,
+                reason: r.get(1)?,
+                customer_id,
+                customer_created_at: r.get(2)?,
+                requested_at: r.get(3)?,
+                erase_on: r.get(4)?,
+                erased_at: None,
+                withdrawn_at: Some(crate::intake::timestamp(now)),
+            })
+        },
+    )?)
+}
+
 impl Vault {
     /// The ledger beside the database, merged with the database's erasures, rewritten; and the
     /// same into `folder` when given. Called after every sweep that erased, after each backup
     /// and after a restore.
     pub(crate) fn write_erasure_ledger_to(&mut self, folder: Option<&Path>) -> Result<()> {
+        self.write_ledger(folder, Vec::new())
+    }
+
+    /// [`Self::write_erasure_ledger_to`] with `extra` entries merged in (a withdrawal).
+    fn write_ledger(&mut self, folder: Option<&Path>, extra: Vec<LedgerEntry>) -> Result<()> {
         let dir = self.dir().to_path_buf();
         let vault_id = self.vault_id().to_owned();
         let conn = self.background_conn()?;
@@ -164,7 +251,7 @@ impl Vault {
         let known = from_database(conn)?;
         let here = dir.join(LEDGER_FILE);
         let local = read(&here, &key, &vault_id)?.unwrap_or_default();
-        let entries = merge([local, known]);
+        let entries = merge([local, known, extra]);
         write(&here, &key, &vault_id, entries.clone())?;
         if let Some(folder) = folder {
             let there = folder.join(LEDGER_FILE);
@@ -174,13 +261,14 @@ impl Vault {
         Ok(())
     }
 
-    /// After the sweep erased: the ledger here and in the chosen backup folder. A folder that
-    /// cannot be reached now gets the whole ledger with the next backup (Today warns meanwhile).
-    pub(crate) fn write_erasure_ledger(&mut self) -> Result<()> {
+    /// After an erasure request, a withdrawal (`extra`) or a sweep that erased: the ledger here
+    /// and in the chosen backup folder. A folder that cannot be reached now gets the whole
+    /// ledger with the next backup (Today warns meanwhile).
+    pub(crate) fn write_erasure_ledger(&mut self, extra: Vec<LedgerEntry>) -> Result<()> {
         let folder = crate::backup::configured_folder(self.background_conn()?)?;
         match folder {
-            Some(f) if Path::new(&f).is_dir() => self.write_erasure_ledger_to(Some(Path::new(&f))),
-            _ => self.write_erasure_ledger_to(None),
+            Some(f) if Path::new(&f).is_dir() => self.write_ledger(Some(Path::new(&f)), extra),
+            _ => self.write_ledger(None, extra),
         }
     }
 
@@ -191,24 +279,29 @@ impl Vault {
         Ok(read(path, &key, &vault_id)?.unwrap_or_default())
     }
 
-    /// Erases again every customer in `entries` that this (restored) database still holds, each
-    /// logged with why: `erasure_reapplied` naming the backup. Returns the references applied.
-    pub(crate) fn reapply_erasures(&mut self, entries: &[LedgerEntry], backup: &str) -> Result<Vec<String>> {
+    /// Brings a restored (older) database up to the ledger, oldest request first, for each
+    /// customer it still holds (same id and registration time): an erasure made since is applied
+    /// again; a request made since puts them back in quarantine with its original dates (the
+    /// sweep that follows erases them at once if it has ended); a request withdrawn since is
+    /// withdrawn here too. Each is logged, naming the backup. Every reference in the ledger is
+    /// reserved, so none is given out again.
+    pub(crate) fn reapply_erasures(&mut self, entries: &[LedgerEntry], backup: &str) -> Result<Reapplied> {
         let clock = self.clock().clone();
         let (now, today) = (clock.now(), clock.today());
         let conn = self.background_conn()?;
         let tx = conn.transaction()?;
         let policy = Policy::read(&tx)?;
-        let mut applied = Vec::new();
+        let mut done = Reapplied::default();
         for entry in entries {
-            let present: Option<(String, String)> = tx
+            reserve_reference(&tx, &entry.reference)?;
+            let present: Option<(String, String, Option<i64>)> = tx
                 .query_row(
-                    "SELECT created_at, language FROM customer WHERE id = ?1",
+                    "SELECT created_at, language, erasure_id FROM customer WHERE id = ?1",
                     [entry.customer_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?;
-            let Some((created_at, language)) = present else {
+            let Some((created_at, language, waiting)) = present else {
                 continue;
             };
             if created_at != entry.customer_created_at {
@@ -222,54 +315,108 @@ impl Vault {
                     |r| r.get(0),
                 )
                 .optional()?;
-            let erasure_id = match existing {
-                Some(id) => id,
-                None => {
-                    reserve_reference(&tx, &entry.reference)?;
-                    let erase_on = crate::intake::date_of(&entry.erased_at).unwrap_or(today);
-                    tx.execute(
-                        "INSERT INTO erasure(reference, reason, language, requested_at, erase_on)
-                         VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![
-                            entry.reference,
-                            entry.reason,
-                            language,
-                            entry.requested_at,
-                            erase_on
-                        ],
-                    )?;
-                    tx.last_insert_rowid()
-                }
+            let requested_on = crate::intake::date_of(&entry.requested_at).unwrap_or(today);
+            let erase_on = entry.erase_on.unwrap_or_else(|| policy.erase_on(requested_on));
+            let state = entry.state();
+            let detail = match state {
+                State::Erased => format!(
+                    "restored_from={backup} first_erased_at={}",
+                    entry.erased_at.as_deref().unwrap_or_default()
+                ),
+                State::Quarantine => format!(
+                    "restored_from={backup} requested_at={} erase_on={erase_on}",
+                    entry.requested_at
+                ),
+                State::Withdrawn => format!(
+                    "restored_from={backup} withdrawn_at={}",
+                    entry.withdrawn_at.as_deref().unwrap_or_default()
+                ),
             };
-            erasure::erase_customer(
-                &tx,
-                entry.customer_id,
-                erasure_id,
-                &entry.reference,
-                now,
-                today,
-                &policy,
-            )?;
+            match state {
+                State::Erased => {
+                    let erasure_id = match existing {
+                        Some(id) => id,
+                        None => insert_erasure(&tx, entry, &language, erase_on)?,
+                    };
+                    erasure::erase_customer(
+                        &tx,
+                        entry.customer_id,
+                        erasure_id,
+                        &entry.reference,
+                        now,
+                        today,
+                        &policy,
+                    )?;
+                    done.erased.push(entry.reference.clone());
+                }
+                State::Quarantine => {
+                    if waiting.is_some() {
+                        // In quarantine in the backup already (this request or a later one).
+                        continue;
+                    }
+                    let erasure_id = match existing {
+                        Some(id) => id,
+                        None => insert_erasure(&tx, entry, &language, erase_on)?,
+                    };
+                    erasure::quarantine(&tx, entry.customer_id, erasure_id, erase_on, today)?;
+                    done.quarantined.push(entry.reference.clone());
+                }
+                State::Withdrawn => {
+                    let Some(erasure_id) = existing.filter(|id| waiting == Some(*id)) else {
+                        continue;
+                    };
+                    erasure::end_quarantine(&tx, entry.customer_id, erasure_id)?;
+                    done.withdrawn.push(entry.reference.clone());
+                }
+            }
             audit::append(
                 &tx,
                 now,
                 None,
-                Action::ErasureReapplied,
+                match state {
+                    State::Withdrawn => Action::ErasureWithdrawn,
+                    State::Erased | State::Quarantine => Action::ErasureReapplied,
+                },
                 Some(entry.customer_id),
                 Some(&format!("erasure:{}", entry.reference)),
-                Some(&format!(
-                    "restored_from={backup} first_erased_at={}",
-                    entry.erased_at
-                )),
+                Some(&detail),
             )?;
-            applied.push(entry.reference.clone());
         }
         tx.commit()?;
-        if !applied.is_empty() {
+        if !done.erased.is_empty() {
             erasure::checkpoint(self.background_conn()?)?;
         }
-        Ok(applied)
+        Ok(done)
     }
+}
+
+/// What [`Vault::reapply_erasures`] did, by erasure reference.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Reapplied {
+    /// Erased again (erased after the backup was made).
+    pub erased: Vec<String>,
+    /// Back in quarantine with the original dates (asked for after the backup was made).
+    pub quarantined: Vec<String>,
+    /// Taken out of quarantine (withdrawn after the backup was made).
+    pub withdrawn: Vec<String>,
+}
+
+/// The erasure row of a ledger entry the restored database does not have.
+fn insert_erasure(tx: &Connection, entry: &LedgerEntry, language: &str, erase_on: NaiveDate) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO erasure(reference, reason, language, requested_at, erase_on, customer_id, customer_created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            entry.reference,
+            entry.reason,
+            language,
+            entry.requested_at,
+            erase_on,
+            entry.customer_id,
+            entry.customer_created_at
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
 }
 
 #[cfg(test)]
@@ -282,8 +429,10 @@ mod tests {
             reason: "request".into(),
             customer_id: 7,
             customer_created_at: "2026-01-02T10:00:00Z".into(),
-            requested_at: "2026-01-03T10:00:00Z".into(),
-            erased_at: at.into(),
+            requested_at: at.into(),
+            erase_on: None,
+            erased_at: Some(at.into()),
+            withdrawn_at: None,
         }
     }
 
@@ -302,7 +451,7 @@ mod tests {
         let back = read(&path, &key, "v1").unwrap().unwrap();
         assert_eq!(back.len(), 1, "the entry written is read back");
         assert!(
-            matches!(read(&path, &[8u8; 32], "v1"), Err(Error::Damaged(_))),
+            matches!(read(&path, &[8u8; 32], "v1"), Err(Error::LedgerRefused(_))),
             "another register's key does not authenticate it"
         );
         let text = std::fs::read_to_string(&path)
@@ -310,7 +459,7 @@ mod tests {
             .replace("\"customer_id\": 7", "\"customer_id\": 8");
         std::fs::write(&path, text).unwrap();
         assert!(
-            matches!(read(&path, &key, "v1"), Err(Error::Damaged(_))),
+            matches!(read(&path, &key, "v1"), Err(Error::LedgerRefused(_))),
             "an edited ledger is refused, not obeyed"
         );
         assert_eq!(

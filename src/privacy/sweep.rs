@@ -189,7 +189,7 @@ impl Vault {
         if !dry_run && (!report.erased.is_empty() || !report.anonymised.is_empty()) {
             // The erasures are committed and the database keeps them; a ledger that cannot be
             // written now is rewritten whole by the next sweep that erases, backup or restore.
-            let _ = self.write_erasure_ledger();
+            let _ = self.write_erasure_ledger(Vec::new());
         }
         Ok(report)
     }

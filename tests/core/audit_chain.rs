@@ -22,7 +22,17 @@ fn views_and_changes_are_logged_without_personal_values() {
     // register at display time and vanish with the person.
     let stored: Vec<_> = listed
         .iter()
-        .map(|e| (&e.at, &e.staff_id, &e.action, &e.subject_id, &e.record, &e.detail, &e.hash))
+        .map(|e| {
+            (
+                &e.at,
+                &e.staff_id,
+                &e.action,
+                &e.subject_id,
+                &e.record,
+                &e.detail,
+                &e.hash,
+            )
+        })
         .collect();
     let all = format!("{stored:?}");
     for personal in ["Svensson", "701234567", "anna.svensson", "Storgatan", "Strömstad"] {

@@ -5,6 +5,7 @@
 use crate::common::*;
 use crate::intakes::laptop;
 use skranke::backup::{self, BackupWarning, OldSecret};
+use skranke::clock::Clock;
 use skranke::vault_files::failpoint;
 use skranke::{Error, Passphrase, ServiceKind, Vault};
 use std::path::{Path, PathBuf};
@@ -280,6 +281,20 @@ fn restore_with_the_recovery_key_and_never_over_a_vault() {
     );
 }
 
+/// The erasure ledger in the backup folder, written there at once (not at the next backup),
+/// holding pseudonymous ids and dates only: none of Kari's values.
+fn ledger_without_personal_values(folder: &Path) -> Vec<u8> {
+    let ledger = std::fs::read(folder.join("skranke.erasures"))
+        .expect("the ledger is written to the backup folder at once");
+    for value in ["Kari", "Nordmann", "kari.nordmann", "91234567", "Oslo"] {
+        assert!(
+            !ledger.windows(value.len()).any(|w| w == value.as_bytes()),
+            "the ledger holds pseudonymous ids and dates only, found {value:?}"
+        );
+    }
+    ledger
+}
+
 #[test]
 fn erasures_after_a_backup_are_applied_again_on_restore() {
     let Fixture {
@@ -303,14 +318,7 @@ fn erasures_after_a_backup_are_applied_again_on_restore() {
         vec![erasure.reference.clone()],
         "the sweep erases Kari after the quarantine"
     );
-    let ledger = std::fs::read(folder.join("skranke.erasures"))
-        .expect("the erasure is written to the backup folder at once");
-    for value in ["Kari", "Nordmann", "kari.nordmann", "91234567"] {
-        assert!(
-            !ledger.windows(value.len()).any(|w| w == value.as_bytes()),
-            "the ledger holds no personal value, found {value:?}"
-        );
-    }
+    ledger_without_personal_values(&folder);
     // The PC with the live vault is gone: only the backup folder is left.
     drop(vault);
     std::fs::remove_dir_all(tmp.path().join("data")).unwrap();
@@ -378,6 +386,174 @@ fn erasures_after_a_backup_are_applied_again_on_restore() {
     );
 }
 
+/// Moves a restored vault's clock on by `days` (the idle timer locks it) and unlocks it with
+/// the passphrase set at the restore.
+fn restored_days_later(vault: &mut Vault, clock: &skranke::ManualClock, days: i64) {
+    clock.advance(chrono::Duration::days(days));
+    vault.lock_if_idle();
+    vault.unlock_with_passphrase(&Passphrase::new(NEW_PASS)).unwrap();
+}
+
+#[test]
+fn a_request_made_after_the_backup_is_in_quarantine_again_with_its_original_dates() {
+    let Fixture {
+        tmp,
+        folder,
+        mut vault,
+        clock,
+        kari: kari_id,
+        anna: anna_id,
+        ..
+    } = fixture();
+    vault.set_backup_settings(Some(&folder), 14, 12).unwrap();
+    let old = vault.backup_now().unwrap();
+    days_later(&mut vault, &clock, 2);
+    let erasure = vault.request_erasure(kari_id).expect("Kari has no open intake");
+    let ledger = ledger_without_personal_values(&folder);
+    assert!(
+        ledger
+            .windows(erasure.reference.len())
+            .any(|w| w == erasure.reference.as_bytes()),
+        "the ledger lists the request still in quarantine"
+    );
+    // The PC is gone; the backup folder is all there is.
+    drop(vault);
+    std::fs::remove_dir_all(tmp.path().join("data")).unwrap();
+    clock.advance(chrono::Duration::days(3));
+
+    let mut restored = restore(
+        &old.file,
+        &tmp.path().join("new"),
+        OldSecret::Passphrase(&Passphrase::new(PASS)),
+        &clock,
+    );
+    assert_eq!(
+        restored.report.quarantines_reapplied,
+        vec![erasure.reference.clone()],
+        "the request made after the backup is applied again"
+    );
+    let waiting = restored.vault.to_be_erased().unwrap();
+    assert_eq!(
+        waiting
+            .iter()
+            .map(|q| (
+                q.customer_id,
+                q.reference.as_str(),
+                q.requested_at.as_str(),
+                q.erase_on
+            ))
+            .collect::<Vec<_>>(),
+        vec![(
+            kari_id,
+            erasure.reference.as_str(),
+            erasure.requested_at.as_str(),
+            erasure.erase_on
+        )],
+        "Kari is in quarantine again with the original request date and end of quarantine, \
+         not a fresh 30 days from the restore"
+    );
+    assert!(
+        restored.vault.search_customers("Kari", 10).unwrap().is_empty(),
+        "hidden from search again, as in quarantine"
+    );
+    assert_eq!(
+        restored.vault.customer(anna_id).unwrap().erase_on,
+        None,
+        "nobody else is queued"
+    );
+    let log = restored.vault.audit_events(&Default::default()).unwrap();
+    assert!(
+        log.iter().any(|e| e.action == "erasure_reapplied"
+            && e.record.as_deref() == Some(format!("erasure:{}", erasure.reference).as_str())
+            && e.detail.as_deref().unwrap_or("").contains("requested_at=")),
+        "the log says why Kari is in quarantine again"
+    );
+    drop(restored);
+
+    // Restored again on the original end of the quarantine (the ledger still says it is
+    // waiting): erased before the vault is used, not given a fresh 30 days.
+    let left = (erasure.erase_on - clock.today()).num_days();
+    clock.advance(chrono::Duration::days(left));
+    let again = restore(
+        &old.file,
+        &tmp.path().join("later"),
+        OldSecret::Passphrase(&Passphrase::new(PASS)),
+        &clock,
+    );
+    let mut vault = again.vault;
+    assert_eq!(
+        again.report.erased_by_sweep,
+        vec![erasure.reference.clone()],
+        "a quarantine that has ended by the restore ends at once"
+    );
+    assert!(
+        matches!(vault.customer(kari_id), Err(Error::NotFound { .. })),
+        "Kari is erased, not waiting in quarantine again"
+    );
+}
+
+#[test]
+fn a_request_withdrawn_after_the_backup_is_not_queued_again() {
+    let Fixture {
+        tmp,
+        folder,
+        mut vault,
+        clock,
+        kari: kari_id,
+        ..
+    } = fixture();
+    vault.set_backup_settings(Some(&folder), 14, 12).unwrap();
+    let before = vault.backup_now().unwrap();
+    days_later(&mut vault, &clock, 1);
+    let erasure = vault.request_erasure(kari_id).unwrap();
+    let during = vault.backup_now().unwrap();
+    days_later(&mut vault, &clock, 1);
+    vault.withdraw_erasure(kari_id).expect("Kari changed her mind");
+    drop(vault);
+    std::fs::remove_dir_all(tmp.path().join("data")).unwrap();
+
+    for (made, name, withdrawn) in [
+        (&before, "before", Vec::<String>::new()),
+        (&during, "during", vec![erasure.reference.clone()]),
+    ] {
+        let mut restored = restore(
+            &made.file,
+            &tmp.path().join(name),
+            OldSecret::Passphrase(&Passphrase::new(PASS)),
+            &clock,
+        );
+        assert_eq!(
+            restored.report.quarantines_reapplied,
+            Vec::<String>::new(),
+            "the backup made {name} the request: a withdrawn request is not queued again"
+        );
+        assert_eq!(
+            restored.report.withdrawals_reapplied, withdrawn,
+            "the backup made {name} the request: a quarantine it holds is withdrawn as it was"
+        );
+        assert!(
+            restored.vault.to_be_erased().unwrap().is_empty(),
+            "the backup made {name} the request: Kari is not waiting for erasure"
+        );
+        assert_eq!(
+            restored.vault.customer(kari_id).unwrap().erase_on,
+            None,
+            "the backup made {name} the request: Kari is an ordinary customer"
+        );
+        assert_eq!(
+            restored.vault.search_customers("Kari", 10).unwrap().len(),
+            1,
+            "the backup made {name} the request: search finds Kari"
+        );
+        restored_days_later(&mut restored.vault, &clock, 40);
+        assert!(
+            restored.vault.sweep(false).unwrap().erased.is_empty(),
+            "the backup made {name} the request: no sweep erases her later"
+        );
+        clock.advance(chrono::Duration::days(-40));
+    }
+}
+
 #[test]
 fn an_interrupted_backup_leaves_no_file_that_looks_complete() {
     let Fixture {
@@ -408,6 +584,101 @@ fn an_interrupted_backup_leaves_no_file_that_looks_complete() {
     assert!(
         backup::verify(&made.file, OldSecret::Passphrase(&Passphrase::new(PASS))).is_ok(),
         "and it verifies"
+    );
+}
+
+/// Sets a file's modification time `ago` in the past, as a file a power cut left hours ago.
+fn age(file: &Path, ago: std::time::Duration) {
+    std::fs::File::options()
+        .write(true)
+        .open(file)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - ago)
+        .unwrap();
+}
+
+#[test]
+fn what_a_power_cut_leaves_is_never_listed_or_restored_and_goes_at_the_next_backup() {
+    let Fixture {
+        tmp,
+        folder,
+        mut vault,
+        clock,
+        ..
+    } = fixture();
+    // A power cut just before the rename leaves a whole-looking file under the temporary name,
+    // one during the copy leaves the unpacked database and its journal.
+    let whole = vault.backup_to(&folder).unwrap();
+    let name = whole.file.file_name().unwrap().to_string_lossy().into_owned();
+    let partial = folder.join(format!(".{name}.partial"));
+    std::fs::rename(&whole.file, &partial).unwrap();
+    let copy = folder.join(format!(".{name}.db"));
+    let journal = folder.join(format!(".{name}.db-journal"));
+    std::fs::write(&copy, b"half a database copy").unwrap();
+    std::fs::write(&journal, b"journal").unwrap();
+    let hour = std::time::Duration::from_secs(3600);
+    for file in [&partial, &copy, &journal] {
+        age(file, hour);
+    }
+    // Another program's backup running right now: its temporary file is fresh.
+    let running = folder.join(".skranke-20261110-0901.skrankebak.partial");
+    std::fs::write(&running, b"being written").unwrap();
+
+    assert!(
+        backup::list(&folder).unwrap().is_empty(),
+        "temporary files are never listed as backups"
+    );
+    assert!(
+        backup::newest(&folder).unwrap().is_none(),
+        "nor offered as the newest backup to restore"
+    );
+    let pass = Passphrase::new(PASS);
+    assert!(
+        matches!(
+            backup::verify(&partial, OldSecret::Passphrase(&pass)),
+            Err(Error::Damaged(_))
+        ),
+        "a temporary file is not verified as a backup, however whole it looks"
+    );
+    assert!(
+        matches!(
+            Vault::restore(
+                &partial,
+                &tmp.path().join("r"),
+                OldSecret::Passphrase(&pass),
+                &Passphrase::new(NEW_PASS),
+                Arc::new(clock.clone())
+            ),
+            Err(Error::Damaged(_))
+        ),
+        "nor restored: only a renamed file passed every check"
+    );
+
+    let made = vault.backup_to(&folder).expect("the next backup succeeds");
+    let mut expected = vec![
+        format!(".{name}.db"),
+        format!(".{name}.db-journal"),
+        format!(".{name}.partial"),
+    ];
+    expected.sort();
+    assert_eq!(
+        made.leftovers_removed, expected,
+        "the next backup removes what the interrupted one left"
+    );
+    assert!(
+        !partial.exists() && !copy.exists() && !journal.exists(),
+        "and they are gone from the folder"
+    );
+    assert!(
+        running.exists(),
+        "a temporary file changed in the last {} minutes may be another program's backup          still running: left alone",
+        backup::LEFTOVER_AFTER.as_secs() / 60
+    );
+    let log = vault.audit_events(&Default::default()).unwrap();
+    assert!(
+        log.iter().any(|e| e.action == "backup_created"
+            && e.detail.as_deref().unwrap_or("").contains("leftovers_removed=3")),
+        "the log says the leftovers were removed"
     );
 }
 
@@ -580,8 +851,8 @@ fn an_edited_erasure_ledger_stops_the_restore_instead_of_being_obeyed() {
         Arc::new(clock.clone()),
     );
     assert!(
-        matches!(result, Err(Error::Damaged(_))),
-        "an edited ledger is refused: {result:?}"
+        matches!(result, Err(Error::LedgerRefused(_))),
+        "an edited ledger is refused, with its own code for the screen to say so: {result:?}"
     );
     assert!(
         !Vault::exists(&target),

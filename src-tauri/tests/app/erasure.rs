@@ -15,7 +15,13 @@ const NAME: &str = "Anna Svensson";
 /// A shop with one customer, made through the core; the caller adds what else it needs and
 /// locks it, so the test starts at the unlock screen. Returns the customer's id.
 pub(crate) fn prepared_vault(dir: &Path) -> (Vault, i64) {
-    let (mut vault, _) = Vault::create(
+    let (vault, id, _) = prepared_vault_with_recovery_key(dir);
+    (vault, id)
+}
+
+/// [`prepared_vault`] and its recovery key.
+pub(crate) fn prepared_vault_with_recovery_key(dir: &Path) -> (Vault, i64, skranke::RecoveryKey) {
+    let (mut vault, recovery) = Vault::create(
         dir,
         &skranke::demo::setup(),
         &Passphrase::new(PASSPHRASE),
@@ -42,7 +48,7 @@ pub(crate) fn prepared_vault(dir: &Path) -> (Vault, i64) {
             adult_confirmed: true,
         })
         .expect("customer");
-    (vault, customer.id)
+    (vault, customer.id, recovery)
 }
 
 pub(crate) async fn unlock(app: &App) {

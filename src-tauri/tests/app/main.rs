@@ -11,5 +11,6 @@ mod erasure;
 mod installed;
 mod keyboard;
 mod requests;
+mod restore;
 mod single_instance;
 mod support;

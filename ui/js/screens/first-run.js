@@ -1,7 +1,9 @@
-// Screen 1: first run. Shop, staff, passphrase, then the recovery key shown once.
+// Screen 1: first run. Shop, staff, passphrase, then the recovery key shown once; or
+// "Restore from a backup": the backup file (OS file dialog), the passphrase or recovery key of
+// its time, a new passphrase, then the new recovery key shown once the same way.
 
 import { call } from '../api.js';
-import { LANGUAGES, currentLanguage, setLanguage, t } from '../i18n.js';
+import { LANGUAGES, currentLanguage, formatDateTime, setLanguage, t } from '../i18n.js';
 import { busy, clearErrors, el, fillOptions, part, readForm, screen, showError } from '../dom.js';
 import { languagePicker } from './language-picker.js';
 import { strength } from './passphrase.js';
@@ -54,14 +56,7 @@ export async function show(gate, { status, enterWorkspace }) {
   part(fragment, 'add-staff').addEventListener('click', () => addRow(true));
 
   const pass = form.querySelector('[name="passphrase"]');
-  const meter = part(fragment, 'strength');
-  const meterText = part(fragment, 'strength-text');
-  pass.addEventListener('input', () => {
-    const level = strength(pass.value);
-    meter.dataset.level = String(level);
-    meterText.dataset.i18n = `strength.${level}`;
-    meterText.textContent = t(meterText.dataset.i18n);
-  });
+  strengthMeter(pass, part(fragment, 'strength'), part(fragment, 'strength-text'));
 
   const next = part(fragment, 'next');
   const back = part(fragment, 'back');
@@ -127,16 +122,10 @@ export async function show(gate, { status, enterWorkspace }) {
     await busy(next, async () => {
       try {
         const recoveryKey = await call('create_vault', { setup, passphrase: values.passphrase });
-        created = true;
         pass.value = '';
         form.querySelector('[name="passphrase_repeat"]').value = '';
-        part(form, 'recovery-key').textContent = recoveryKey;
-        const sheet = part(form, 'recovery-sheet');
-        sheet.replaceChildren(documentRow('doc.recovery_sheet', 'recovery_sheet', () => ({
-          fileName: t('file.recovery_sheet'),
-        }), { errorBox: sheet, testid: 'doc-recovery-sheet', saveOnly: true }));
         if (values.remember) await remember(part(form, 'remember-result'));
-        go('recovery');
+        showRecovery(recoveryKey);
       } catch (error) {
         go(STEP_OF_FIELD[error.field] || (error.field ? 'shop' : step));
         showError(form, error);
@@ -145,9 +134,141 @@ export async function show(gate, { status, enterWorkspace }) {
     next.disabled = step === 'recovery' && !written.checked;
   });
 
+  /** The recovery key just made (a new register or a restore), shown once with its sheet. */
+  const showRecovery = (recoveryKey) => {
+    created = true;
+    part(form, 'recovery-key').textContent = recoveryKey;
+    const sheet = part(form, 'recovery-sheet');
+    sheet.replaceChildren(documentRow('doc.recovery_sheet', 'recovery_sheet', () => ({
+      fileName: t('file.recovery_sheet'),
+    }), { errorBox: sheet, testid: 'doc-recovery-sheet', saveOnly: true }));
+    go('recovery');
+  };
+
+  restoreFlow(fragment, {
+    open: () => { form.hidden = true; },
+    cancel: () => { form.hidden = false; go('shop'); },
+    restored: (result) => {
+      form.hidden = false;
+      part(form, 'stepper').hidden = true;
+      part(form, 'restore-offer').hidden = true;
+      const summary = part(form, 'restore-summary');
+      const report = result.report;
+      summary.textContent = t('restore.done', {
+        date: formatDateTime(report.backup.created_at),
+        erased: report.erasures_reapplied.length + report.erased_by_sweep.length,
+        quarantined: report.quarantines_reapplied.length,
+        withdrawn: report.withdrawals_reapplied.length,
+      });
+      summary.hidden = false;
+      showRecovery(result.recovery_key);
+    },
+  });
+
   gate.replaceChildren(fragment);
   gate.hidden = false;
   go('shop');
+}
+
+/** The strength meter under a new passphrase. */
+function strengthMeter(input, meter, text) {
+  input.addEventListener('input', () => {
+    const level = strength(input.value);
+    meter.dataset.level = String(level);
+    text.dataset.i18n = `strength.${level}`;
+    text.textContent = t(text.dataset.i18n);
+  });
+}
+
+/** "Restore from a backup": its own form; the recovery step is first run's. */
+function restoreFlow(fragment, { open, cancel, restored }) {
+  const restoreForm = part(fragment, 'restore-form');
+  const fileInput = restoreForm.querySelector('[name="backup_file"]');
+  const fileLabel = part(restoreForm, 'restore-file');
+  const oldLabel = part(restoreForm, 'old-secret-label');
+  const choose = part(restoreForm, 'restore-choose');
+  const submit = part(restoreForm, 'restore-submit');
+  strengthMeter(restoreForm.querySelector('[name="passphrase"]'),
+    part(restoreForm, 'restore-strength'), part(restoreForm, 'restore-strength-text'));
+  const clearSecrets = () => {
+    for (const name of ['old_secret', 'passphrase', 'passphrase_repeat']) {
+      restoreForm.querySelector(`[name="${name}"]`).value = '';
+    }
+  };
+
+  part(fragment, 'restore-start').addEventListener('click', () => {
+    open();
+    restoreForm.hidden = false;
+    choose.focus();
+  });
+  part(restoreForm, 'restore-cancel').addEventListener('click', () => {
+    clearErrors(restoreForm);
+    clearSecrets();
+    restoreForm.hidden = true;
+    cancel();
+  });
+  restoreForm.addEventListener('change', () => {
+    const kind = readForm(restoreForm).secret_kind;
+    oldLabel.dataset.i18n = kind === 'recovery_key' ? 'restore.old_recovery_key' : 'restore.old_passphrase';
+    oldLabel.textContent = t(oldLabel.dataset.i18n);
+  });
+  choose.addEventListener('click', () => busy(choose, async () => {
+    clearErrors(restoreForm);
+    try {
+      const picked = await call('choose_backup_file', { filterName: t('restore.file_filter') });
+      if (!picked) return;
+      fileInput.value = picked;
+      delete fileLabel.dataset.i18n;
+      fileLabel.textContent = picked.split(/[\\/]/).pop();
+      fileLabel.title = picked;
+      restoreForm.querySelector('[name="old_secret"]').focus();
+    } catch (error) {
+      showError(restoreForm, error);
+    }
+  }));
+
+  restoreForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(restoreForm);
+    const values = readForm(restoreForm);
+    if (!values.backup_file) return showError(restoreForm, { code: 'restore_no_file' });
+    if (!values.old_secret) return showError(restoreForm, { code: 'required', field: 'old_secret' });
+    if (values.passphrase !== values.passphrase_repeat) {
+      return showError(restoreForm, { code: 'passphrase_mismatch', field: 'passphrase_repeat' });
+    }
+    await busy(submit, async () => {
+      try {
+        const result = await call('restore_backup', {
+          file: values.backup_file,
+          secret: values.old_secret,
+          recoveryKey: values.secret_kind === 'recovery_key',
+          newPassphrase: values.passphrase,
+        });
+        clearSecrets();
+        restoreForm.hidden = true;
+        restored(result);
+      } catch (error) {
+        showError(restoreForm, restoreError(error));
+      }
+    });
+  });
+}
+
+/** Where a failed restore's reason belongs on the restore form. */
+function restoreError(error) {
+  switch (error.code) {
+    case 'wrong_passphrase':
+    case 'wrong_recovery_key':
+    case 'recovery_key_typo':
+      return { ...error, field: 'old_secret' };
+    case 'damaged':
+    case 'log_rolled_back':
+    case 'key_file_tampered':
+      // The backup file, not a register on this computer: "restore from a backup" would not help.
+      return { ...error, code: 'backup_damaged' };
+    default:
+      return error;
+  }
 }
 
 /** "Remember on this computer": optional; where the OS has no credential store, say so. */
