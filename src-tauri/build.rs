@@ -81,5 +81,9 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "edit_intake",
         "record_pickup_letter",
         "dispose_uncollected",
+        "update_status",
+        "set_update_check",
+        "check_for_update",
+        "install_update",
     ]
 }
