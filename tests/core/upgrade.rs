@@ -247,6 +247,16 @@ fn a_register_from_0_1_0_is_backed_up_beside_itself_before_it_is_migrated() {
         copies(dir.path()).is_empty(),
         "opening locked migrates nothing and copies nothing"
     );
+
+    // The copy cannot be completed (a disk full, say): the register is not migrated.
+    skranke::vault_files::failpoint::arm("backup.before_verify");
+    let refused = v.unlock_with_passphrase(&passphrase);
+    assert!(
+        refused.is_err() && v.is_locked(),
+        "without a good copy there is no migration and no unlock: {refused:?}"
+    );
+    assert!(copies(dir.path()).is_empty(), "and no half-written copy is left");
+
     v.unlock_with_passphrase(&passphrase)
         .expect("the 0.1.0 passphrase opens it");
     let made = copies(dir.path());
@@ -259,7 +269,7 @@ fn a_register_from_0_1_0_is_backed_up_beside_itself_before_it_is_migrated() {
         .expect("the copy opens with the 0.1.0 passphrase and passes every backup check");
     assert_eq!(
         verified.header.schema_version, 4,
-        "it holds the register as 0.1.0 wrote it (schema 4), not the migrated one"
+        "it holds the register as 0.1.0 wrote it (schema 4): neither the failed attempt nor this one migrated before copying"
     );
     assert_eq!(
         verified.check.customers,
