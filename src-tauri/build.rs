@@ -91,5 +91,9 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "extend_request",
         "close_request",
         "customer_requests",
+        "update_status",
+        "set_update_check",
+        "check_for_update",
+        "install_update",
     ]
 }

@@ -301,6 +301,13 @@ impl Vault {
     /// schema and a version 1 key file up to date, and holds the vault open.
     fn finish_open(&mut self, mut conn: rusqlite::Connection, key: DataKey) -> Result<bool> {
         self.keys.check_mac(&key)?;
+        let upgrade_backup = crate::backup::before_migration(
+            &self.dir,
+            &conn,
+            &key,
+            crate::schema::latest(),
+            self.clock.now(),
+        )?;
         crate::schema::migrate(&mut conn, crate::schema::MIGRATIONS)?;
         let upgraded = if self.keys.is_signed() {
             false
@@ -334,6 +341,24 @@ impl Vault {
             idle: IdleTimer::new(now, Duration::minutes(minutes)),
             lock: OpenLock::acquire(&self.dir)?,
         });
+        if let Some(made) = upgrade_backup {
+            let name = made.file.file_name().map(|n| n.to_string_lossy().into_owned());
+            self.record(
+                Action::BackupCreated,
+                None,
+                name.map(|n| format!("backup:{n}")).as_deref(),
+                Some(&format!(
+                    "before upgrading from schema {} to {}; {}",
+                    made.from_schema,
+                    crate::schema::latest(),
+                    if made.in_backup_folder {
+                        "in the backup folder"
+                    } else {
+                        "beside the register"
+                    }
+                )),
+            )?;
+        }
         if upgraded {
             self.record(Action::KeyFileAuthenticated, None, None, None)?;
         }

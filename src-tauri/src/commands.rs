@@ -2,8 +2,9 @@
 //! The list in `build.rs` and `capabilities/main.json` must name every command here.
 
 use crate::delivery::{self, Delivered, Delivery};
-use crate::reply::Reply;
+use crate::reply::{ErrorReply, Reply};
 use crate::shell::{AppStatus, Restored, Shell};
+use crate::update;
 use skranke::audit::AuditFilter;
 use skranke::backup::{BackupInfo, BackupMade, BackupSettings, BackupStatus};
 use skranke::privacy::{
@@ -564,4 +565,26 @@ pub async fn record_pickup_letter(shell: Ui<'_>, id: i64) -> Reply<Intake> {
 #[tauri::command]
 pub async fn dispose_uncollected(shell: Ui<'_>, id: i64, media: String) -> Reply<Intake> {
     shell.with(|v| v.dispose_uncollected(id, &media))
+}
+
+/// Settings → About: version, build, and the shop's update choice.
+#[tauri::command]
+pub async fn update_status(app: AppHandle, shell: Ui<'_>) -> Reply<update::UpdateStatus> {
+    Ok(shell.update_status(&app))
+}
+
+#[tauri::command]
+pub async fn set_update_check(app: AppHandle, shell: Ui<'_>, enabled: bool) -> Reply<update::UpdateStatus> {
+    update::set_checking(shell.dir(), enabled).map_err(|e| ErrorReply::shell("save_failed", e))?;
+    Ok(shell.update_status(&app))
+}
+
+#[tauri::command]
+pub async fn check_for_update(app: AppHandle, shell: Ui<'_>) -> Reply<Option<update::Available>> {
+    shell.check_for_update(&app).await
+}
+
+#[tauri::command]
+pub async fn install_update(app: AppHandle, shell: Ui<'_>) -> Reply<()> {
+    shell.install_update(&app).await
 }

@@ -30,13 +30,7 @@ pub enum Delivered {
 }
 
 fn failure(code: &'static str, e: impl std::fmt::Display) -> ErrorReply {
-    ErrorReply {
-        code,
-        message: e.to_string(),
-        field: None,
-        params: Default::default(),
-        fields: Vec::new(),
-    }
+    ErrorReply::shell(code, e)
 }
 
 /// A file name from the UI, reduced to one safe path component ending in `extension`.

@@ -5,6 +5,7 @@ mod commands;
 pub mod delivery;
 pub mod reply;
 mod shell;
+pub mod update;
 
 use shell::Shell;
 use std::path::PathBuf;
@@ -106,6 +107,7 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(move |app| {
             let dir = data_dir(app, options.demo)?;
             std::fs::create_dir_all(&dir)?;
@@ -115,7 +117,18 @@ pub fn run() {
             }
             let shell = Shell::new(dir, options.demo, started, options.measure_startup);
             shell.remove_leftovers();
+            let check_updates = update::configured(app.handle()) && update::checking_enabled(shell.dir());
             app.manage(shell);
+            if check_updates {
+                // In the background: the start never waits for it, and an offline shop gets a
+                // line on stderr and nothing else.
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    if let Err(e) = handle.state::<Shell>().check_for_update(&handle).await {
+                        eprintln!("skranke: update check failed: {}", e.message);
+                    }
+                });
+            }
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {
                 std::thread::sleep(IDLE_CHECK);
@@ -209,6 +222,10 @@ pub fn run() {
             commands::extend_request,
             commands::close_request,
             commands::customer_requests,
+            commands::update_status,
+            commands::set_update_check,
+            commands::check_for_update,
+            commands::install_update,
         ])
         .build(tauri::generate_context!())
         .expect("Skranke could not start its window");

@@ -54,6 +54,19 @@ impl From<skranke::Error> for ErrorReply {
     }
 }
 
+impl ErrorReply {
+    /// A failure of the shell itself (a file dialog, the updater), with a code the catalogs know.
+    pub fn shell(code: &'static str, e: impl std::fmt::Display) -> Self {
+        ErrorReply {
+            code,
+            message: e.to_string(),
+            field: None,
+            params: Default::default(),
+            fields: Vec::new(),
+        }
+    }
+}
+
 /// What every command returns.
 pub type Reply<T> = Result<T, ErrorReply>;
 

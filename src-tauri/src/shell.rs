@@ -25,6 +25,8 @@ pub struct Shell {
     /// Print copies that could not be deleted, by SHA-256, until the log has them (the vault
     /// may be locked when the deletion fails).
     undeleted: Mutex<Vec<String>>,
+    /// The release the last update check found; installed only on the user's word.
+    update: Mutex<Option<tauri_plugin_updater::Update>>,
 }
 
 /// A restore as the first-run screen shows it: the new recovery key (once) and what was done.
@@ -45,6 +47,7 @@ pub struct AppStatus {
     /// The demo passphrase, only when started with `--demo`.
     pub demo_passphrase: Option<&'static str>,
     pub version: &'static str,
+    pub build: &'static str,
 }
 
 impl Shell {
@@ -58,6 +61,7 @@ impl Shell {
             recovery: Mutex::new(None),
             temp: TempDocuments::new(),
             undeleted: Mutex::new(Vec::new()),
+            update: Mutex::new(None),
         }
     }
 
@@ -126,7 +130,8 @@ impl Shell {
             remembered: guard.as_ref().is_some_and(|v| v.is_remembered()),
             keystore: skranke::keystore_available(),
             demo_passphrase: self.demo.then_some(skranke::demo::DEMO_PASSPHRASE),
-            version: env!("CARGO_PKG_VERSION"),
+            version: skranke::VERSION,
+            build: skranke::BUILD,
         }
     }
 
@@ -295,6 +300,40 @@ impl Shell {
             self.with(|v| v.document_printed(sha256))?;
         }
         Ok(delivered)
+    }
+
+    /// The vault's folder; the update preference is kept beside the vault.
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
+    fn found_update(&self) -> MutexGuard<'_, Option<tauri_plugin_updater::Update>> {
+        self.update.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn update_status(&self, app: &tauri::AppHandle) -> crate::update::UpdateStatus {
+        crate::update::status(app, &self.dir, self.found_update().as_ref())
+    }
+
+    /// Asks the feed; remembers what it found so `install_update` installs exactly that.
+    pub async fn check_for_update(&self, app: &tauri::AppHandle) -> Reply<Option<crate::update::Available>> {
+        let found = crate::update::check(app, None).await?;
+        let described = found.as_ref().map(crate::update::describe);
+        *self.found_update() = found;
+        Ok(described)
+    }
+
+    /// Installs the release found by the last check (after its signature verifies) and restarts.
+    pub async fn install_update(&self, app: &tauri::AppHandle) -> Reply<()> {
+        let update = self
+            .found_update()
+            .clone()
+            .ok_or_else(|| ErrorReply::shell("update_failed", "no update has been found to install"))?;
+        let verified = crate::update::download_verified(&update).await?;
+        // Closed and anchored before the installer replaces the program (on Windows it exits).
+        self.lock();
+        crate::update::install(&update, verified)?;
+        app.restart()
     }
 
     pub fn ui_ready(&self, app: &tauri::AppHandle) {

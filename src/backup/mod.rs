@@ -136,9 +136,9 @@ pub struct BackupSource {
     _open: OpenLock,
 }
 
-/// `skranke-YYYYMMDD-HHMM.skrankebak` in local time; `-2`, `-3`… when that minute is taken.
-fn file_name(folder: &Path, at: DateTime<Utc>) -> PathBuf {
-    let stem = format!("skranke-{}", at.with_timezone(&Local).format("%Y%m%d-%H%M"));
+/// `<prefix>-YYYYMMDD-HHMM.skrankebak` in local time; `-2`, `-3`… when that minute is taken.
+fn file_name(folder: &Path, prefix: &str, at: DateTime<Utc>) -> PathBuf {
+    let stem = format!("{prefix}-{}", at.with_timezone(&Local).format("%Y%m%d-%H%M"));
     let mut n = 1;
     loop {
         let name = if n == 1 {
@@ -242,9 +242,13 @@ impl BackupSource {
     /// removes what it wrote: no file that looks complete is ever left behind (and what a power
     /// cut leaves has a temporary name, is never listed, and goes at the next backup).
     pub fn write(&self, folder: &Path, now: DateTime<Utc>) -> Result<Written> {
+        self.write_as(folder, "skranke", now)
+    }
+
+    fn write_as(&self, folder: &Path, prefix: &str, now: DateTime<Utc>) -> Result<Written> {
         reachable(folder)?;
         let leftovers_removed = remove_leftovers(folder)?;
-        let target = file_name(folder, now);
+        let target = file_name(folder, prefix, now);
         let partial = partial_of(&target);
         let copy = partial.with_extension("db");
         let made = self.write_steps(&target, &partial, &copy, now);
@@ -293,6 +297,70 @@ impl BackupSource {
         vault_files::rename_durably(partial, target)?;
         Ok(check)
     }
+}
+
+/// The name a copy made before migrating has beside the database, when it cannot go to a
+/// backup folder: `skranke-before-upgrade-YYYYMMDD-HHMM.skrankebak`.
+pub const BEFORE_UPGRADE_PREFIX: &str = "skranke-before-upgrade";
+
+/// A backup made because the register needed migrations, before any of them ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UpgradeBackup {
+    pub file: PathBuf,
+    pub from_schema: i64,
+    /// Whether it went to the chosen backup folder (else it is beside the database).
+    pub in_backup_folder: bool,
+}
+
+/// Before a register written by an older Skranke is migrated to schema `to`: one backup of it
+/// as it is, verified like every backup. It goes to the chosen backup folder when one is set and
+/// reachable (registers from schema 7 on can have one), else beside the database as
+/// [`BEFORE_UPGRADE_PREFIX`]`-….skrankebak`, so the old register is always kept whole. If
+/// neither can be written, the register is not migrated and does not open. Nothing is made
+/// when no migration is pending.
+pub(crate) fn before_migration(
+    dir: &Path,
+    conn: &rusqlite::Connection,
+    key: &DataKey,
+    to: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<UpgradeBackup>> {
+    let from: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if from == 0 || from >= to {
+        return Ok(None);
+    }
+    let lock = KeyFileLock::acquire(dir)?;
+    let key_file = std::fs::read(dir.join(KEY_FILE))?;
+    drop(lock);
+    let keys = KeyFile::from_bytes(&key_file)?;
+    let source = BackupSource {
+        dir: dir.to_path_buf(),
+        key: key.clone(),
+        key_file,
+        keys,
+        schema_version: from,
+        _open: OpenLock::acquire(dir)?,
+    };
+    // The backup columns came with schema 7.
+    let folder = if from >= 7 { configured_folder(conn)? } else { None };
+    if let Some(folder) = folder {
+        match source.write(Path::new(&folder), now) {
+            Ok(Written { file, .. }) => {
+                return Ok(Some(UpgradeBackup {
+                    file,
+                    from_schema: from,
+                    in_backup_folder: true,
+                }))
+            }
+            Err(e) => eprintln!("skranke: the backup before upgrading could not go to {folder} ({e}); keeping it beside the register"),
+        }
+    }
+    let file = source.write_as(dir, BEFORE_UPGRADE_PREFIX, now)?.file;
+    Ok(Some(UpgradeBackup {
+        file,
+        from_schema: from,
+        in_backup_folder: false,
+    }))
 }
 
 /// SQLite's online backup in one step (-1: every page): one consistent snapshot. A writer
@@ -668,6 +736,64 @@ pub fn newest(folder: &Path) -> Result<Option<BackupInfo>> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_register_that_needs_migrating_is_backed_up_first_to_the_folder_or_else_beside_it() {
+        let tmp = tempfile::tempdir().expect("temp folder");
+        let (dir, folder) = (tmp.path().join("vault"), tmp.path().join("backups"));
+        std::fs::create_dir(&folder).expect("backup folder");
+        let clock = crate::ManualClock::new(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
+        let now = crate::Clock::now(&clock);
+        let passphrase = Passphrase::new("korrekt hest batteri stift");
+        let (mut vault, _) = Vault::create(
+            &dir,
+            &crate::demo::setup(),
+            &passphrase,
+            crate::keyfile::KdfParams::MINIMUM,
+            std::sync::Arc::new(clock),
+        )
+        .expect("vault");
+        vault
+            .set_backup_settings(Some(&folder), 14, 12)
+            .expect("folder set");
+        let latest = crate::schema::latest();
+        let conn = vault.conn().expect("open");
+        let key = conn.key().clone();
+        assert_eq!(
+            before_migration(&dir, conn, &key, latest, now).expect("nothing to do"),
+            None,
+            "a register at today's schema is opened without a copy"
+        );
+
+        // As if this build had one more migration than the register has seen.
+        let made = before_migration(&dir, conn, &key, latest + 1, now)
+            .expect("backed up")
+            .expect("a register that needs migrating is backed up");
+        assert!(
+            made.in_backup_folder && made.file.parent() == Some(folder.as_path()),
+            "with a reachable folder the backup goes there, where restore and retention find it: {made:?}"
+        );
+        let verified = verify(&made.file, OldSecret::Passphrase(&passphrase)).expect("it verifies");
+        assert_eq!(
+            (verified.header.schema_version, made.from_schema),
+            (latest, latest),
+            "it holds the register at the schema it had before migrating"
+        );
+
+        // The disk is unplugged: the copy is kept beside the register instead.
+        std::fs::remove_dir_all(&folder).expect("unplugged");
+        let made = before_migration(&dir, conn, &key, latest + 1, now)
+            .expect("backed up")
+            .expect("backed up beside the register");
+        let name = made.file.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            !made.in_backup_folder
+                && made.file.parent() == Some(dir.as_path())
+                && name.starts_with(BEFORE_UPGRADE_PREFIX),
+            "without the folder the old register is kept beside the database under a dated name: {made:?}"
+        );
+        verify(&made.file, OldSecret::Passphrase(&passphrase)).expect("the copy beside it verifies too");
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -225,3 +225,70 @@ fn a_register_from_0_1_0_opens_migrated_with_every_record() {
 
 /// Audit events the 0.1.0 fixture holds (README.md beside it); opening it adds more.
 const FIXTURE_0_1_0_EVENTS: usize = 46;
+
+#[test]
+fn a_register_from_0_1_0_is_backed_up_beside_itself_before_it_is_migrated() {
+    let dir = copy_of("v0.1.0");
+    let passphrase = Passphrase::new("oppgradering uten tap 2026");
+    let copies = |dir: &Path| -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                let name = p.file_name().unwrap().to_string_lossy();
+                name.starts_with(skranke::backup::BEFORE_UPGRADE_PREFIX) && name.ends_with(".skrankebak")
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let mut v = open(dir.path());
+    assert!(
+        copies(dir.path()).is_empty(),
+        "opening locked migrates nothing and copies nothing"
+    );
+
+    // The copy cannot be completed (a disk full, say): the register is not migrated.
+    skranke::vault_files::failpoint::arm("backup.before_verify");
+    let refused = v.unlock_with_passphrase(&passphrase);
+    assert!(
+        refused.is_err() && v.is_locked(),
+        "without a good copy there is no migration and no unlock: {refused:?}"
+    );
+    assert!(copies(dir.path()).is_empty(), "and no half-written copy is left");
+
+    v.unlock_with_passphrase(&passphrase)
+        .expect("the 0.1.0 passphrase opens it");
+    let made = copies(dir.path());
+    assert_eq!(
+        made.len(),
+        1,
+        "0.1.0 had no backup folder, so the register is kept beside itself before migrating"
+    );
+    let verified = skranke::backup::verify(&made[0], skranke::backup::OldSecret::Passphrase(&passphrase))
+        .expect("the copy opens with the 0.1.0 passphrase and passes every backup check");
+    assert_eq!(
+        verified.header.schema_version, 4,
+        "it holds the register as 0.1.0 wrote it (schema 4): neither the failed attempt nor this one migrated before copying"
+    );
+    assert_eq!(
+        verified.check.customers,
+        count(&mut v, "SELECT count(*) FROM customer"),
+        "every customer is in the copy"
+    );
+    assert_eq!(
+        count(
+            &mut v,
+            "SELECT count(*) FROM audit_event WHERE action = 'backup_created' AND detail LIKE 'before upgrading from schema 4 to %'"
+        ),
+        1,
+        "the log says a backup was made before the upgrade, and where"
+    );
+    v.lock();
+    v.unlock_with_passphrase(&passphrase).expect("opens again");
+    assert_eq!(
+        copies(dir.path()),
+        made,
+        "a register already at today's schema is opened without another copy"
+    );
+}

@@ -141,6 +141,8 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
             "date_format",
             "print_failed",
             "save_failed",
+            "update_failed",
+            "update_signature",
         ]
         .map(String::from),
     );

@@ -1,5 +1,5 @@
 //! The desktop app's tests, one binary: string catalogs, shell configuration, and the
-//! end-to-end run of the real app through tauri-driver.
+//! end-to-end run of the real app through tauri-driver, the installed `.deb`, and signed updates.
 
 mod backup;
 mod catalogs;
@@ -14,3 +14,4 @@ mod requests;
 mod restore;
 mod single_instance;
 mod support;
+mod update;

@@ -12,8 +12,9 @@ import { privacyCard } from './privacy.js';
 import { backupCard } from './backup.js';
 
 export async function render(page) {
-  const [fragment, shop, settings, staff, status, dinLevels] = await Promise.all([
+  const [fragment, shop, settings, staff, status, dinLevels, updates] = await Promise.all([
     screen('settings'), call('shop'), call('settings'), call('staff'), call('app_status'), call('din_level_settings'),
+    call('update_status'),
   ]);
 
   const uiLanguage = part(fragment, 'ui-language');
@@ -189,12 +190,61 @@ export async function render(page) {
     await showOldBackups();
   }, 'toast.forgotten');
 
+  about(fragment, updates);
+
   page.append(fragment);
   paintRemember(status.remembered);
   if (!status.keystore && !status.remembered) {
     part(page, 'no-keystore').hidden = false;
     part(page, 'remember-actions').hidden = true;
   }
+}
+
+/** Settings → About: version and build, and the shop's choice about update checks. */
+function about(fragment, updates) {
+  part(fragment, 'about-version').textContent = t('settings.about_version_value', { version: updates.version, build: updates.build });
+  const box = part(fragment, 'updates');
+  if (!updates.configured) {
+    part(fragment, 'updates-unconfigured').hidden = false;
+    box.hidden = true;
+    return;
+  }
+  const enabled = part(fragment, 'updates-enabled');
+  const state = part(fragment, 'updates-state');
+  const install = part(fragment, 'updates-install');
+  const checkButton = part(fragment, 'updates-check');
+  const paint = (available) => {
+    state.textContent = available ? t('settings.updates_available', { version: available.version }) : '';
+    install.hidden = !available;
+  };
+  enabled.checked = updates.enabled;
+  paint(updates.available);
+  enabled.addEventListener('change', async () => {
+    try {
+      const now = await call('set_update_check', { enabled: enabled.checked });
+      enabled.checked = now.enabled;
+      toast('toast.saved');
+    } catch (error) {
+      enabled.checked = !enabled.checked;
+      showError(box, error);
+    }
+  });
+  checkButton.addEventListener('click', () => busy(checkButton, async () => {
+    try {
+      const available = await call('check_for_update');
+      paint(available);
+      if (!available) state.textContent = t('settings.updates_none');
+    } catch (error) {
+      showError(box, error);
+    }
+  }));
+  install.addEventListener('click', () => busy(install, async () => {
+    try {
+      await call('install_update');
+    } catch (error) {
+      showError(box, error);
+    }
+  }));
 }
 
 /**
