@@ -276,3 +276,9 @@ pub(crate) fn set_journal_mode(conn: &Connection, mode: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// A text column holding a value this version does not know (a newer or damaged database),
+/// reported as the row's conversion error instead of being guessed at.
+pub(crate) fn unknown_text(column: usize, message: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, message.into())
+}

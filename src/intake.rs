@@ -371,13 +371,7 @@ const SUMMARY_SQL: &str =
     i.model, i.service, i.status, i.status_changed_at FROM intake i JOIN customer c ON c.id = i.customer_id";
 
 fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<IntakeSummary> {
-    let bad = |i: usize, v: &str| {
-        rusqlite::Error::FromSqlConversionFailure(
-            i,
-            rusqlite::types::Type::Text,
-            format!("unknown value {v}").into(),
-        )
-    };
+    let bad = |i: usize, v: &str| crate::db::unknown_text(i, format!("unknown value {v}"));
     let device: String = r.get(5)?;
     let service: String = r.get(8)?;
     let status: String = r.get(9)?;

@@ -157,13 +157,7 @@ const SELECT: &str = "SELECT r.id, r.kind, r.received_on, r.channel, r.customer_
          LEFT JOIN staff s ON s.id = r.verified_by LEFT JOIN erasure e ON e.id = r.erasure_id";
 
 fn from_row(r: &Row, today: NaiveDate) -> rusqlite::Result<Request> {
-    let bad = |i: usize, what: &str| {
-        rusqlite::Error::FromSqlConversionFailure(
-            i,
-            rusqlite::types::Type::Text,
-            format!("unknown {what}").into(),
-        )
-    };
+    let bad = |i: usize, what: &str| crate::db::unknown_text(i, format!("unknown {what}"));
     let kind: String = r.get(1)?;
     let channel: String = r.get(3)?;
     let method: Option<String> = r.get(7)?;
