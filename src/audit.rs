@@ -77,6 +77,8 @@ actions! {
     RequestVerified => "request_verified",
     RequestExtended => "request_extended",
     RequestClosed => "request_closed",
+    BreachRecorded => "breach_recorded",
+    BreachUpdated => "breach_updated",
 }
 
 /// One line of the log as stored.

@@ -142,6 +142,7 @@ impl Error {
         "request_closed",
         "extension_too_late",
         "told_before_receipt",
+        "requester_found",
         "too_early",
         "keystore_unavailable",
         "not_remembered",
@@ -176,6 +177,9 @@ impl Error {
         "din_only_for_destroy",
         "date_in_future",
         "due_date_out_of_range",
+        "time_order",
+        "late_reason_required",
+        "reason_with_time",
     ];
 
     /// The numbers a translated message needs ("at most {max} characters").
@@ -286,6 +290,12 @@ pub enum Refusal {
     ToldBeforeReceipt {
         received_on: chrono::NaiveDate,
     },
+    /// "We hold nothing about you" is not true: the details given match a customer, so the
+    /// request is linked to that customer and answered from the register instead.
+    RequesterFound {
+        id: i64,
+        customer_id: i64,
+    },
 }
 
 impl Refusal {
@@ -306,6 +316,7 @@ impl Refusal {
             Refusal::RequestClosed { .. } => "request_closed",
             Refusal::ExtensionTooLate { .. } => "extension_too_late",
             Refusal::ToldBeforeReceipt { .. } => "told_before_receipt",
+            Refusal::RequesterFound { .. } => "requester_found",
         }
     }
 
@@ -338,6 +349,10 @@ impl Refusal {
             }
             Refusal::ToldBeforeReceipt { received_on } => {
                 p.insert("date", received_on.to_string());
+            }
+            Refusal::RequesterFound { id, customer_id } => {
+                p.insert("id", id.to_string());
+                p.insert("customer", customer_id.to_string());
             }
             Refusal::NotWaitingForErasure | Refusal::DestructionServiceFixed => {}
         }
@@ -396,6 +411,10 @@ impl std::fmt::Display for Refusal {
             Refusal::ToldBeforeReceipt { received_on } => write!(
                 f,
                 "the person cannot have been told before the request was received on {received_on}"
+            ),
+            Refusal::RequesterFound { id, customer_id } => write!(
+                f,
+                "request {id}: the details given match customer {customer_id}, so we do hold data about this person; link the request to that customer instead"
             ),
         }
     }
@@ -520,6 +539,10 @@ mod tests {
             }),
             Error::Refused(Refusal::ToldBeforeReceipt {
                 received_on: chrono::NaiveDate::MIN,
+            }),
+            Error::Refused(Refusal::RequesterFound {
+                id: 1,
+                customer_id: 2,
             }),
             Error::TooEarly(chrono::NaiveDate::MIN),
             Error::KeyStoreUnavailable(String::new()),

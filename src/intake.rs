@@ -312,6 +312,9 @@ pub struct Today {
     pub ready_for_pickup: Vec<ReadyForPickup>,
     /// Open requests from the register due within a week, or overdue (GDPR Art. 12(3)).
     pub requests_due: Vec<crate::privacy::Request>,
+    /// Breaches not yet notified to the authority nor decided not to be, with the countdown
+    /// to 72 hours after discovery (GDPR Art. 33(1)); overdue ones included.
+    pub breaches_pending: Vec<crate::privacy::Breach>,
 }
 
 /// Days ahead the today screen looks, so work can be planned before it is due.
@@ -825,6 +828,7 @@ impl Vault {
     /// Copies due for deletion, devices due for destruction and devices ready for pickup.
     pub fn today(&mut self) -> Result<Today> {
         let today = self.clock().today();
+        let now = self.clock().now();
         let horizon = today + Duration::days(LOOKAHEAD_DAYS);
         let conn = self.conn()?;
         let mut copies_due = Vec::new();
@@ -912,12 +916,14 @@ impl Vault {
             }
         }
         let requests_due = crate::privacy::requests::due(conn, today)?;
+        let breaches_pending = crate::privacy::breaches::pending(conn, now)?;
         Ok(Today {
             date: today,
             copies_due,
             destruction_due,
             ready_for_pickup,
             requests_due,
+            breaches_pending,
         })
     }
 }

@@ -153,12 +153,20 @@ pub enum Rejection {
     DateInFuture,
     /// A payment due date before the work was done, or more than a year after it.
     DueDateOutOfRange,
+    /// Times of a breach out of order: it starts no later than it is discovered, ends after it
+    /// starts, and the authority and the people affected are told after the discovery.
+    TimeOrder,
+    /// The authority was notified more than 72 hours after the discovery: the reason is
+    /// required (GDPR Art. 33(1)).
+    LateReasonRequired,
+    /// A reason why something was not done, given together with the time it was done.
+    ReasonWithTime,
 }
 
 impl Rejection {
     /// One of each kind, for tests that must cover every code.
     #[cfg(test)]
-    pub(crate) fn examples() -> [Rejection; 23] {
+    pub(crate) fn examples() -> [Rejection; 26] {
         [
             Rejection::Required,
             Rejection::TooLong { max: 3 },
@@ -183,6 +191,9 @@ impl Rejection {
             Rejection::DinOnlyForDestroy,
             Rejection::DateInFuture,
             Rejection::DueDateOutOfRange,
+            Rejection::TimeOrder,
+            Rejection::LateReasonRequired,
+            Rejection::ReasonWithTime,
         ]
     }
 
@@ -213,6 +224,9 @@ impl Rejection {
             Rejection::DinOnlyForDestroy => "din_only_for_destroy",
             Rejection::DateInFuture => "date_in_future",
             Rejection::DueDateOutOfRange => "due_date_out_of_range",
+            Rejection::TimeOrder => "time_order",
+            Rejection::LateReasonRequired => "late_reason_required",
+            Rejection::ReasonWithTime => "reason_with_time",
         }
     }
 }
@@ -1649,7 +1663,10 @@ mod tests {
                 "din_level_below_3",
                 "din_only_for_destroy",
                 "date_in_future",
-                "due_date_out_of_range"
+                "due_date_out_of_range",
+                "time_order",
+                "late_reason_required",
+                "reason_with_time"
             ],
             "codes are catalog keys and API contract; changing one breaks translations and the UI"
         );

@@ -1,7 +1,9 @@
 //! The privacy lifecycle: one table of retention rules ([`policy`]), erasure with quarantine
 //! and restriction ([`erasure`]), the sweep that applies the rules by itself ([`sweep`]),
-//! the uncollected-device procedure, correcting intakes, and consent to letters.
+//! the uncollected-device procedure, correcting intakes, consent to letters, the requests
+//! register and the breach register ([`breaches`]).
 
+pub mod breaches;
 pub mod consent;
 pub mod dates;
 pub mod erasure;
@@ -12,6 +14,7 @@ pub mod requests;
 pub mod sweep;
 pub mod uncollected;
 
+pub use breaches::{Breach, BreachInput, BreachState};
 pub use consent::Recipient;
 pub use dates::PersonDates;
 pub use erasure::{Erasure, ErasureReason, Quarantined, RestrictedRecord};
