@@ -473,6 +473,25 @@ impl Layout {
         self.y += t.block_gap;
     }
 
+    /// One answer as a labelled block: a muted label line with the value wrapped under it at
+    /// full width, so the value can be copied into a form field as it stands. The label stays
+    /// on the page where its value starts.
+    pub fn block(&mut self, label: &str, value: &str) {
+        let t = self.theme;
+        let label_font = Font::new(Face::Bold, t.label, t.muted);
+        let label_lh = t.label * 1.35;
+        self.need(label_lh + 2.0 * t.body * t.leading);
+        self.lines(label, label_font, label_lh, Align::Left);
+        self.y += 1.0;
+        self.lines(
+            value,
+            Font::new(Face::Regular, t.body, 0.0),
+            t.body * t.leading,
+            Align::Left,
+        );
+        self.y += t.block_gap + 1.5;
+    }
+
     /// A table. `columns` are (title, relative width); the widths are normalised to fill the
     /// content width. Cells wrap; rows that do not fit continue on the next page under a
     /// repeated header row.

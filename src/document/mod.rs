@@ -6,6 +6,7 @@
 //! SHA-256, so the shop can later prove exactly which bytes it handed over.
 
 pub mod access_report;
+pub mod breach_report;
 pub mod certificate;
 pub mod erasure;
 pub mod font;
@@ -48,6 +49,8 @@ pub enum DocumentKind {
     ExportJson,
     ExportCsv,
     RecoverySheet,
+    /// One breach's answers for the authority's notification form (GDPR Art. 33).
+    BreachReport,
 }
 
 impl DocumentKind {
@@ -62,6 +65,7 @@ impl DocumentKind {
             DocumentKind::ExportJson => "export_json",
             DocumentKind::ExportCsv => "export_csv",
             DocumentKind::RecoverySheet => "recovery_sheet",
+            DocumentKind::BreachReport => "breach_report",
         }
     }
 }

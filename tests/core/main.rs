@@ -6,6 +6,7 @@ mod anchor;
 mod at_rest;
 mod audit_chain;
 mod backup;
+mod breaches;
 mod crash;
 mod customers;
 mod demo;

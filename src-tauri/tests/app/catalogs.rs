@@ -163,9 +163,17 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
     put(
         "record.",
         "",
-        ["intake", "copy", "staff", "certificate", "file", "request"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "intake",
+            "copy",
+            "staff",
+            "certificate",
+            "file",
+            "request",
+            "breach",
+        ]
+        .map(String::from)
+        .to_vec(),
     );
     let kinds = [
         DocumentKind::Receipt,
@@ -176,6 +184,7 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
         DocumentKind::ExportJson,
         DocumentKind::ExportCsv,
         DocumentKind::RecoverySheet,
+        DocumentKind::BreachReport,
     ];
     put("doc_kind.", "", names(&kinds, DocumentKind::as_str));
     put("paper.", "", js_list("paper.js", "PAPERS"));
