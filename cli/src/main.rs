@@ -3,6 +3,7 @@
 //! core, and prints; no business rule lives here.
 
 mod backup;
+mod breach;
 mod lifecycle;
 mod output;
 mod request;
@@ -131,6 +132,10 @@ enum Command {
     /// rectification, erasure, restriction, objection), with identity checks and deadlines.
     #[command(subcommand)]
     Request(request::RequestCommand),
+    /// The register of personal data breaches (GDPR Art. 33-34), with the 72 hours to notify
+    /// the authority; `document breach-report` prints one for the authority's form.
+    #[command(subcommand)]
+    Breach(breach::BreachCommand),
 }
 
 #[derive(Subcommand)]
@@ -202,6 +207,16 @@ enum DocumentCommand {
         /// json (one file) or csv (one file per table, written into the --out folder).
         #[arg(long, default_value = "json")]
         format: String,
+    },
+    /// The report of a breach (`breach list`) for the authority's notification form
+    /// (Datatilsynet or IMY, by the shop's jurisdiction), each answer ready to copy.
+    BreachReport {
+        breach: i64,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// nb, sv or en (default: the shop's language).
+        #[arg(long)]
+        language: Option<String>,
     },
 }
 
@@ -627,6 +642,7 @@ fn run(cli: &Cli, out: &Out, words: &Words) -> Outcome {
         Command::Backup(c) => backup::backup(cli, &dir, c, out),
         Command::Consent(c) => with_vault(cli, &dir, |v| lifecycle::consent(v, c, out)),
         Command::Request(c) => with_vault(cli, &dir, |v| request::request(v, c, out)),
+        Command::Breach(c) => with_vault(cli, &dir, |v| breach::breach(v, c, out)),
         Command::Restricted(lifecycle::RestrictedCommand::List) => {
             with_vault(cli, &dir, |v| lifecycle::restricted(v, out))
         }
@@ -1213,6 +1229,22 @@ fn document(vault: &mut Vault, command: &DocumentCommand, out: &Out) -> Outcome 
                 )))
             }
         },
+        DocumentCommand::BreachReport {
+            breach,
+            out: path,
+            language,
+        } => {
+            let language = language
+                .as_deref()
+                .map(|l| {
+                    Language::parse(l.trim())
+                        .ok_or_else(|| Failure::Usage(format!("language must be nb, sv or en, not {l:?}")))
+                })
+                .transpose()?;
+            let pdf = vault.breach_report_pdf(*breach, language)?;
+            write_file(path, &pdf)?;
+            out.written(std::slice::from_ref(path), None);
+        }
     }
     Ok(())
 }

@@ -1555,3 +1555,96 @@ fn backup_list_fails_when_it_warns_never_stale_or_unreachable() {
         stderr(&o)
     );
 }
+
+#[test]
+fn breaches_are_recorded_counted_down_notified_and_reported() {
+    let dir = vault();
+    let t = |hours: i64| (chrono::Utc::now() + chrono::Duration::hours(hours)).to_rfc3339();
+    let (discovered, now) = (t(24), t(26));
+    let b = ok_json(&cli_at(
+        dir.path(),
+        &now,
+        &[
+            "--json",
+            "breach",
+            "add",
+            "--what",
+            "Backup disk missing from the cabinet",
+            "--discovered",
+            &discovered,
+            "--people-count",
+            "40",
+        ],
+    ));
+    let id = b["id"].as_i64().expect("the breach's id").to_string();
+    assert_eq!(b["state"], "pending", "not notified yet: {b}");
+    assert_eq!(b["people_count"], 40, "the count is stored: {b}");
+    let list = stdout(&cli_at(dir.path(), &now, &["breach", "list"]));
+    assert!(
+        list.contains("notify within 69 h") || list.contains("notify within 70 h"),
+        "the list counts down to 72 hours after discovery: {list}"
+    );
+    let late = t(24 + 80);
+    let overdue = stdout(&cli_at(dir.path(), &late, &["breach", "list"]));
+    assert!(
+        overdue.contains("NOTIFICATION OVERDUE"),
+        "past 72 hours the list says overdue: {overdue}"
+    );
+    let o = cli_at(dir.path(), &late, &["breach", "update", &id, "--notified", &late]);
+    assert_eq!(code(&o), 5, "a late notification without its reason is refused");
+    assert!(
+        stderr(&o).contains("late_reason") && stderr(&o).contains("72 hours"),
+        "the message names the field and why: {}",
+        stderr(&o)
+    );
+    let notified = ok_json(&cli_at(
+        dir.path(),
+        &late,
+        &[
+            "--json",
+            "breach",
+            "update",
+            &id,
+            "--notified",
+            &late,
+            "--late-reason",
+            "Discovered on a weekend without the owner",
+        ],
+    ));
+    assert_eq!(
+        (&notified["state"], &notified["notified_late"]),
+        (&serde_json::json!("notified"), &serde_json::json!(true)),
+        "notified, marked late: {notified}"
+    );
+    assert_eq!(
+        notified["what"], "Backup disk missing from the cabinet",
+        "an update changes only the options given: {notified}"
+    );
+    let pdf = dir.path().join("breach.pdf");
+    let o = cli_at(
+        dir.path(),
+        &late,
+        &[
+            "document",
+            "breach-report",
+            &id,
+            "--out",
+            pdf.to_str().unwrap(),
+            "--language",
+            "en",
+        ],
+    );
+    assert_eq!(code(&o), 0, "the report is written: {}", stderr(&o));
+    assert!(
+        std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"),
+        "the report is a PDF"
+    );
+    let o = cli(dir.path(), &["breach", "show", "99"]);
+    assert_eq!(code(&o), 6, "an unknown breach is not found: {}", stderr(&o));
+    let o = cli_at(
+        dir.path(),
+        &late,
+        &["breach", "add", "--what", "x", "--discovered", "yesterday"],
+    );
+    assert_eq!(code(&o), 5, "an unreadable time is invalid input: {}", stderr(&o));
+}
