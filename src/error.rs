@@ -143,6 +143,7 @@ impl Error {
         "extension_too_late",
         "told_before_receipt",
         "requester_found",
+        "requester_restricted",
         "too_early",
         "keystore_unavailable",
         "not_remembered",
@@ -296,6 +297,11 @@ pub enum Refusal {
         id: i64,
         customer_id: i64,
     },
+    /// The name given matches records kept for the accounts after an erasure: the answer
+    /// must say what is kept, not that nothing is held.
+    RequesterRestricted {
+        id: i64,
+    },
 }
 
 impl Refusal {
@@ -317,6 +323,7 @@ impl Refusal {
             Refusal::ExtensionTooLate { .. } => "extension_too_late",
             Refusal::ToldBeforeReceipt { .. } => "told_before_receipt",
             Refusal::RequesterFound { .. } => "requester_found",
+            Refusal::RequesterRestricted { .. } => "requester_restricted",
         }
     }
 
@@ -337,7 +344,8 @@ impl Refusal {
             }
             Refusal::RequestNotVerified { id }
             | Refusal::RequestOtherCustomer { id }
-            | Refusal::RequestClosed { id } => {
+            | Refusal::RequestClosed { id }
+            | Refusal::RequesterRestricted { id } => {
                 p.insert("id", id.to_string());
             }
             Refusal::RequestWrongKind { id, kind } => {
@@ -415,6 +423,10 @@ impl std::fmt::Display for Refusal {
             Refusal::RequesterFound { id, customer_id } => write!(
                 f,
                 "request {id}: the details given match customer {customer_id}, so we do hold data about this person; link the request to that customer instead"
+            ),
+            Refusal::RequesterRestricted { id } => write!(
+                f,
+                "request {id}: the name given matches records kept for the accounts after an erasure (restricted list), so we do hold data about this person"
             ),
         }
     }
@@ -544,6 +556,7 @@ mod tests {
                 id: 1,
                 customer_id: 2,
             }),
+            Error::Refused(Refusal::RequesterRestricted { id: 1 }),
             Error::TooEarly(chrono::NaiveDate::MIN),
             Error::KeyStoreUnavailable(String::new()),
             Error::NotRemembered,

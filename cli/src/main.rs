@@ -218,6 +218,28 @@ enum DocumentCommand {
         #[arg(long)]
         language: Option<String>,
     },
+    /// The answer "we hold no personal data about you" (PDF) to a verified request registered
+    /// with --not-found. The register is searched for the details given first: it is refused
+    /// (exit 5) when they match a customer (link the request to that customer instead).
+    NotFound {
+        /// The request (`request list`) this answers; its identity check must be done.
+        #[arg(long, value_name = "ID")]
+        request: i64,
+        /// The requester's name as they gave it.
+        #[arg(long)]
+        name: String,
+        /// Their mobile, if they gave one.
+        #[arg(long, default_value = "")]
+        mobile: String,
+        /// Their e-mail, if they gave one.
+        #[arg(long, default_value = "")]
+        email: String,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// nb, sv or en (default: the shop's language).
+        #[arg(long)]
+        language: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -1234,19 +1256,35 @@ fn document(vault: &mut Vault, command: &DocumentCommand, out: &Out) -> Outcome 
             out: path,
             language,
         } => {
-            let language = language
-                .as_deref()
-                .map(|l| {
-                    Language::parse(l.trim())
-                        .ok_or_else(|| Failure::Usage(format!("language must be nb, sv or en, not {l:?}")))
-                })
-                .transpose()?;
-            let pdf = vault.breach_report_pdf(*breach, language)?;
+            let pdf = vault.breach_report_pdf(*breach, document_language(language.as_deref())?)?;
+            write_file(path, &pdf)?;
+            out.written(std::slice::from_ref(path), None);
+        }
+        DocumentCommand::NotFound {
+            request,
+            name,
+            mobile,
+            email,
+            out: path,
+            language,
+        } => {
+            let requester = skranke::privacy::Requester {
+                name: name.clone(),
+                mobile: mobile.clone(),
+                email: email.clone(),
+            };
+            let pdf =
+                vault.not_found_answer_pdf(*request, &requester, document_language(language.as_deref())?)?;
             write_file(path, &pdf)?;
             out.written(std::slice::from_ref(path), None);
         }
     }
     Ok(())
+}
+
+/// `--language nb|sv|en` of a document; `None` for the shop's language.
+fn document_language(l: Option<&str>) -> Result<Option<Language>, Failure> {
+    l.map(language).transpose()
 }
 
 /// A PDF is read (within the core's limits) before any passphrase is asked for; with

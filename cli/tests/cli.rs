@@ -1648,3 +1648,66 @@ fn breaches_are_recorded_counted_down_notified_and_reported() {
     );
     assert_eq!(code(&o), 5, "an unreadable time is invalid input: {}", stderr(&o));
 }
+
+#[test]
+fn the_not_found_answer_is_refused_for_a_customer_and_unverified_requests() {
+    let dir = vault();
+    add_kari(dir.path());
+    let r = ok_json(&cli(
+        dir.path(),
+        &[
+            "--json",
+            "request",
+            "add",
+            "--kind",
+            "access",
+            "--not-found",
+            "--channel",
+            "letter",
+        ],
+    ));
+    let id = r["id"].as_i64().expect("the request's id").to_string();
+    let pdf = dir.path().join("nothing.pdf");
+    let letter = |name: &str| {
+        cli(
+            dir.path(),
+            &[
+                "document",
+                "not-found",
+                "--request",
+                &id,
+                "--name",
+                name,
+                "--out",
+                pdf.to_str().unwrap(),
+            ],
+        )
+    };
+    let o = letter("Ola Nordmann");
+    assert_eq!(code(&o), 5, "refused before the identity is verified");
+    assert!(
+        stderr(&o).contains("has not been verified"),
+        "and says why: {}",
+        stderr(&o)
+    );
+    verify_request(dir.path(), &id);
+    let o = letter("Kari Nordmann");
+    assert_eq!(code(&o), 5, "Kari is a customer: we do hold data about her");
+    assert!(
+        stderr(&o).contains("link the request to that customer"),
+        "the message says what to do: {}",
+        stderr(&o)
+    );
+    assert!(!pdf.exists(), "nothing is written when refused");
+    let o = letter("Ola Nordmann");
+    assert_eq!(code(&o), 0, "nobody matches Ola: {}", stderr(&o));
+    assert!(
+        std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"),
+        "the letter is a PDF"
+    );
+    let shown = ok_json(&cli(dir.path(), &["--json", "request", "show", &id]));
+    assert_eq!(
+        shown["documents"][0]["kind"], "not_found_answer",
+        "the letter is recorded against the request: {shown}"
+    );
+}

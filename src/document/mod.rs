@@ -12,6 +12,7 @@ pub mod erasure;
 pub mod font;
 pub mod i18n;
 pub mod layout;
+pub mod not_found;
 pub mod profile;
 pub mod receipt;
 pub mod recovery_sheet;
@@ -51,6 +52,8 @@ pub enum DocumentKind {
     RecoverySheet,
     /// One breach's answers for the authority's notification form (GDPR Art. 33).
     BreachReport,
+    /// "We hold no personal data about you", for a request about someone not found.
+    NotFoundAnswer,
 }
 
 impl DocumentKind {
@@ -66,6 +69,7 @@ impl DocumentKind {
             DocumentKind::ExportCsv => "export_csv",
             DocumentKind::RecoverySheet => "recovery_sheet",
             DocumentKind::BreachReport => "breach_report",
+            DocumentKind::NotFoundAnswer => "not_found_answer",
         }
     }
 }

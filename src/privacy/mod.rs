@@ -22,6 +22,7 @@ pub use ledger::LedgerEntry;
 pub use policy::{Policy, RecordKind, Rule};
 pub use rectification::IntakeEdit;
 pub use requests::{
-    Extension, IdentityCheck, Request, RequestChannel, RequestInput, RequestKind, VerificationMethod,
+    Extension, IdentityCheck, Request, RequestChannel, RequestInput, RequestKind, Requester,
+    VerificationMethod,
 };
 pub use sweep::{DoneByPolicy, SweepReport};

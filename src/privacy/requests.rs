@@ -265,6 +265,104 @@ pub(crate) fn answerable(
     Ok(request)
 }
 
+/// The details a requester the register did not find gave, as the clerk types them for the
+/// "we hold nothing" answer. They are printed on that letter and used for the search, never
+/// stored (the request row keeps no name).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requester {
+    pub name: String,
+    #[serde(default)]
+    pub mobile: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+impl Requester {
+    /// The details checked like a customer's: the name required, a mobile and an e-mail
+    /// normalised when given (so the search compares what the register stores).
+    pub(crate) fn validated(&self, country: crate::validation::Country) -> Result<Requester> {
+        let mut p = Problems::default();
+        let name = p.check("name", validation::check_text(&self.name, 200, false));
+        let mobile = if self.mobile.trim().is_empty() {
+            String::new()
+        } else {
+            p.check("mobile", validation::normalise_mobile(&self.mobile, country))
+        };
+        let email = if self.email.trim().is_empty() {
+            String::new()
+        } else {
+            p.check("email", validation::normalise_email(&self.email))
+        };
+        p.finish()?;
+        Ok(Requester { name, mobile, email })
+    }
+}
+
+fn folded(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The gate of the "we hold nothing" answer: an open request registered as "not found", with
+/// the requester's identity verified, and a real search of the register for the details given
+/// (`r` validated): a customer with the same name (case and spacing aside), mobile or e-mail —
+/// in quarantine too, since they are still held — refuses it, and so does a record kept for
+/// the accounts after an erasure under that name.
+pub(crate) fn answerable_not_found(
+    conn: &Connection,
+    request_id: i64,
+    r: &Requester,
+    today: NaiveDate,
+) -> Result<Request> {
+    let request = load(conn, request_id, today)?;
+    if request.customer_id.is_some() {
+        return Err(Error::Refused(Refusal::RequestOtherCustomer { id: request_id }));
+    }
+    if request.closed {
+        return Err(Error::Refused(Refusal::RequestClosed { id: request_id }));
+    }
+    if request.verification.is_none() {
+        return Err(Error::Refused(Refusal::RequestNotVerified { id: request_id }));
+    }
+    let by_contact: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM customer WHERE (?1 <> '' AND mobile = ?1)
+                 OR (?2 <> '' AND lower(email) = lower(?2)) ORDER BY id LIMIT 1",
+            params![r.mobile, r.email],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let wanted = folded(&r.name);
+    let mut by_name = None;
+    if by_contact.is_none() {
+        // Every name, folded in Rust: SQLite's lower() folds only ASCII (not Æ, Ø, Å, Ä, Ö).
+        let mut stmt = conn.prepare("SELECT id, name FROM customer ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            if folded(&row.get::<_, String>(1)?) == wanted {
+                by_name = Some(row.get(0)?);
+                break;
+            }
+        }
+    }
+    if let Some(customer_id) = by_contact.or(by_name) {
+        return Err(Error::Refused(Refusal::RequesterFound {
+            id: request_id,
+            customer_id,
+        }));
+    }
+    let mut stmt = conn.prepare("SELECT customer_name FROM restricted_record")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        if folded(&row.get::<_, String>(0)?) == wanted {
+            return Err(Error::Refused(Refusal::RequesterRestricted { id: request_id }));
+        }
+    }
+    Ok(request)
+}
+
 /// The erasure started from a request is done: the sweep closes the request with it.
 pub(crate) fn close_for_erasure(tx: &Connection, erasure_id: i64, now: DateTime<Utc>) -> Result<()> {
     let ids: Vec<(i64, Option<i64>)> = tx

@@ -535,3 +535,108 @@ fn the_access_report_prints_the_deadline_the_register_keeps() {
         "after the extension the report prints the extended deadline and the day she was told",
     );
 }
+
+#[test]
+fn the_we_hold_nothing_answer_needs_a_verified_request_and_a_search_that_finds_nobody() {
+    use skranke::privacy::Requester;
+    use skranke::Language;
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _clock, kari) = vault_on(tmp.path(), "2026-11-02");
+    let id = add(&mut vault, RequestKind::Access, None, Some("2026-10-30"));
+    let ola = Requester {
+        name: "Ola Nordmann".into(),
+        mobile: "+47 913 45 678".into(),
+        email: "ola.nordmann@example.org".into(),
+    };
+    assert_eq!(
+        refusal(vault.not_found_answer_pdf(id, &ola, None).unwrap_err()),
+        Refusal::RequestNotVerified { id },
+        "nothing is answered before the requester's identity is verified"
+    );
+    verify(&mut vault, id);
+    let found = [
+        Requester {
+            mobile: "912 34 567".into(),
+            ..ola.clone()
+        },
+        Requester {
+            email: "Kari.Nordmann@example.com".into(),
+            ..ola.clone()
+        },
+        Requester {
+            name: "  kari   NORDMANN ".into(),
+            mobile: String::new(),
+            email: String::new(),
+        },
+    ];
+    for who in &found {
+        assert_eq!(
+            refusal(vault.not_found_answer_pdf(id, who, None).unwrap_err()),
+            Refusal::RequesterFound {
+                id,
+                customer_id: kari
+            },
+            "{who:?} matches Kari: we do hold data, so the letter is refused"
+        );
+    }
+    let before = vault.issued_documents(None).unwrap().len();
+    assert_eq!(before, 0, "no refused letter was issued");
+    for (lang, expected) in [
+        (
+            Language::Nb,
+            [
+                "vi har ingen personopplysninger om deg",
+                "Vi har søkt i kunderegisteret vårt 02.11.2026",
+                "913 45 678",
+            ],
+        ),
+        (
+            Language::Sv,
+            [
+                "vi har inga personuppgifter om dig",
+                "Vi har sökt i vårt kundregister 2026-11-02",
+                "klaga hos Datatilsynet (norska dataskyddsmyndigheten)",
+            ],
+        ),
+        (
+            Language::En,
+            [
+                "we hold no personal data about you",
+                "On 2026-11-02 we searched our customer register",
+                "Datatilsynet",
+            ],
+        ),
+    ] {
+        let pdf = vault
+            .not_found_answer_pdf(id, &ola, Some(lang))
+            .expect("nobody matches Ola: the answer is issued");
+        let text = crate::documents::pdf_text(tmp.path(), &pdf);
+        crate::documents::assert_contains(&text, &expected, &format!("the {lang:?} letter"));
+        crate::documents::assert_contains(
+            &text,
+            &["Ola Nordmann", "ola.nordmann@example.org"],
+            "the details searched for",
+        );
+        let docs = vault.request(id).unwrap().documents;
+        assert_eq!(
+            docs.last().map(|d| (d.kind.as_str(), d.sha256.clone())),
+            Some(("not_found_answer", skranke_sha(&pdf))),
+            "the letter is logged against the request by its SHA-256"
+        );
+    }
+    let log = vault.audit_events(&AuditFilter::default()).unwrap();
+    assert!(
+        log.iter().all(|e| {
+            let all = format!("{e:?}");
+            !all.contains("Ola") && !all.contains("913") && !all.contains("ola.nordmann")
+        }),
+        "the details given are printed, never logged"
+    );
+    let linked = add(&mut vault, RequestKind::Access, Some(kari), None);
+    verify(&mut vault, linked);
+    assert_eq!(
+        refusal(vault.not_found_answer_pdf(linked, &ola, None).unwrap_err()),
+        Refusal::RequestOtherCustomer { id: linked },
+        "a request linked to a customer is answered from the register, not with this letter"
+    );
+}

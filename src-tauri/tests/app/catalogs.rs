@@ -185,6 +185,7 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
         DocumentKind::ExportCsv,
         DocumentKind::RecoverySheet,
         DocumentKind::BreachReport,
+        DocumentKind::NotFoundAnswer,
     ];
     put("doc_kind.", "", names(&kinds, DocumentKind::as_str));
     put("paper.", "", js_list("paper.js", "PAPERS"));
