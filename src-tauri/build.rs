@@ -95,5 +95,11 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "set_update_check",
         "check_for_update",
         "install_update",
+        "requests",
+        "not_found_answer",
+        "breaches",
+        "add_breach",
+        "update_breach",
+        "breach_report",
     ]
 }

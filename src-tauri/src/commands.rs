@@ -8,8 +8,8 @@ use crate::update;
 use skranke::audit::AuditFilter;
 use skranke::backup::{BackupInfo, BackupMade, BackupSettings, BackupStatus};
 use skranke::privacy::{
-    DoneByPolicy, Erasure, Extension, IdentityCheck, IntakeEdit, Quarantined, Request, RequestInput,
-    RestrictedRecord, SweepReport,
+    Breach, BreachInput, DoneByPolicy, Erasure, Extension, IdentityCheck, IntakeEdit, Quarantined, Request,
+    RequestInput, Requester, RestrictedRecord, SweepReport,
 };
 use skranke::Language;
 use skranke::{
@@ -587,4 +587,54 @@ pub async fn check_for_update(app: AppHandle, shell: Ui<'_>) -> Reply<Option<upd
 #[tauri::command]
 pub async fn install_update(app: AppHandle, shell: Ui<'_>) -> Reply<()> {
     shell.install_update(&app).await
+}
+
+/// The requests register as a whole (Settings → Privacy lists those about nobody found).
+#[tauri::command]
+pub async fn requests(shell: Ui<'_>, open_only: bool) -> Reply<Vec<Request>> {
+    shell.with(|v| v.requests(open_only))
+}
+
+/// "We hold no personal data about you" for a verified request about someone not found.
+#[tauri::command]
+pub async fn not_found_answer(
+    app: AppHandle,
+    shell: Ui<'_>,
+    request_id: i64,
+    requester: Requester,
+    language: Option<Language>,
+    how: Delivery,
+    file_name: String,
+) -> Reply<Delivered> {
+    let pdf = shell.with(|v| v.not_found_answer_pdf(request_id, &requester, language))?;
+    shell.hand_out(&app, &file_name, "pdf", &pdf, how)
+}
+
+#[tauri::command]
+pub async fn breaches(shell: Ui<'_>) -> Reply<Vec<Breach>> {
+    shell.with(|v| v.breaches())
+}
+
+#[tauri::command]
+pub async fn add_breach(shell: Ui<'_>, input: BreachInput) -> Reply<Breach> {
+    shell.with(|v| v.add_breach(&input))
+}
+
+#[tauri::command]
+pub async fn update_breach(shell: Ui<'_>, breach_id: i64, input: BreachInput) -> Reply<Breach> {
+    shell.with(|v| v.update_breach(breach_id, &input))
+}
+
+/// The breach report for the authority's notification form.
+#[tauri::command]
+pub async fn breach_report(
+    app: AppHandle,
+    shell: Ui<'_>,
+    breach_id: i64,
+    language: Option<Language>,
+    how: Delivery,
+    file_name: String,
+) -> Reply<Delivered> {
+    let pdf = shell.with(|v| v.breach_report_pdf(breach_id, language))?;
+    shell.hand_out(&app, &file_name, "pdf", &pdf, how)
 }

@@ -226,6 +226,12 @@ pub fn run() {
             commands::set_update_check,
             commands::check_for_update,
             commands::install_update,
+            commands::requests,
+            commands::not_found_answer,
+            commands::breaches,
+            commands::add_breach,
+            commands::update_breach,
+            commands::breach_report,
         ])
         .build(tauri::generate_context!())
         .expect("Skranke could not start its window");
