@@ -1289,6 +1289,9 @@ fn recovery_sheet_prints_the_key_and_refuses_a_wrong_one() {
             t(Language::Nb, "recovery.purpose"),
             t(Language::Nb, "recovery.keep"),
             "02.11.2026",
+            // A lost sheet is recorded where the code keeps breaches (Settings and the CLI).
+            "Innstillinger → Avviksregister",
+            "skranke-cli breach add",
         ],
         "recovery sheet",
     );
