@@ -261,6 +261,8 @@ fn every_document_has_the_pdfa_2b_structure() {
         ("destruction certificate", certificate.pdf),
         ("access report", access_report(&mut vault, kari.id)),
         ("recovery sheet", vault.recovery_sheet_pdf(&recovery).unwrap()),
+        ("breach report", breach_report(&mut vault)),
+        ("not-found answer", not_found_answer(&mut vault)),
     ];
     for (what, pdf) in &documents {
         assert_pdfa_2b(what, pdf);
@@ -325,4 +327,37 @@ fn the_structure_check_refuses_what_pdfa_forbids() {
         let refused = std::panic::catch_unwind(|| assert_pdfa_2b(what, &pdf)).is_err();
         assert!(refused, "a PDF with {what} must fail the structure check");
     }
+}
+
+fn breach_report(vault: &mut skranke::Vault) -> Vec<u8> {
+    let b = vault.add_breach(&crate::breaches::lost_disk()).expect("a breach");
+    vault.breach_report_pdf(b.id, None).unwrap()
+}
+
+fn not_found_answer(vault: &mut skranke::Vault) -> Vec<u8> {
+    use skranke::privacy::{IdentityCheck, RequestChannel, RequestInput, RequestKind, VerificationMethod};
+    let r = vault
+        .add_request(&RequestInput {
+            kind: RequestKind::Access,
+            customer_id: None,
+            channel: RequestChannel::Letter,
+            received_on: None,
+        })
+        .unwrap();
+    vault
+        .verify_request(
+            r.id,
+            &IdentityCheck {
+                method: VerificationMethod::InPersonIdShown,
+                note: String::new(),
+                verified_by: Some(1),
+            },
+        )
+        .unwrap();
+    let ola = skranke::privacy::Requester {
+        name: "Ola Nordmann".into(),
+        mobile: String::new(),
+        email: String::new(),
+    };
+    vault.not_found_answer_pdf(r.id, &ola, None).unwrap()
 }
