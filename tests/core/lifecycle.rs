@@ -657,6 +657,39 @@ fn erasure_restricts_accounting_records_and_deletes_them_when_their_period_ends(
         ("Kari Nordmann", until, "handed_over"),
         "stripped to what the order slip carries, with its own deletion date"
     );
+    // Kari asks again after her erasure: the register keeps her order slips, so "we hold
+    // nothing" would be false and is refused.
+    let again = vault
+        .add_request(&skranke::privacy::RequestInput {
+            kind: skranke::privacy::RequestKind::Access,
+            customer_id: None,
+            channel: skranke::privacy::RequestChannel::Letter,
+            received_on: None,
+        })
+        .unwrap()
+        .id;
+    vault
+        .verify_request(
+            again,
+            &skranke::privacy::IdentityCheck {
+                method: skranke::privacy::VerificationMethod::InPersonIdShown,
+                note: String::new(),
+                verified_by: Some(1),
+            },
+        )
+        .unwrap();
+    let kari_again = skranke::privacy::Requester {
+        name: "Kari Nordmann".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        vault
+            .not_found_answer_pdf(again, &kari_again, None)
+            .unwrap_err()
+            .code(),
+        "requester_restricted",
+        "a name kept on restricted order slips is not answered with 'we hold nothing'"
+    );
     let log = vault
         .audit_events(&skranke::AuditFilter {
             action: Some("restricted_viewed".into()),
