@@ -664,15 +664,10 @@ pub(crate) fn render(
         &[("shop", &shop.name), ("email", &shop.email)],
     ));
     l.heading(t(lang, "access.complaint"));
-    let authority = profile.authority_key;
-    l.paragraph(&tf(
+    l.paragraph(&super::with_authority(
         lang,
+        shop.jurisdiction,
         "access.complaint_text",
-        &[
-            ("authority", t(lang, &format!("{authority}.name"))),
-            ("address", t(lang, &format!("{authority}.address"))),
-            ("web", t(lang, &format!("{authority}.web"))),
-        ],
     ));
     l.heading(t(lang, "access.source"));
     l.paragraph(t(lang, "access.source_text"));

@@ -85,7 +85,7 @@ pub(crate) fn render(
 ) -> Result<Vec<u8>> {
     let shop = &ctx.shop;
     let j = shop.jurisdiction.as_str();
-    let authority = t(lang, &format!("authority.{j}.name")).to_string();
+    let authority = super::authority_name(lang, shop.jurisdiction);
     let title = t(lang, "breach.title");
     let mut l = Layout::new(
         Paper::A4,

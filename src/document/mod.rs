@@ -376,6 +376,26 @@ pub(crate) fn opt_datetime(lang: Language, ts: Option<&str>) -> String {
     ts.map(|v| datetime(lang, v)).unwrap_or_default()
 }
 
+/// `key`'s text with the supervisory authority of `jurisdiction` filled in: `{authority}`,
+/// `{address}`, `{web}` (the access report's and the not-found answer's complaint sentence).
+pub(crate) fn with_authority(lang: Language, jurisdiction: crate::shop::Jurisdiction, key: &str) -> String {
+    let authority = jurisdiction.profile().authority_key;
+    tf(
+        lang,
+        key,
+        &[
+            ("authority", t(lang, &format!("{authority}.name"))),
+            ("address", t(lang, &format!("{authority}.address"))),
+            ("web", t(lang, &format!("{authority}.web"))),
+        ],
+    )
+}
+
+/// The authority's name in `lang`: "Datatilsynet", "Integritetsskyddsmyndigheten (IMY)".
+pub(crate) fn authority_name(lang: Language, jurisdiction: crate::shop::Jurisdiction) -> String {
+    t(lang, &format!("{}.name", jurisdiction.profile().authority_key)).to_string()
+}
+
 /// A vocabulary value's text, e.g. `vocab(lang, "device_type", "laptop")`.
 pub(crate) fn vocab(lang: Language, group: &str, value: &str) -> String {
     let key = format!("{group}.{value}");

@@ -63,15 +63,10 @@ pub(crate) fn render(ctx: &ShopContext, letter: &NotFoundLetter, now: DateTime<U
     l.heading(t(lang, "not_found.answer_heading"));
     l.paragraph(&tf(lang, "not_found.answer", &[("date", &searched)]));
     l.paragraph(t(lang, "not_found.not_kept"));
-    let j = shop.jurisdiction.as_str();
-    l.paragraph(&tf(
+    l.paragraph(&super::with_authority(
         lang,
+        shop.jurisdiction,
         "not_found.complaint",
-        &[
-            ("authority", t(lang, &format!("authority.{j}.name"))),
-            ("address", t(lang, &format!("authority.{j}.address"))),
-            ("web", t(lang, &format!("authority.{j}.web"))),
-        ],
     ));
     if !letter.prepared_by.is_empty() {
         l.paragraph(&tf(

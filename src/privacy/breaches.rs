@@ -332,6 +332,37 @@ fn opt_time(t: Option<DateTime<Utc>>) -> Option<String> {
     t.map(timestamp)
 }
 
+/// Runs `sql` with the record as ?1–?18 (in the table's column order), `at` as ?19 and `last`
+/// as ?20 (the author of a new breach, the id of a changed one).
+fn write(tx: &Connection, sql: &str, b: &BreachInput, at: DateTime<Utc>, last: Option<i64>) -> Result<()> {
+    tx.execute(
+        sql,
+        params![
+            timestamp(b.discovered_at),
+            b.what,
+            b.cause,
+            opt_time(b.started_at),
+            opt_time(b.ended_at),
+            b.ongoing,
+            b.data_categories,
+            b.people_categories,
+            b.people_count,
+            b.records_count,
+            b.consequences,
+            b.measures_taken,
+            b.measures_planned,
+            opt_time(b.notified_at),
+            b.late_reason,
+            b.not_notified_reason,
+            opt_time(b.subjects_told_at),
+            b.not_told_reason,
+            timestamp(at),
+            last,
+        ],
+    )?;
+    Ok(())
+}
+
 /// The log's detail: the state, and how a notification in this change stood to the deadline.
 fn detail(breach: &Breach, changed: Option<&[&str]>) -> String {
     let mut d = format!("state={}", breach.state.as_str());
@@ -356,34 +387,16 @@ impl Vault {
         let session = self.session()?;
         let actor = session.actor;
         let tx = session.conn.transaction()?;
-        tx.execute(
+        write(
+            &tx,
             "INSERT INTO breach(discovered_at, what, cause, started_at, ended_at, ongoing, data_categories,
                  people_categories, people_count, records_count, consequences, measures_taken,
                  measures_planned, notified_at, late_reason, not_notified_reason, subjects_told_at,
                  not_told_reason, created_at, created_by, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?19)",
-            params![
-                timestamp(b.discovered_at),
-                b.what,
-                b.cause,
-                opt_time(b.started_at),
-                opt_time(b.ended_at),
-                b.ongoing,
-                b.data_categories,
-                b.people_categories,
-                b.people_count,
-                b.records_count,
-                b.consequences,
-                b.measures_taken,
-                b.measures_planned,
-                opt_time(b.notified_at),
-                b.late_reason,
-                b.not_notified_reason,
-                opt_time(b.subjects_told_at),
-                b.not_told_reason,
-                timestamp(now),
-                actor,
-            ],
+            &b,
+            now,
+            actor,
         )?;
         let id = tx.last_insert_rowid();
         let breach = load(&tx, id, now)?;
@@ -413,34 +426,16 @@ impl Vault {
         if changed.is_empty() {
             return Ok(old);
         }
-        tx.execute(
+        write(
+            &tx,
             "UPDATE breach SET discovered_at = ?1, what = ?2, cause = ?3, started_at = ?4, ended_at = ?5,
                  ongoing = ?6, data_categories = ?7, people_categories = ?8, people_count = ?9,
                  records_count = ?10, consequences = ?11, measures_taken = ?12, measures_planned = ?13,
                  notified_at = ?14, late_reason = ?15, not_notified_reason = ?16, subjects_told_at = ?17,
                  not_told_reason = ?18, updated_at = ?19 WHERE id = ?20",
-            params![
-                timestamp(b.discovered_at),
-                b.what,
-                b.cause,
-                opt_time(b.started_at),
-                opt_time(b.ended_at),
-                b.ongoing,
-                b.data_categories,
-                b.people_categories,
-                b.people_count,
-                b.records_count,
-                b.consequences,
-                b.measures_taken,
-                b.measures_planned,
-                opt_time(b.notified_at),
-                b.late_reason,
-                b.not_notified_reason,
-                opt_time(b.subjects_told_at),
-                b.not_told_reason,
-                timestamp(now),
-                id,
-            ],
+            &b,
+            now,
+            Some(id),
         )?;
         let breach = load(&tx, id, now)?;
         audit::append(
