@@ -143,6 +143,46 @@ export async function busy(button, action) {
   }
 }
 
+/**
+ * The one way a form submits: no page load, old errors cleared, the pressed button disabled while
+ * `action(values, event)` runs, and a refusal shown at its field. An action refuses the way the
+ * core does, by throwing `{ code, field }`. Assigned, not added, so a screen that repaints a form
+ * never stacks two handlers.
+ */
+export function onSubmit(form, action) {
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const button = event.submitter || form.querySelector('[type="submit"]');
+    return busy(button, async () => {
+      try {
+        await action(readForm(form), event);
+      } catch (error) {
+        showError(form, error);
+      }
+    });
+  };
+  return form;
+}
+
+/** Runs a button's action the way a form submits: errors are shown in `errors` (a form or a box). */
+export function attempt(button, errors, action) {
+  return busy(button, async () => {
+    clearErrors(errors);
+    try {
+      await action();
+    } catch (error) {
+      showError(errors, error);
+    }
+  });
+}
+
+/** Makes `attempt` the button's click action. */
+export function onClick(button, errors, action) {
+  button.onclick = () => attempt(button, errors, action);
+  return button;
+}
+
 let toastTimer = null;
 
 export function toast(key, params) {
