@@ -100,6 +100,16 @@ function markError(form, error) {
   return null;
 }
 
+/**
+ * An e-mail address that may break only after its "@" when the column is narrow, never inside
+ * a word or at a dot; copying it still gives the address unchanged (a <wbr> adds no character).
+ */
+export function emailText(address) {
+  const at = address.lastIndexOf('@');
+  if (at < 1) return [address];
+  return [address.slice(0, at + 1), el('wbr'), address.slice(at + 1)];
+}
+
 /** Reads a form's named inputs into an object: checkboxes as booleans, the rest as strings. */
 export function readForm(form) {
   const values = {};
