@@ -2,6 +2,7 @@
 //! end-to-end run of the real app through tauri-driver, the installed `.deb`, and signed updates.
 
 mod backup;
+mod breaches;
 mod catalogs;
 mod config;
 mod destruction_form;

@@ -7,6 +7,7 @@ import { el, onClick, toast } from '../dom.js';
 import { formatDate, formatDateTime, t } from '../i18n.js';
 import { dataTable, emptyState, link } from '../table.js';
 import { documentRow } from '../documents.js';
+import { notFoundRequests } from './not-found.js';
 
 export async function privacyCard(box) {
   const errors = el('div');
@@ -14,6 +15,7 @@ export async function privacyCard(box) {
   const erasures = el('div', { 'data-testid': 'erasures' });
   const done = el('div', { 'data-testid': 'done-by-policy' });
   const restricted = el('div', { 'data-testid': 'restricted-records' });
+  const notFound = el('div');
   const openRestricted = onClick(el('button', {
     type: 'button', class: 'btn', key: 'privacy.open_restricted', 'data-testid': 'open-restricted',
   }), errors, async () => {
@@ -28,7 +30,8 @@ export async function privacyCard(box) {
     el('h3', { key: 'privacy.done_by_policy' }), done,
     el('h3', { key: 'privacy.restricted' }), el('p', { class: 'muted small', key: 'privacy.restricted_intro' }),
     el('div', { class: 'actions' }, openRestricted), restricted,
-    el('h3', { key: 'privacy.letters' }), letters);
+    el('h3', { key: 'privacy.letters' }), letters,
+    el('h3', { key: 'not_found.title' }), notFound);
   const paint = async () => {
     const [waiting, past, policy] = await Promise.all([
       call('to_be_erased'), call('erasures', { limit: 50 }), call('done_by_policy', { limit: 50 }),
@@ -37,7 +40,7 @@ export async function privacyCard(box) {
     erasures.replaceChildren(erasureTable(past, errors));
     done.replaceChildren(doneTable(policy));
   };
-  await paint();
+  await Promise.all([paint(), notFoundRequests(notFound)]);
 }
 
 function quarantineTable(items, errors, repaint) {

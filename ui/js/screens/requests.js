@@ -75,7 +75,7 @@ function extendForm(r, done) {
   });
 }
 
-function requestItem(r, errors, reload) {
+export function requestItem(r, errors, reload) {
   const slot = el('div');
   const toggle = (make) => {
     if (slot.firstChild) slot.replaceChildren();
@@ -115,7 +115,8 @@ function requestItem(r, errors, reload) {
     verified, buttons, slot);
 }
 
-function addForm(customer, reload) {
+/** The form that registers a request about `customer`, or about someone not found (`null`). */
+export function addRequestForm(customer, reload) {
   const n = ++ids;
   const form = el('form', { class: 'form', novalidate: true, hidden: true, 'data-testid': 'request-add-form' },
     el('div', { class: 'form-grid' },
@@ -127,7 +128,7 @@ function addForm(customer, reload) {
       el('button', { type: 'button', class: 'btn ghost small', key: 'common.cancel', onclick: () => { form.hidden = true; } })));
   return onSubmit(form, async (v) => {
     await call('add_request', {
-      input: { kind: v.kind, customer_id: customer.id, channel: v.channel, received_on: v.received_on || null },
+      input: { kind: v.kind, customer_id: customer ? customer.id : null, channel: v.channel, received_on: v.received_on || null },
     });
     toast('toast.request_added');
     reload();
@@ -137,7 +138,7 @@ function addForm(customer, reload) {
 /** The requests card of the customer screen: open requests first, then the answered ones. */
 export function requestsCard(box, customer, requests, reload) {
   const errors = el('div');
-  const form = addForm(customer, reload);
+  const form = addRequestForm(customer, reload);
   const add = el('button', {
     type: 'button', class: 'btn', key: 'requests.add', 'data-testid': 'request-add',
     onclick: () => { form.hidden = !form.hidden; },

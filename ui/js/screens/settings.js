@@ -9,8 +9,9 @@ import { documentRow } from '../documents.js';
 import { DIN_CLASSES, PHYSICAL_METHODS } from '../vocab.js';
 import { privacyCard } from './privacy.js';
 import { backupCard } from './backup.js';
+import { breachesCard } from './breaches.js';
 
-export async function render(page, _params, { refreshChrome, setAutoLockMinutes }) {
+export async function render(page, params, { refreshChrome, setAutoLockMinutes }) {
   const [fragment, shop, settings, staff, status, dinLevels, updates] = await Promise.all([
     screen('settings'), call('shop'), call('settings'), call('staff'), call('app_status'), call('din_level_settings'),
     call('update_status'),
@@ -53,6 +54,7 @@ export async function render(page, _params, { refreshChrome, setAutoLockMinutes 
   part(fragment, 'din-levels').replaceChildren(dinLevelTable(dinLevels));
   privacyCard(part(fragment, 'privacy'));
   backupCard(part(fragment, 'backup'));
+  const breaches = breachesCard(part(fragment, 'breaches'));
 
   const staffBody = part(fragment, 'staff');
   const paintStaff = (list) => {
@@ -179,6 +181,10 @@ export async function render(page, _params, { refreshChrome, setAutoLockMinutes 
   about(fragment, updates);
 
   page.append(fragment);
+  // Today's "Open the breach register" lands on the card.
+  if (params?.query?.get('focus') === 'breaches') {
+    breaches.then(() => page.querySelector('#settings-breaches').scrollIntoView({ block: 'start' }));
+  }
   paintRemember(status.remembered);
   if (!status.keystore && !status.remembered) {
     part(page, 'no-keystore').hidden = false;

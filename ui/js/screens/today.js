@@ -2,10 +2,11 @@
 
 import { call } from '../api.js';
 import { attempt, el, onClick, part, screen, showError, toast } from '../dom.js';
-import { formatDate, formatLongDate, t } from '../i18n.js';
+import { formatDate, formatDateTime, formatLongDate, t } from '../i18n.js';
 import { badge, dataTable, deviceLabel, emptyState, link } from '../table.js';
 import { confirmBox, copyDeletionForm, destructionForm, inlineRow } from '../forms.js';
 import { backupNotice } from './backup.js';
+import { countdown } from './breaches.js';
 import { session } from '../session.js';
 import { searchList } from '../search-list.js';
 
@@ -58,6 +59,8 @@ function fill(page, today, rerender) {
   shortList(part(page, 'pickup'), today.ready_for_pickup, (items) => pickup(items, rerender));
   shortList(part(page, 'copies'), today.copies_due, (items) => copies(items, rerender));
   shortList(part(page, 'destruction'), today.destruction_due, (items) => destruction(items, rerender));
+  part(page, 'breaches-card').hidden = !today.breaches_pending.length;
+  part(page, 'breaches').replaceChildren(breaches(today.breaches_pending));
   const requestsCard = part(page, 'requests-card');
   requestsCard.hidden = !today.requests_due.length;
   part(page, 'requests').replaceChildren(requests(today.requests_due));
@@ -76,6 +79,17 @@ function fill(page, today, rerender) {
       }
     };
   }
+}
+
+/** Breaches not yet notified: the time left of the 72 hours, or how long it is overdue. */
+function breaches(items) {
+  const rows = items.map((b) => el('tr', { class: b.state === 'overdue' ? 'overdue' : '', 'data-breach': String(b.id) },
+    el('td', { text: formatDateTime(b.discovered_at) }),
+    el('td', { text: b.what }),
+    el('td', {}, el('span', { class: `badge ${b.state === 'overdue' ? 'danger' : 'warn'}`, text: countdown(b) }))));
+  return dataTable([
+    { key: 'breaches.discovered_at' }, { key: 'breaches.what' }, { key: 'today.col_breach_deadline' },
+  ], rows, { testid: 'breaches-table' });
 }
 
 /** Requests due within a week (GDPR Art. 12(3)), and those past their deadline. */
