@@ -3,7 +3,7 @@
 //! 5 hours", with the app's clock 66½ hours on by `SKRANKE_FAKE_NOW`); recording the
 //! notification ends the countdown, and the report for the authority's form is printed. Then a
 //! request about someone not found is answered with the "we hold nothing" letter, refused first
-//! for a name the register holds.
+//! for a name the register holds; a breach discovered 80 hours ago shows as overdue.
 
 use crate::driver::{App, Driver};
 use crate::e2e::{catalog, wait_for_printed};
@@ -158,6 +158,50 @@ async fn a_breach_is_counted_down_on_today_notified_and_reported() {
         "the letter for someone not found is printed"
     );
     shot(&app, "settings-not-found", "[data-testid=not-found-requests]").await;
+
+    // A breach discovered 80 hours ago by the app's clock and not notified: overdue on Today.
+    open_settings(&app).await;
+    app.click("[data-testid=breach-add]").await;
+    let discovered = (Utc::now() + ahead - Duration::hours(80))
+        .with_timezone(&Local)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    set_value(
+        &app,
+        "[data-testid=breach-form] [name=discovered_at]",
+        &discovered,
+    )
+    .await;
+    app.type_into(
+        "[data-testid=breach-form] [name=what]",
+        "Order slips left on the counter overnight",
+    )
+    .await;
+    app.click("[data-testid=breach-save]").await;
+    app.text_until("[data-testid=breach-list]", "the second breach", |t| {
+        t.contains("Order slips left")
+    })
+    .await;
+    app.click("a[data-route=today]").await;
+    let overdue = text("breaches.overdue_by")
+        .replace("{authority}", &text("breaches.authority_no"))
+        .replace("{left}", &text("breaches.hours.other").replace("{count}", "8"));
+    app.text_until("[data-testid=today-breaches]", "the overdue mark", |t| {
+        t.contains(&overdue) && !t.contains("Backup disk BK-2")
+    })
+    .await;
+    let row_class = app
+        .el("[data-testid=breaches-table] tbody tr")
+        .await
+        .attr("class")
+        .await
+        .expect("attribute readable")
+        .unwrap_or_default();
+    assert!(
+        row_class.contains("overdue"),
+        "the overdue row is marked like Today's other overdue rows: {row_class:?}"
+    );
+    shot(&app, "today-breach-overdue", "[data-testid=today-breaches]").await;
     app.client.close().await.expect("close the session");
     drop(driver);
 
@@ -170,12 +214,13 @@ async fn a_breach_is_counted_down_on_today_notified_and_reported() {
         .unlock_with_passphrase(&skranke::Passphrase::new("korrekt hest batteri stift"))
         .expect("unlock");
     let breaches = vault.breaches().expect("the register");
-    assert_eq!(breaches.len(), 1, "one breach recorded: {breaches:?}");
+    assert_eq!(breaches.len(), 2, "two breaches recorded: {breaches:?}");
+    let disk = breaches
+        .iter()
+        .find(|b| b.record.people_count.is_some())
+        .expect("the disk");
     assert_eq!(
-        (
-            breaches[0].record.people_count,
-            breaches[0].record.notified_at.is_some()
-        ),
+        (disk.record.people_count, disk.record.notified_at.is_some()),
         (Some(420), true),
         "recorded with its count, and notified"
     );
