@@ -8,6 +8,7 @@ import { LANGUAGES, t } from '../i18n.js';
 import { emptyState } from '../table.js';
 import { handOut } from '../documents.js';
 import { addRequestForm, requestItem } from './requests.js';
+import { session } from '../session.js';
 
 let ids = 0;
 
@@ -19,6 +20,7 @@ function letterForm(r, errors) {
     el('input', { id: `nf-${name}-${n}`, name, type, maxlength: name === 'name' ? '200' : '254' }));
   const language = el('select', { id: `nf-language-${n}`, name: 'language' });
   fillOptions(language, LANGUAGES, 'lang.');
+  language.value = session.shop?.language || LANGUAGES[0];
   const form = el('form', { class: 'form', novalidate: true, 'data-testid': 'not-found-letter' },
     el('p', { class: 'muted small', key: 'not_found.letter_intro' }),
     el('div', { class: 'form-grid' },

@@ -38,11 +38,16 @@ function deadlineBadge(r) {
   return null;
 }
 
+/** Someone not found has no e-mail or phone on file to reply from: that method is not offered. */
+function methodsFor(r) {
+  return r.customer_id === null ? VERIFICATION_METHODS.filter((m) => m !== 'contact_on_file') : VERIFICATION_METHODS;
+}
+
 function verifyForm(r, done) {
   const n = ++ids;
   return onSubmit(el('form', { class: 'form', novalidate: true, 'data-testid': 'request-verify-form' },
     el('div', { class: 'form-grid' },
-      field(`rv-method-${n}`, 'requests.method', selectOf(`rv-method-${n}`, 'method', VERIFICATION_METHODS, 'verify_method.'), 'span-3'),
+      field(`rv-method-${n}`, 'requests.method', selectOf(`rv-method-${n}`, 'method', methodsFor(r), 'verify_method.'), 'span-3'),
       field(`rv-note-${n}`, 'requests.note', el('input', { id: `rv-note-${n}`, name: 'note', type: 'text', maxlength: '500' }), 'span-3'),
       el('p', { class: 'hint span-6', key: 'requests.no_id_copy' })),
     el('div', { class: 'actions' },
