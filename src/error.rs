@@ -144,6 +144,7 @@ impl Error {
         "told_before_receipt",
         "requester_found",
         "requester_restricted",
+        "nothing_on_file",
         "too_early",
         "keystore_unavailable",
         "not_remembered",
@@ -302,6 +303,11 @@ pub enum Refusal {
     RequesterRestricted {
         id: i64,
     },
+    /// A request about someone not found cannot be verified by a reply from the contact on
+    /// file: nothing is on file.
+    NothingOnFile {
+        id: i64,
+    },
 }
 
 impl Refusal {
@@ -324,6 +330,7 @@ impl Refusal {
             Refusal::ToldBeforeReceipt { .. } => "told_before_receipt",
             Refusal::RequesterFound { .. } => "requester_found",
             Refusal::RequesterRestricted { .. } => "requester_restricted",
+            Refusal::NothingOnFile { .. } => "nothing_on_file",
         }
     }
 
@@ -345,7 +352,8 @@ impl Refusal {
             Refusal::RequestNotVerified { id }
             | Refusal::RequestOtherCustomer { id }
             | Refusal::RequestClosed { id }
-            | Refusal::RequesterRestricted { id } => {
+            | Refusal::RequesterRestricted { id }
+            | Refusal::NothingOnFile { id } => {
                 p.insert("id", id.to_string());
             }
             Refusal::RequestWrongKind { id, kind } => {
@@ -423,6 +431,10 @@ impl std::fmt::Display for Refusal {
             Refusal::RequesterFound { id, customer_id } => write!(
                 f,
                 "request {id}: the details given match customer {customer_id}, so we do hold data about this person; link the request to that customer instead"
+            ),
+            Refusal::NothingOnFile { id } => write!(
+                f,
+                "request {id} is about someone not found: there is no e-mail or phone on file to reply from; verify in person or describe how"
             ),
             Refusal::RequesterRestricted { id } => write!(
                 f,
@@ -557,6 +569,7 @@ mod tests {
                 customer_id: 2,
             }),
             Error::Refused(Refusal::RequesterRestricted { id: 1 }),
+            Error::Refused(Refusal::NothingOnFile { id: 1 }),
             Error::TooEarly(chrono::NaiveDate::MIN),
             Error::KeyStoreUnavailable(String::new()),
             Error::NotRemembered,

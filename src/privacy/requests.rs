@@ -485,6 +485,9 @@ impl Vault {
         let actor = session.actor;
         let tx = session.conn.transaction()?;
         let request = open_request(&tx, id, today)?;
+        if request.customer_id.is_none() && check.method == VerificationMethod::ContactOnFile {
+            return Err(Error::Refused(Refusal::NothingOnFile { id }));
+        }
         let mut problems = Problems::default();
         let note = check_note(
             &mut problems,

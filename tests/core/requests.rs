@@ -553,7 +553,32 @@ fn the_we_hold_nothing_answer_needs_a_verified_request_and_a_search_that_finds_n
         Refusal::RequestNotVerified { id },
         "nothing is answered before the requester's identity is verified"
     );
-    verify(&mut vault, id);
+    assert_eq!(
+        refusal(
+            vault
+                .verify_request(
+                    id,
+                    &IdentityCheck {
+                        method: VerificationMethod::ContactOnFile,
+                        note: String::new(),
+                        verified_by: Some(1),
+                    },
+                )
+                .unwrap_err()
+        ),
+        Refusal::NothingOnFile { id },
+        "someone not found has no contact on file to reply from"
+    );
+    vault
+        .verify_request(
+            id,
+            &IdentityCheck {
+                method: VerificationMethod::InPersonIdShown,
+                note: String::new(),
+                verified_by: Some(1),
+            },
+        )
+        .expect("verified in person");
     let found = [
         Requester {
             mobile: "912 34 567".into(),
