@@ -77,6 +77,10 @@ actions! {
     RequestVerified => "request_verified",
     RequestExtended => "request_extended",
     RequestClosed => "request_closed",
+    RecipientAdded => "recipient_added",
+    RecipientUpdated => "recipient_updated",
+    DisclosureRecorded => "disclosure_recorded",
+    ProcessingActivityUpdated => "processing_activity_updated",
 }
 
 /// One line of the log as stored.

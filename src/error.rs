@@ -142,6 +142,8 @@ impl Error {
         "request_closed",
         "extension_too_late",
         "told_before_receipt",
+        "birth_date_recipient",
+        "recipient_inactive",
         "too_early",
         "keystore_unavailable",
         "not_remembered",
@@ -286,6 +288,14 @@ pub enum Refusal {
     ToldBeforeReceipt {
         received_on: chrono::NaiveDate,
     },
+    /// Birth dates go only to the debt collection agency and the bailiff (the privacy promise).
+    BirthDateRecipient {
+        name: String,
+    },
+    /// A deactivated recipient receives nothing more.
+    RecipientInactive {
+        name: String,
+    },
 }
 
 impl Refusal {
@@ -306,6 +316,8 @@ impl Refusal {
             Refusal::RequestClosed { .. } => "request_closed",
             Refusal::ExtensionTooLate { .. } => "extension_too_late",
             Refusal::ToldBeforeReceipt { .. } => "told_before_receipt",
+            Refusal::BirthDateRecipient { .. } => "birth_date_recipient",
+            Refusal::RecipientInactive { .. } => "recipient_inactive",
         }
     }
 
@@ -335,6 +347,9 @@ impl Refusal {
             }
             Refusal::ExtensionTooLate { deadline } => {
                 p.insert("date", deadline.to_string());
+            }
+            Refusal::BirthDateRecipient { name } | Refusal::RecipientInactive { name } => {
+                p.insert("name", name.clone());
             }
             Refusal::ToldBeforeReceipt { received_on } => {
                 p.insert("date", received_on.to_string());
@@ -397,6 +412,13 @@ impl std::fmt::Display for Refusal {
                 f,
                 "the person cannot have been told before the request was received on {received_on}"
             ),
+            Refusal::BirthDateRecipient { name } => write!(
+                f,
+                "{name} may not receive birth dates: only the debt collection agency and the bailiff do"
+            ),
+            Refusal::RecipientInactive { name } => {
+                write!(f, "{name} is deactivated and receives nothing more")
+            }
         }
     }
 }
@@ -521,6 +543,8 @@ mod tests {
             Error::Refused(Refusal::ToldBeforeReceipt {
                 received_on: chrono::NaiveDate::MIN,
             }),
+            Error::Refused(Refusal::BirthDateRecipient { name: "x".into() }),
+            Error::Refused(Refusal::RecipientInactive { name: "x".into() }),
             Error::TooEarly(chrono::NaiveDate::MIN),
             Error::KeyStoreUnavailable(String::new()),
             Error::NotRemembered,

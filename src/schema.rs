@@ -47,6 +47,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 9,
         sql: include_str!("schema/0009_requests.sql"),
     },
+    Migration {
+        version: 11,
+        sql: include_str!("schema/0011_recipients.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

@@ -29,6 +29,8 @@ pub(crate) struct Holdings {
     pub certificates: Vec<(String, String, String)>,
     pub documents: Vec<super::IssuedDocument>,
     pub events: Vec<EventLine>,
+    /// What went to whom (privacy::recipients), oldest first.
+    pub disclosures: Vec<crate::privacy::Disclosure>,
 }
 
 pub(crate) fn gather(conn: &Connection, customer_id: i64) -> Result<Holdings> {
@@ -58,6 +60,7 @@ pub(crate) fn gather(conn: &Connection, customer_id: i64) -> Result<Holdings> {
         })?;
         rows.collect::<rusqlite::Result<Vec<_>>>()?
     };
+    let disclosures = crate::privacy::recipients::disclosures_of(conn, customer_id)?;
     Ok(Holdings {
         customer,
         adult_confirmed_by,
@@ -65,6 +68,7 @@ pub(crate) fn gather(conn: &Connection, customer_id: i64) -> Result<Holdings> {
         certificates,
         documents,
         events,
+        disclosures,
     })
 }
 
@@ -550,18 +554,69 @@ pub(crate) fn render(
         &purposes,
     );
 
-    // 9. Recipients.
+    // 9. Recipients: the shop's register, then what went to whom about this person.
     l.heading(t(lang, "access.recipients"));
-    let collector = if ctx.debt_collector.trim().is_empty() {
+    let collectors: Vec<&str> = ctx
+        .recipients
+        .iter()
+        .filter(|r| r.active && r.role == crate::privacy::RecipientRole::DebtCollection)
+        .map(|r| r.name.as_str())
+        .collect();
+    let collector = if collectors.is_empty() {
         t(lang, "access.recipients_no_collector").to_string()
     } else {
-        ctx.debt_collector.clone()
+        collectors.join(", ")
     };
     l.paragraph(&tf(
         lang,
         &format!("access.recipients_text.{}", shop.jurisdiction.as_str()),
         &[("collector", &collector)],
     ));
+    let recipients = super::recipients::rows(lang, shop.jurisdiction, &ctx.recipients);
+    if !recipients.is_empty() {
+        l.paragraph(t(lang, "access.recipients_registered"));
+        l.table(
+            &[
+                (t(lang, "access.col.recipient"), 1.4),
+                (t(lang, "access.col.role"), 1.1),
+                (t(lang, "access.col.purpose"), 1.6),
+                (t(lang, "access.col.basis"), 1.5),
+            ],
+            &recipients,
+        );
+    }
+    if h.disclosures.is_empty() {
+        l.paragraph(t(lang, "access.disclosures_none"));
+    } else {
+        l.paragraph(t(lang, "access.disclosures"));
+        let rows: Vec<Vec<String>> = h
+            .disclosures
+            .iter()
+            .map(|d| {
+                vec![
+                    date(lang, d.disclosed_on),
+                    join_nonempty(
+                        &[
+                            &d.recipient_name,
+                            &super::recipients::role(lang, shop.jurisdiction, d.recipient_role),
+                        ],
+                        "\n",
+                    ),
+                    super::recipients::categories(lang, &d.categories),
+                    d.reason.clone(),
+                ]
+            })
+            .collect();
+        l.table(
+            &[
+                (t(lang, "access.col.date"), 0.9),
+                (t(lang, "access.col.recipient"), 1.4),
+                (t(lang, "access.col.what"), 1.7),
+                (t(lang, "access.col.why"), 1.6),
+            ],
+            &rows,
+        );
+    }
 
     // 10. Retention with this person's dates: the dates the sweep and Today act on.
     l.heading(t(lang, "access.retention"));

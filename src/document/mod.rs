@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod layout;
 pub mod profile;
 pub mod receipt;
+pub mod recipients;
 pub mod recovery_sheet;
 
 use crate::audit::{self, Action};
@@ -169,20 +170,20 @@ pub(crate) struct ShopContext {
     pub shop: ShopProfile,
     pub copy_retention_days: i64,
     pub destruction_holding_days: i64,
-    pub debt_collector: String,
+    /// The shop's recipients and processors (privacy::recipients), active first.
+    pub recipients: Vec<crate::privacy::DataRecipient>,
     /// Every retention period a document prints comes from here (the sweep reads the same).
     pub policy: crate::privacy::Policy,
 }
 
 pub(crate) fn shop_context(conn: &Connection) -> Result<ShopContext> {
-    let debt_collector: String =
-        conn.query_row("SELECT debt_collector FROM shop WHERE id = 1", [], |r| r.get(0))?;
+    let recipients = crate::privacy::recipients::recipients(conn)?;
     let policy = crate::privacy::Policy::read(conn)?;
     Ok(ShopContext {
         shop: read_shop_profile(conn)?,
         copy_retention_days: policy.copy_retention_days,
         destruction_holding_days: policy.destruction_holding_days,
-        debt_collector,
+        recipients,
         policy,
     })
 }

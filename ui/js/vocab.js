@@ -44,5 +44,5 @@ export const ACTIONS = [
   'exported', 'printed', 'print_copy_not_deleted', 'erased', 'erasure_requested', 'erasure_withdrawn', 'anonymised', 'restricted_viewed',
   'restricted_deleted', 'letter_sent', 'payment_due_set', 'device_disposed', 'marketing_objection', 'backup_created', 'backup_pruned',
   'backup_settings_updated', 'restored', 'erasure_reapplied', 'request_added', 'request_verified', 'request_extended',
-  'request_closed',
+  'request_closed', 'recipient_added', 'recipient_updated', 'disclosure_recorded', 'processing_activity_updated',
 ];
