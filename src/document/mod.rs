@@ -11,9 +11,11 @@ pub mod erasure;
 pub mod font;
 pub mod i18n;
 pub mod layout;
+pub mod privacy_statement;
 pub mod profile;
 pub mod receipt;
 pub mod recipients;
+pub mod record_of_processing;
 pub mod recovery_sheet;
 
 use crate::audit::{self, Action};
@@ -49,6 +51,11 @@ pub enum DocumentKind {
     ExportJson,
     ExportCsv,
     RecoverySheet,
+    /// The record of processing activities (GDPR Art. 30).
+    RecordOfProcessing,
+    /// The privacy statement for the counter and the website, as PDF or as HTML.
+    PrivacyStatement,
+    PrivacyStatementHtml,
 }
 
 impl DocumentKind {
@@ -63,6 +70,9 @@ impl DocumentKind {
             DocumentKind::ExportJson => "export_json",
             DocumentKind::ExportCsv => "export_csv",
             DocumentKind::RecoverySheet => "recovery_sheet",
+            DocumentKind::RecordOfProcessing => "record_of_processing",
+            DocumentKind::PrivacyStatement => "privacy_statement",
+            DocumentKind::PrivacyStatementHtml => "privacy_statement_html",
         }
     }
 }

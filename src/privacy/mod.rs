@@ -7,6 +7,7 @@ pub mod dates;
 pub mod erasure;
 pub mod ledger;
 pub mod policy;
+pub mod processing;
 pub mod recipients;
 pub mod rectification;
 pub mod requests;
