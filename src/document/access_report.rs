@@ -577,10 +577,10 @@ pub(crate) fn render(
         l.paragraph(t(lang, "access.recipients_registered"));
         l.table(
             &[
-                (t(lang, "access.col.recipient"), 1.4),
-                (t(lang, "access.col.role"), 1.1),
-                (t(lang, "access.col.purpose"), 1.6),
-                (t(lang, "access.col.basis"), 1.5),
+                (t(lang, "access.col.recipient"), 1.2),
+                (t(lang, "access.col.role"), 1.3),
+                (t(lang, "access.col.purpose"), 1.5),
+                (t(lang, "access.col.basis"), 1.6),
             ],
             &recipients,
         );

@@ -147,10 +147,10 @@ pub(crate) fn statement(
     sections.push(Section {
         table: (!recipients.is_empty()).then(|| Table {
             columns: vec![
-                (t(lang, "access.col.recipient").to_string(), 1.4),
-                (t(lang, "access.col.role").to_string(), 1.1),
-                (t(lang, "access.col.purpose").to_string(), 1.6),
-                (t(lang, "access.col.basis").to_string(), 1.5),
+                (t(lang, "access.col.recipient").to_string(), 1.2),
+                (t(lang, "access.col.role").to_string(), 1.3),
+                (t(lang, "access.col.purpose").to_string(), 1.5),
+                (t(lang, "access.col.basis").to_string(), 1.6),
             ],
             rows: recipients,
         }),

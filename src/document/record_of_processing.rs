@@ -25,7 +25,7 @@ fn name<T: Serialize>(value: T) -> String {
 }
 
 /// "14 days", "3 months", "3 years", "3.5 years".
-pub(crate) fn period(lang: Language, p: Period) -> String {
+pub fn period(lang: Language, p: Period) -> String {
     match p {
         Period::Days(n) => tf(lang, "retention.days", &[("days", &n.to_string())]),
         Period::Months(n) if n.is_multiple_of(12) => {
@@ -41,12 +41,12 @@ pub(crate) fn period(lang: Language, p: Period) -> String {
 }
 
 /// What the record is: "Backup and data-recovery copies".
-pub(crate) fn rule_kind(lang: Language, rule: &Rule) -> String {
+pub fn rule_kind(lang: Language, rule: &Rule) -> String {
     t(lang, &format!("retention.kind.{}", name(rule.kind))).to_string()
 }
 
 /// How long, from when: "14 days after the intake ended", "As soon as the letter is sent".
-pub(crate) fn rule_period(lang: Language, rule: &Rule) -> String {
+pub fn rule_period(lang: Language, rule: &Rule) -> String {
     let start = name(rule.from);
     if rule.period == Period::Days(0) {
         return t(lang, &format!("retention.at.{start}")).to_string();
@@ -59,12 +59,12 @@ pub(crate) fn rule_period(lang: Language, rule: &Rule) -> String {
 }
 
 /// What happens then: "then deleted".
-pub(crate) fn rule_then(lang: Language, rule: &Rule) -> String {
+pub fn rule_then(lang: Language, rule: &Rule) -> String {
     t(lang, &format!("retention.then.{}", name(rule.then))).to_string()
 }
 
 /// Why: a shop setting, the privacy promise, or the law it names.
-pub(crate) fn rule_source(lang: Language, rule: &Rule) -> String {
+pub fn rule_source(lang: Language, rule: &Rule) -> String {
     match rule.source {
         Source::Setting(_) => t(lang, "retention.source.setting").to_string(),
         Source::Promise(_) => t(lang, "retention.source.promise").to_string(),
@@ -90,7 +90,7 @@ fn activity_retention(lang: Language, policy: &Policy, activity: Activity) -> St
 }
 
 /// The sentence for one security measure, with this vault's figures.
-pub(crate) fn measure(lang: Language, m: &SecurityMeasure) -> String {
+pub fn measure(lang: Language, m: &SecurityMeasure) -> String {
     match m {
         SecurityMeasure::Encryption => t(lang, "security.encryption").to_string(),
         SecurityMeasure::AutoLock { minutes } => {
@@ -264,10 +264,10 @@ pub(crate) fn render(
     } else {
         l.table(
             &[
-                (t(lang, "access.col.recipient"), 1.4),
-                (t(lang, "access.col.role"), 1.1),
-                (t(lang, "access.col.purpose"), 1.6),
-                (t(lang, "access.col.basis"), 1.5),
+                (t(lang, "access.col.recipient"), 1.2),
+                (t(lang, "access.col.role"), 1.3),
+                (t(lang, "access.col.purpose"), 1.5),
+                (t(lang, "access.col.basis"), 1.6),
             ],
             &recipients,
         );

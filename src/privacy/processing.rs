@@ -166,6 +166,11 @@ pub(crate) fn record(conn: &Connection) -> Result<ProcessingRecord> {
 }
 
 impl Vault {
+    /// The shop's retention policy now: the table every document prints and the sweep obeys.
+    pub fn policy(&mut self) -> Result<Policy> {
+        Policy::read(self.conn()?)
+    }
+
     /// Every activity of the record of processing with the shop's own wording (`None` where
     /// it prints the preset).
     pub fn processing_activities(&mut self) -> Result<Vec<(Activity, ActivityText)>> {
