@@ -95,5 +95,14 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "set_update_check",
         "check_for_update",
         "install_update",
+        "recipients",
+        "add_recipient",
+        "update_recipient",
+        "set_recipient_active",
+        "record_disclosure",
+        "disclosures",
+        "record_of_processing",
+        "privacy_statement",
+        "privacy_statement_html",
     ]
 }

@@ -1557,7 +1557,7 @@ fn backup_list_fails_when_it_warns_never_stale_or_unreachable() {
 }
 
 /// The record of processing and the privacy statement (PDF, or HTML by the file's ending) are
-/// written in the language asked for; an unknown language is a usage error.
+/// written in the language asked for; an unknown language is refused as invalid input.
 #[test]
 fn record_of_processing_and_privacy_statement_are_written() {
     let dir = vault();
@@ -1610,5 +1610,10 @@ fn record_of_processing_and_privacy_statement_are_written() {
             "de",
         ],
     );
-    assert_eq!(code(&o), 2, "an unknown language is a usage error");
+    assert_eq!(
+        code(&o),
+        5,
+        "an unknown language is invalid input, as everywhere in the CLI: {}",
+        stderr(&o)
+    );
 }

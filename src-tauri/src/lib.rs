@@ -226,6 +226,15 @@ pub fn run() {
             commands::set_update_check,
             commands::check_for_update,
             commands::install_update,
+            commands::recipients,
+            commands::add_recipient,
+            commands::update_recipient,
+            commands::set_recipient_active,
+            commands::record_disclosure,
+            commands::disclosures,
+            commands::record_of_processing,
+            commands::privacy_statement,
+            commands::privacy_statement_html,
         ])
         .build(tauri::generate_context!())
         .expect("Skranke could not start its window");

@@ -249,10 +249,10 @@ pub(crate) fn render(
         .collect();
     l.table(
         &[
-            (t(lang, "ropa.col.record"), 1.3),
-            (t(lang, "ropa.col.kept"), 1.7),
-            (t(lang, "ropa.col.then"), 1.4),
-            (t(lang, "ropa.col.source"), 1.4),
+            (t(lang, "ropa.col.record"), 1.2),
+            (t(lang, "ropa.col.kept"), 1.6),
+            (t(lang, "ropa.col.then"), 1.5),
+            (t(lang, "ropa.col.source"), 1.7),
         ],
         &rows,
     );

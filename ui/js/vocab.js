@@ -46,3 +46,9 @@ export const ACTIONS = [
   'backup_settings_updated', 'restored', 'erasure_reapplied', 'request_added', 'request_verified', 'request_extended',
   'request_closed', 'recipient_added', 'recipient_updated', 'disclosure_recorded', 'processing_activity_updated',
 ];
+
+/** Who the shop passes data to (privacy::RecipientRole). */
+export const RECIPIENT_ROLES = ['debt_collection', 'bailiff', 'accountant', 'accounting_software', 'other'];
+
+/** What a disclosure passed on (privacy::DataCategory). */
+export const DATA_CATEGORIES = ['contact', 'birth_date', 'devices', 'accounting'];

@@ -5,7 +5,7 @@
 use crate::support::{files, read, ui_dir};
 use regex::Regex;
 use skranke::audit::Action;
-use skranke::privacy::{RequestChannel, RequestKind, VerificationMethod};
+use skranke::privacy::{DataCategory, RecipientRole, RequestChannel, RequestKind, VerificationMethod};
 use skranke::{
     AccessArrangement, CustomerKind, DestructionMethod, DeviceType, DinClass, DocumentKind, Jurisdiction,
     Language, MediaType, SanitizationCategory, ServiceKind, Status,
@@ -75,6 +75,21 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
         "verify_method.",
         "",
         names(VerificationMethod::ALL, VerificationMethod::as_str),
+    );
+    put(
+        "recipient_role.",
+        "",
+        names(RecipientRole::ALL, RecipientRole::as_str),
+    );
+    put(
+        "recipients.hint.",
+        "",
+        names(RecipientRole::ALL, RecipientRole::as_str),
+    );
+    put(
+        "data_category.",
+        "",
+        names(DataCategory::ALL, DataCategory::as_str),
     );
     put(
         "access.",
@@ -163,9 +178,19 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
     put(
         "record.",
         "",
-        ["intake", "copy", "staff", "certificate", "file", "request"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "intake",
+            "copy",
+            "staff",
+            "certificate",
+            "file",
+            "request",
+            "recipient",
+            "disclosure",
+            "activity",
+        ]
+        .map(String::from)
+        .to_vec(),
     );
     let kinds = [
         DocumentKind::Receipt,
@@ -176,6 +201,9 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
         DocumentKind::ExportJson,
         DocumentKind::ExportCsv,
         DocumentKind::RecoverySheet,
+        DocumentKind::RecordOfProcessing,
+        DocumentKind::PrivacyStatement,
+        DocumentKind::PrivacyStatementHtml,
     ];
     put("doc_kind.", "", names(&kinds, DocumentKind::as_str));
     put("paper.", "", js_list("paper.js", "PAPERS"));
@@ -340,6 +368,11 @@ fn the_ui_vocabularies_match_the_core() {
             "VERIFICATION_METHODS",
             names(VerificationMethod::ALL, VerificationMethod::as_str),
         ),
+        (
+            "RECIPIENT_ROLES",
+            names(RecipientRole::ALL, RecipientRole::as_str),
+        ),
+        ("DATA_CATEGORIES", names(DataCategory::ALL, DataCategory::as_str)),
     ];
     for (list, core) in pairs {
         assert_eq!(
