@@ -528,62 +528,19 @@ pub(crate) fn render(
     // 8. Purposes and legal bases.
     l.heading(t(lang, "access.purposes"));
     let act = t(lang, profile.accounting_act_key);
-    let purposes: Vec<Vec<String>> = [
-        "contact",
-        "devices",
-        "birth_date",
-        "newsletter",
-        "accounting",
-        "log",
-    ]
-    .iter()
-    .map(|p| {
-        vec![
-            t(lang, &format!("access.purpose.{p}.category")).to_string(),
-            t(lang, &format!("access.purpose.{p}.why")).to_string(),
-            tf(lang, &format!("access.purpose.{p}.basis"), &[("act", act)]),
-        ]
-    })
-    .collect();
-    l.table(
-        &[
-            (t(lang, "access.col.category"), 1.2),
-            (t(lang, "access.col.purpose"), 2.2),
-            (t(lang, "access.col.basis"), 1.6),
-        ],
-        &purposes,
-    );
+    l.table(&purpose_columns(lang), &purpose_rows(lang, profile));
 
     // 9. Recipients: the shop's register, then what went to whom about this person.
     l.heading(t(lang, "access.recipients"));
-    let collectors: Vec<&str> = ctx
-        .recipients
-        .iter()
-        .filter(|r| r.active && r.role == crate::privacy::RecipientRole::DebtCollection)
-        .map(|r| r.name.as_str())
-        .collect();
-    let collector = if collectors.is_empty() {
-        t(lang, "access.recipients_no_collector").to_string()
-    } else {
-        collectors.join(", ")
-    };
-    l.paragraph(&tf(
+    l.paragraph(&super::recipients::collection_text(
         lang,
-        &format!("access.recipients_text.{}", shop.jurisdiction.as_str()),
-        &[("collector", &collector)],
+        shop.jurisdiction,
+        &ctx.recipients,
     ));
     let recipients = super::recipients::rows(lang, shop.jurisdiction, &ctx.recipients);
     if !recipients.is_empty() {
         l.paragraph(t(lang, "access.recipients_registered"));
-        l.table(
-            &[
-                (t(lang, "access.col.recipient"), 1.2),
-                (t(lang, "access.col.role"), 1.3),
-                (t(lang, "access.col.purpose"), 1.5),
-                (t(lang, "access.col.basis"), 1.6),
-            ],
-            &recipients,
-        );
+        l.table(&super::recipients::columns(lang), &recipients);
     }
     if h.disclosures.is_empty() {
         l.paragraph(t(lang, "access.disclosures_none"));
@@ -719,16 +676,7 @@ pub(crate) fn render(
         &[("shop", &shop.name), ("email", &shop.email)],
     ));
     l.heading(t(lang, "access.complaint"));
-    let authority = profile.authority_key;
-    l.paragraph(&tf(
-        lang,
-        "access.complaint_text",
-        &[
-            ("authority", t(lang, &format!("{authority}.name"))),
-            ("address", t(lang, &format!("{authority}.address"))),
-            ("web", t(lang, &format!("{authority}.web"))),
-        ],
-    ));
+    l.paragraph(&complaint_text(lang, profile));
     l.heading(t(lang, "access.source"));
     l.paragraph(t(lang, "access.source_text"));
     l.heading(t(lang, "access.automated"));
@@ -742,6 +690,52 @@ pub(crate) fn render(
         super::log_head_text(lang, log_head)
     ));
     Ok(l.finish()?)
+}
+
+/// The purposes table's columns: category, purpose, legal basis.
+pub(crate) fn purpose_columns(lang: Language) -> [(&'static str, f32); 3] {
+    [
+        (t(lang, "access.col.category"), 1.2),
+        (t(lang, "access.col.purpose"), 2.2),
+        (t(lang, "access.col.basis"), 1.6),
+    ]
+}
+
+/// Why the shop holds each category of data, and on what legal basis (the privacy statement
+/// prints the same rows).
+pub(crate) fn purpose_rows(lang: Language, profile: &JurisdictionProfile) -> Vec<Vec<String>> {
+    let act = t(lang, profile.accounting_act_key);
+    [
+        "contact",
+        "devices",
+        "birth_date",
+        "newsletter",
+        "accounting",
+        "log",
+    ]
+    .iter()
+    .map(|p| {
+        vec![
+            t(lang, &format!("access.purpose.{p}.category")).to_string(),
+            t(lang, &format!("access.purpose.{p}.why")).to_string(),
+            tf(lang, &format!("access.purpose.{p}.basis"), &[("act", act)]),
+        ]
+    })
+    .collect()
+}
+
+/// The right to complain to the jurisdiction's supervisory authority, with its address.
+pub(crate) fn complaint_text(lang: Language, profile: &JurisdictionProfile) -> String {
+    let authority = profile.authority_key;
+    tf(
+        lang,
+        "access.complaint_text",
+        &[
+            ("authority", t(lang, &format!("{authority}.name"))),
+            ("address", t(lang, &format!("{authority}.address"))),
+            ("web", t(lang, &format!("{authority}.web"))),
+        ],
+    )
 }
 
 /// The language the report is written in: the customer's.

@@ -11,7 +11,6 @@ use super::{date, footer_line, join_nonempty, log_issued, meta, shop_header, Doc
 use crate::audit::Action;
 use crate::error::Result;
 use crate::privacy::processing::{self, ProcessingRecord};
-use crate::privacy::RecipientRole;
 use crate::shop::Language;
 use crate::vault::Vault;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -20,6 +19,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 pub(crate) struct Table {
     pub columns: Vec<(String, f32)>,
     pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    fn new(columns: &[(&str, f32)], rows: Vec<Vec<String>>) -> Table {
+        Table {
+            columns: columns.iter().map(|(c, w)| (c.to_string(), *w)).collect(),
+            rows,
+        }
+    }
 }
 
 pub(crate) struct Section {
@@ -56,7 +64,6 @@ pub(crate) fn statement(
 ) -> Statement {
     let shop = &ctx.shop;
     let profile = shop.jurisdiction.profile();
-    let act = t(lang, profile.accounting_act_key);
     let address = join_nonempty(
         &[&shop.street, &join_nonempty(&[&shop.postcode, &shop.city], " ")],
         ", ",
@@ -83,32 +90,11 @@ pub(crate) fn statement(
             t(lang, "privacy.never_text").to_string(),
         ],
     ));
-    let purposes: Vec<Vec<String>> = [
-        "contact",
-        "devices",
-        "birth_date",
-        "newsletter",
-        "accounting",
-        "log",
-    ]
-    .iter()
-    .map(|p| {
-        vec![
-            t(lang, &format!("access.purpose.{p}.category")).to_string(),
-            t(lang, &format!("access.purpose.{p}.why")).to_string(),
-            tf(lang, &format!("access.purpose.{p}.basis"), &[("act", act)]),
-        ]
-    })
-    .collect();
     sections.push(Section {
-        table: Some(Table {
-            columns: vec![
-                (t(lang, "access.col.category").to_string(), 1.2),
-                (t(lang, "access.col.purpose").to_string(), 2.2),
-                (t(lang, "access.col.basis").to_string(), 1.6),
-            ],
-            rows: purposes,
-        }),
+        table: Some(Table::new(
+            &super::access_report::purpose_columns(lang),
+            super::access_report::purpose_rows(lang, profile),
+        )),
         ..section(t(lang, "privacy.why"), Vec::new())
     });
     let retention: Vec<Vec<String>> = record
@@ -118,48 +104,29 @@ pub(crate) fn statement(
         .map(|r| vec![rule_kind(lang, r), rule_period(lang, r), rule_then(lang, r)])
         .collect();
     sections.push(Section {
-        table: Some(Table {
-            columns: vec![
-                (t(lang, "ropa.col.record").to_string(), 1.4),
-                (t(lang, "ropa.col.kept").to_string(), 1.8),
-                (t(lang, "ropa.col.then").to_string(), 1.6),
+        table: Some(Table::new(
+            &[
+                (t(lang, "ropa.col.record"), 1.4),
+                (t(lang, "ropa.col.kept"), 1.8),
+                (t(lang, "ropa.col.then"), 1.6),
             ],
-            rows: retention,
-        }),
+            retention,
+        )),
         after: vec![t(lang, "ropa.consent_until_withdrawn").to_string()],
         ..section(
             t(lang, "privacy.how_long"),
             vec![t(lang, "privacy.how_long_text").to_string()],
         )
     });
-    let collectors: Vec<&str> = ctx
-        .recipients
-        .iter()
-        .filter(|r| r.active && r.role == RecipientRole::DebtCollection)
-        .map(|r| r.name.as_str())
-        .collect();
-    let collector = if collectors.is_empty() {
-        t(lang, "access.recipients_no_collector").to_string()
-    } else {
-        collectors.join(", ")
-    };
     let recipients = super::recipients::rows(lang, shop.jurisdiction, &ctx.recipients);
     sections.push(Section {
-        table: (!recipients.is_empty()).then(|| Table {
-            columns: vec![
-                (t(lang, "access.col.recipient").to_string(), 1.2),
-                (t(lang, "access.col.role").to_string(), 1.3),
-                (t(lang, "access.col.purpose").to_string(), 1.5),
-                (t(lang, "access.col.basis").to_string(), 1.6),
-            ],
-            rows: recipients,
-        }),
+        table: (!recipients.is_empty()).then(|| Table::new(&super::recipients::columns(lang), recipients)),
         ..section(
             t(lang, "privacy.recipients"),
-            vec![tf(
+            vec![super::recipients::collection_text(
                 lang,
-                &format!("access.recipients_text.{}", shop.jurisdiction.as_str()),
-                &[("collector", &collector)],
+                shop.jurisdiction,
+                &ctx.recipients,
             )],
         )
     });
@@ -195,18 +162,9 @@ pub(crate) fn statement(
             t(lang, "privacy.identity_text").to_string(),
         ],
     ));
-    let authority = profile.authority_key;
     sections.push(section(
         t(lang, "privacy.complaint"),
-        vec![tf(
-            lang,
-            "access.complaint_text",
-            &[
-                ("authority", t(lang, &format!("{authority}.name"))),
-                ("address", t(lang, &format!("{authority}.address"))),
-                ("web", t(lang, &format!("{authority}.web"))),
-            ],
-        )],
+        vec![super::access_report::complaint_text(lang, profile)],
     ));
     Statement {
         lang,
@@ -364,6 +322,7 @@ impl Vault {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::privacy::RecipientRole;
 
     #[test]
     fn html_escapes_every_special_character() {

@@ -54,6 +54,36 @@ pub(crate) fn categories(lang: Language, categories: &[DataCategory]) -> String 
         .join("; ")
 }
 
+/// The recipients table's columns: recipient, role, purpose, legal basis.
+pub(crate) fn columns(lang: Language) -> [(&'static str, f32); 4] {
+    [
+        (t(lang, "access.col.recipient"), 1.2),
+        (t(lang, "access.col.role"), 1.3),
+        (t(lang, "access.col.purpose"), 1.5),
+        (t(lang, "access.col.basis"), 1.6),
+    ]
+}
+
+/// "Nobody, unless an invoice is not paid: then ... our debt collection agency (X) ...", with
+/// the active agencies of the register (or that none is named).
+pub(crate) fn collection_text(lang: Language, jurisdiction: Jurisdiction, all: &[DataRecipient]) -> String {
+    let collectors: Vec<&str> = all
+        .iter()
+        .filter(|r| r.active && r.role == RecipientRole::DebtCollection)
+        .map(|r| r.name.as_str())
+        .collect();
+    let collector = if collectors.is_empty() {
+        t(lang, "access.recipients_no_collector").to_string()
+    } else {
+        collectors.join(", ")
+    };
+    tf(
+        lang,
+        &format!("access.recipients_text.{}", jurisdiction.as_str()),
+        &[("collector", &collector)],
+    )
+}
+
 /// One table row per active recipient: name (and contact), role, purpose, legal basis.
 pub(crate) fn rows(lang: Language, jurisdiction: Jurisdiction, all: &[DataRecipient]) -> Vec<Vec<String>> {
     all.iter()

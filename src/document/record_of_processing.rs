@@ -262,15 +262,7 @@ pub(crate) fn render(
     if recipients.is_empty() {
         l.paragraph(t(lang, "ropa.recipients_none_registered"));
     } else {
-        l.table(
-            &[
-                (t(lang, "access.col.recipient"), 1.2),
-                (t(lang, "access.col.role"), 1.3),
-                (t(lang, "access.col.purpose"), 1.5),
-                (t(lang, "access.col.basis"), 1.6),
-            ],
-            &recipients,
-        );
+        l.table(&super::recipients::columns(lang), &recipients);
     }
 
     l.heading(t(lang, "ropa.security"));

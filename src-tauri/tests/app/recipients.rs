@@ -5,26 +5,7 @@
 use crate::driver::{App, Driver};
 use crate::e2e::{catalog, wait_for_printed};
 use crate::erasure::{open_customer, prepared_vault, unlock};
-
-/// With `SKRANKE_E2E_SHOTS=DIR`, a screenshot of the part `show`, for looking at.
-async fn shot(app: &App, name: &str, show: &str) {
-    if let Some(dir) = std::env::var_os("SKRANKE_E2E_SHOTS") {
-        app.visible(show).await;
-        app.client
-            .execute(
-                "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});",
-                vec![serde_json::json!(show)],
-            )
-            .await
-            .expect("scroll");
-        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-        let _ = app.client.screenshot().await;
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        let png = app.client.screenshot().await.expect("screenshot");
-        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png)
-            .expect("write screenshot");
-    }
-}
+use crate::requests::shot;
 
 fn pdf_text(path: &std::path::Path) -> String {
     let out = std::process::Command::new("pdftotext")

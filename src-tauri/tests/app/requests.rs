@@ -7,7 +7,7 @@ use crate::e2e::{catalog, wait_for_printed};
 use crate::erasure::{open_customer, prepared_vault, unlock};
 
 /// With `SKRANKE_E2E_SHOTS=DIR`, a screenshot of what the clerk sees, for looking at.
-async fn shot(app: &App, name: &str, show: &str) {
+pub(crate) async fn shot(app: &App, name: &str, show: &str) {
     if let Some(dir) = std::env::var_os("SKRANKE_E2E_SHOTS") {
         app.visible(show).await;
         app.client
