@@ -228,16 +228,32 @@ impl RecipientInput {
 impl Vault {
     /// Adds a recipient (the audit names its role, never its name or contact).
     pub fn add_recipient(&mut self, input: &RecipientInput) -> Result<DataRecipient> {
+        self.save_recipient(None, input)
+    }
+
+    /// Changes a recipient's details (earlier disclosures show the new name).
+    pub fn update_recipient(&mut self, id: i64, input: &RecipientInput) -> Result<DataRecipient> {
+        self.save_recipient(Some(id), input)
+    }
+
+    fn save_recipient(&mut self, id: Option<i64>, input: &RecipientInput) -> Result<DataRecipient> {
         let clock = self.clock().clone();
         let now = clock.now();
         let input = input.validated(clock.today())?;
         let session = self.session()?;
         let actor = session.actor;
         let tx = session.conn.transaction()?;
+        if let Some(id) = id {
+            recipient(&tx, id)?;
+        }
+        // An upsert by id: a new row when `id` is NULL.
         tx.execute(
-            "INSERT INTO recipient(role, name, contact, purpose, legal_basis, agreement_on, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO recipient(id, role, name, contact, purpose, legal_basis, agreement_on, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT(id) DO UPDATE SET role = ?2, name = ?3, contact = ?4, purpose = ?5,
+                 legal_basis = ?6, agreement_on = ?7",
             params![
+                id,
                 input.role.as_str(),
                 input.name,
                 input.contact,
@@ -247,55 +263,24 @@ impl Vault {
                 timestamp(now)
             ],
         )?;
-        let id = tx.last_insert_rowid();
+        let action = if id.is_some() {
+            Action::RecipientUpdated
+        } else {
+            Action::RecipientAdded
+        };
+        let id = id.unwrap_or_else(|| tx.last_insert_rowid());
         audit::append(
             &tx,
             now,
             actor,
-            Action::RecipientAdded,
+            action,
             None,
             Some(&format!("recipient:{id}")),
             Some(&format!("role={}", input.role.as_str())),
         )?;
-        let added = recipient(&tx, id)?;
+        let saved = recipient(&tx, id)?;
         tx.commit()?;
-        Ok(added)
-    }
-
-    /// Changes a recipient's details (earlier disclosures show the new name).
-    pub fn update_recipient(&mut self, id: i64, input: &RecipientInput) -> Result<DataRecipient> {
-        let clock = self.clock().clone();
-        let now = clock.now();
-        let input = input.validated(clock.today())?;
-        let session = self.session()?;
-        let actor = session.actor;
-        let tx = session.conn.transaction()?;
-        recipient(&tx, id)?;
-        tx.execute(
-            "UPDATE recipient SET role = ?1, name = ?2, contact = ?3, purpose = ?4, legal_basis = ?5,
-                 agreement_on = ?6 WHERE id = ?7",
-            params![
-                input.role.as_str(),
-                input.name,
-                input.contact,
-                input.purpose,
-                input.legal_basis,
-                input.agreement_on,
-                id
-            ],
-        )?;
-        audit::append(
-            &tx,
-            now,
-            actor,
-            Action::RecipientUpdated,
-            None,
-            Some(&format!("recipient:{id}")),
-            Some(&format!("role={}", input.role.as_str())),
-        )?;
-        let updated = recipient(&tx, id)?;
-        tx.commit()?;
-        Ok(updated)
+        Ok(saved)
     }
 
     /// Deactivates (or reactivates) a recipient: a deactivated one receives nothing more and
@@ -449,6 +434,23 @@ mod tests {
             })
             .expect("accountant added");
         assert!(accountant.processor, "the accountant is a processor");
+        let renamed = vault
+            .update_recipient(
+                accountant.id,
+                &RecipientInput {
+                    role: RecipientRole::Accountant,
+                    name: "Regnskap Nord og Sør AS".into(),
+                    agreement_on: Some(NaiveDate::from_ymd_opt(2025, 1, 15).expect("date")),
+                    ..collector()
+                },
+            )
+            .expect("accountant renamed");
+        assert_eq!(
+            (renamed.id, renamed.name.as_str()),
+            (accountant.id, "Regnskap Nord og Sør AS"),
+            "an update changes the same recipient, not a new one"
+        );
+        assert_eq!(vault.recipients().expect("list").len(), 2, "still two recipients");
         let err = vault
             .add_recipient(&RecipientInput {
                 role: RecipientRole::AccountingSoftware,
@@ -529,13 +531,28 @@ mod tests {
         );
         let conn = vault.conn().expect("unlocked");
         let details: Vec<String> = conn
-            .prepare("SELECT coalesce(detail, '') FROM audit_event WHERE action IN ('recipient_added', 'disclosure_recorded')")
+            .prepare("SELECT coalesce(detail, '') FROM audit_event WHERE action IN ('recipient_added', 'recipient_updated', 'disclosure_recorded')")
             .expect("statement")
             .query_map([], |r| r.get(0))
             .expect("rows")
             .collect::<rusqlite::Result<_>>()
             .expect("details");
-        assert_eq!(details.len(), 3, "two recipients and one disclosure are logged");
+        assert_eq!(
+            details.len(),
+            5,
+            "two recipients added, one renamed, one deactivated and one disclosure are logged"
+        );
+        let updated: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM audit_event WHERE action = 'recipient_updated'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert_eq!(
+            updated, 2,
+            "the rename and the deactivation are changes, not additions"
+        );
         for detail in details {
             for value in ["Nordisk", "Regnskap", "Unpaid", "Postboks"] {
                 assert!(
