@@ -72,6 +72,10 @@ async fn a_recipient_added_and_a_disclosure_recorded_appear_in_the_access_report
     app.el("[data-testid=request-verified]").await;
     app.click("[data-testid=doc-access-report] button").await;
     let printed = wait_for_printed(work.path()).await;
+    if let Some(dir) = std::env::var_os("SKRANKE_E2E_SHOTS") {
+        std::fs::copy(&printed, std::path::Path::new(&dir).join("access-report.pdf"))
+            .expect("copy the printed report for looking at");
+    }
     let report = pdf_text(&printed);
     // The customer writes English (prepared_vault); the document catalog's words.
     for expected in [
