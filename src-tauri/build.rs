@@ -104,5 +104,7 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "record_of_processing",
         "privacy_statement",
         "privacy_statement_html",
+        "processing_activities",
+        "edit_processing_activity",
     ]
 }

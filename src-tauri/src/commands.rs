@@ -7,6 +7,7 @@ use crate::shell::{AppStatus, Restored, Shell};
 use crate::update;
 use skranke::audit::AuditFilter;
 use skranke::backup::{BackupInfo, BackupMade, BackupSettings, BackupStatus};
+use skranke::privacy::processing::{Activity, ActivityText};
 use skranke::privacy::{
     DataRecipient, Disclosure, DisclosureInput, DoneByPolicy, Erasure, Extension, IdentityCheck, IntakeEdit,
     Quarantined, RecipientInput, Request, RequestInput, RestrictedRecord, SweepReport,
@@ -650,4 +651,19 @@ pub async fn privacy_statement(
 pub async fn privacy_statement_html(app: AppHandle, shell: Ui<'_>, file_name: String) -> Reply<Delivered> {
     let html = shell.with(|v| v.privacy_statement_html(None))?;
     delivery::deliver(&app, &shell.temp, &file_name, "html", &html, Delivery::Save)
+}
+
+/// Settings → the record of processing: the shop's own wording per activity.
+#[tauri::command]
+pub async fn processing_activities(shell: Ui<'_>) -> Reply<Vec<(Activity, ActivityText)>> {
+    shell.with(|v| v.processing_activities())
+}
+
+#[tauri::command]
+pub async fn edit_processing_activity(
+    shell: Ui<'_>,
+    activity: Activity,
+    text: ActivityText,
+) -> Reply<ActivityText> {
+    shell.with(|v| v.edit_processing_activity(activity, &text))
 }

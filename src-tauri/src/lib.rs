@@ -235,6 +235,8 @@ pub fn run() {
             commands::record_of_processing,
             commands::privacy_statement,
             commands::privacy_statement_html,
+            commands::processing_activities,
+            commands::edit_processing_activity,
         ])
         .build(tauri::generate_context!())
         .expect("Skranke could not start its window");

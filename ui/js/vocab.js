@@ -52,3 +52,9 @@ export const RECIPIENT_ROLES = ['debt_collection', 'bailiff', 'accountant', 'acc
 
 /** What a disclosure passed on (privacy::DataCategory). */
 export const DATA_CATEGORIES = ['contact', 'birth_date', 'devices', 'accounting'];
+
+/** The activities of the record of processing (privacy::processing::Activity). */
+export const ACTIVITIES = ['customer_register', 'invoicing', 'repair', 'data_recovery', 'backup_copies', 'destruction', 'information_letters', 'credit_checks'];
+
+/** What the shop may word itself per activity (privacy::processing::ActivityText). */
+export const ACTIVITY_FIELDS = ['purposes', 'legal_basis', 'data_subjects', 'data_categories', 'recipients', 'transfers'];

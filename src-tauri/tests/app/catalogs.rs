@@ -5,6 +5,7 @@
 use crate::support::{files, read, ui_dir};
 use regex::Regex;
 use skranke::audit::Action;
+use skranke::privacy::processing::Activity;
 use skranke::privacy::{DataCategory, RecipientRole, RequestChannel, RequestKind, VerificationMethod};
 use skranke::{
     AccessArrangement, CustomerKind, DestructionMethod, DeviceType, DinClass, DocumentKind, Jurisdiction,
@@ -45,6 +46,14 @@ fn js_list(file: &str, name: &str) -> Vec<String> {
         .captures_iter(&body)
         .map(|c| c[1].to_string())
         .collect()
+}
+
+/// The fields of the shop's own wording for an activity, as the core serialises them.
+fn activity_fields() -> Vec<String> {
+    match serde_json::to_value(skranke::privacy::processing::ActivityText::default()) {
+        Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+        other => panic!("ActivityText serialises as an object, not {other:?}"),
+    }
 }
 
 fn names<T: Copy>(all: &[T], f: impl Fn(T) -> &'static str) -> Vec<String> {
@@ -91,6 +100,8 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
         "",
         names(DataCategory::ALL, DataCategory::as_str),
     );
+    put("activity.", "", names(Activity::ALL, Activity::as_str));
+    put("activities.", "", activity_fields());
     put(
         "access.",
         "",
@@ -373,7 +384,15 @@ fn the_ui_vocabularies_match_the_core() {
             names(RecipientRole::ALL, RecipientRole::as_str),
         ),
         ("DATA_CATEGORIES", names(DataCategory::ALL, DataCategory::as_str)),
+        ("ACTIVITIES", names(Activity::ALL, Activity::as_str)),
     ];
+    let mut fields = js_list("vocab.js", "ACTIVITY_FIELDS");
+    fields.sort();
+    assert_eq!(
+        fields,
+        activity_fields(),
+        "ui/js/vocab.js ACTIVITY_FIELDS must name exactly the fields of the core's ActivityText"
+    );
     for (list, core) in pairs {
         assert_eq!(
             js_list("vocab.js", list),

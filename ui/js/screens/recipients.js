@@ -6,7 +6,7 @@ import { el, fillForm, onClick, onSubmit, toast } from '../dom.js';
 import { formatDate, t } from '../i18n.js';
 import { badge, dataTable, emptyState } from '../table.js';
 import { documentRow } from '../documents.js';
-import { DATA_CATEGORIES, RECIPIENT_ROLES } from '../vocab.js';
+import { ACTIVITIES, ACTIVITY_FIELDS, DATA_CATEGORIES, RECIPIENT_ROLES } from '../vocab.js';
 import { field, isoToday, selectOf } from './requests.js';
 
 const PROCESSORS = ['accountant', 'accounting_software'];
@@ -99,6 +99,31 @@ export function complianceDocuments(box) {
     documentRow('doc.privacy_statement_html', 'privacy_statement_html', () => ({
       fileName: t('file.privacy_statement'),
     }), { errorBox: errors, saveOnly: true, testid: 'doc-privacy-statement-html' }));
+}
+
+/** Settings: the shop's own wording for an activity of the record of processing. */
+export async function activitiesForm(box) {
+  let all = new Map(await call('processing_activities'));
+  const form = el('form', { class: 'form', novalidate: true, 'data-testid': 'activity-form' },
+    el('div', { class: 'form-grid' },
+      field('pa-activity', 'activities.activity', selectOf('pa-activity', 'activity', ACTIVITIES, 'activity.'), 'span-6'),
+      ACTIVITY_FIELDS.map((f) => field('pa-' + f, 'activities.' + f,
+        el('textarea', { id: 'pa-' + f, name: f, rows: '2', maxlength: '1000' }), 'span-3'))),
+    el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'btn', key: 'activities.save' })));
+  const show = () => {
+    const text = all.get(form.elements.activity.value) || {};
+    fillForm(form, Object.fromEntries(ACTIVITY_FIELDS.map((f) => [f, text[f] || ''])));
+  };
+  form.elements.activity.addEventListener('change', show);
+  onSubmit(form, async (v) => {
+    const text = Object.fromEntries(ACTIVITY_FIELDS.map((f) => [f, v[f].trim() ? v[f] : null]));
+    await call('edit_processing_activity', { activity: v.activity, text });
+    all = new Map(await call('processing_activities'));
+    show();
+    toast('toast.saved');
+  });
+  box.append(el('h3', { key: 'activities.title' }), el('p', { class: 'muted small', key: 'activities.intro' }), form);
+  show();
 }
 
 /** The customer screen: the disclosures recorded for this customer, and a form for one more. */
