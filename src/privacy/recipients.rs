@@ -4,7 +4,10 @@
 //! recipient of birth dates; the accountant and the accounting software vendor are processors
 //! with a data processing agreement. The access report, the record of processing and the
 //! privacy statement list recipients from here; the access report lists a person's
-//! disclosures. Erasure deletes a customer's disclosures with the customer (`erasure.rs`).
+//! disclosures. Erasure deletes a customer's disclosures with the customer (`erasure.rs`): they
+//! name the person, and accounting law keeps the invoice, not the list of who saw it. The Art. 20
+//! export leaves them out: portability covers what the person provided, and a disclosure is the
+//! shop's own record (the access report shows it).
 
 use crate::audit::{self, Action};
 use crate::error::{Error, Problems, Refusal, Result};
