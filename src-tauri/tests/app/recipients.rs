@@ -57,6 +57,12 @@ async fn a_recipient_added_and_a_disclosure_recorded_appear_in_the_access_report
         "Invoice 2026-0042 sent to collection",
     )
     .await;
+    shot(
+        &app,
+        "customer-disclosure-form",
+        "[data-testid=customer-disclosures]",
+    )
+    .await;
     app.click("[data-testid=disclosure-save]").await;
     app.text_until("[data-testid=disclosures]", "the disclosure", |t| {
         t.contains("Nordisk Inkasso AS") && t.contains("Invoice 2026-0042 sent to collection")

@@ -63,7 +63,7 @@ export async function recipientsCard(box) {
         r.processor && r.agreement_on ? el('div', { class: 'muted small', text: t('recipients.agreement_value', { date: formatDate(r.agreement_on) }) }) : null),
       el('td', {}, r.active ? badge('ok', 'staff.active') : badge('neutral', 'staff.inactive')),
       el('td', { class: 'row-actions' },
-        el('button', { type: 'button', class: 'btn small', key: 'recipients.edit', onclick: () => edit(r) }),
+        el('button', { type: 'button', class: 'btn small', key: 'recipients.edit', onclick: () => edit(r) }), ' ',
         onClick(el('button', { type: 'button', class: 'btn small', key: r.active ? 'settings.deactivate' : 'settings.activate' }),
           list, async () => {
             await call('set_recipient_active', { id: r.id, active: !r.active });
@@ -128,17 +128,16 @@ export async function activitiesForm(box) {
 
 /** The customer screen: the disclosures recorded for this customer, and a form for one more. */
 export async function disclosuresCard(box, customer) {
-  const list = el('div', { 'data-testid': 'disclosures' });
+  const list = el('div', { class: 'stack', 'data-testid': 'disclosures' });
   const recipients = (await call('recipients')).filter((r) => r.active);
   const paint = async () => {
     const all = await call('disclosures', { customerId: customer.id });
-    list.replaceChildren(all.length
-      ? el('ul', { class: 'timeline' }, all.map((d) => el('li', { 'data-testid': 'disclosure-item' },
-        el('span', { class: 'muted', text: formatDate(d.disclosed_on) }),
-        el('span', {}, el('strong', { text: d.recipient_name }), ' · ',
-          d.categories.map((c) => t('data_category.' + c)).join(', ')),
-        el('span', { class: 'small', text: d.reason }))))
-      : emptyState('disclosures.none'));
+    list.replaceChildren(...(all.length
+      ? all.map((d) => el('div', { 'data-testid': 'disclosure-item' },
+        el('div', {}, el('strong', { text: d.recipient_name }), ' · ', formatDate(d.disclosed_on)),
+        el('div', { class: 'muted small', text: d.categories.map((c) => t('data_category.' + c)).join('; ') }),
+        el('div', { class: 'small', text: d.reason })))
+      : [emptyState('disclosures.none')]));
   };
   if (!recipients.length) {
     box.append(list, el('p', { class: 'muted small', key: 'disclosures.no_recipients' }));
@@ -149,13 +148,13 @@ export async function disclosuresCard(box, customer) {
     recipients.map((r) => el('option', { value: String(r.id), text: `${r.name} (${t('recipient_role.' + r.role)})` })));
   const categories = el('fieldset', { name: 'categories', class: 'choices' },
     el('legend', { key: 'disclosures.categories' }),
-    DATA_CATEGORIES.map((c) => el('label', { class: 'choice' },
+    DATA_CATEGORIES.map((c) => el('div', {}, el('label', { class: 'choice' },
       el('input', { type: 'checkbox', name: 'cat_' + c, 'data-testid': 'disclosure-cat-' + c }),
-      el('span', { key: 'data_category.' + c }))));
+      el('span', { key: 'data_category.' + c })))));
   const form = el('form', { class: 'form', novalidate: true, hidden: true, 'data-testid': 'disclosure-form' },
     el('div', { class: 'form-grid' },
-      field('ds-recipient', 'disclosures.recipient', select, 'span-4'),
-      field('ds-date', 'disclosures.date', el('input', { id: 'ds-date', name: 'disclosed_on', type: 'date', value: isoToday() }), 'span-2'),
+      field('ds-recipient', 'disclosures.recipient', select, 'span-6'),
+      field('ds-date', 'disclosures.date', el('input', { id: 'ds-date', name: 'disclosed_on', type: 'date', value: isoToday() }), 'span-3'),
       el('div', { class: 'field span-6' }, categories),
       field('ds-reason', 'disclosures.reason', el('textarea', { id: 'ds-reason', name: 'reason', rows: '2', maxlength: '500', 'data-testid': 'disclosure-reason' }), 'span-6'),
       el('p', { class: 'hint span-6', key: 'disclosures.hint' })),

@@ -9,6 +9,7 @@ import { documentRow } from '../documents.js';
 import { DIN_CLASSES, PHYSICAL_METHODS } from '../vocab.js';
 import { privacyCard } from './privacy.js';
 import { backupCard } from './backup.js';
+import { activitiesForm, complianceDocuments, recipientsCard } from './recipients.js';
 
 export async function render(page, _params, { refreshChrome, setAutoLockMinutes }) {
   const [fragment, shop, settings, staff, status, dinLevels, updates] = await Promise.all([
@@ -52,6 +53,9 @@ export async function render(page, _params, { refreshChrome, setAutoLockMinutes 
 
   part(fragment, 'din-levels').replaceChildren(dinLevelTable(dinLevels));
   privacyCard(part(fragment, 'privacy'));
+  recipientsCard(part(fragment, 'recipients'));
+  complianceDocuments(part(fragment, 'compliance'));
+  activitiesForm(part(fragment, 'compliance'));
   backupCard(part(fragment, 'backup'));
 
   const staffBody = part(fragment, 'staff');
