@@ -48,6 +48,19 @@ async fn a_recipient_added_and_a_disclosure_recorded_appear_in_the_access_report
     .await;
     shot(&app, "settings-recipients", "[data-testid=settings-recipients]").await;
 
+    // The record of processing names it (in the shop's language, bokmål).
+    app.click("[data-testid=doc-record-of-processing] button").await;
+    let record = wait_for_printed(work.path()).await;
+    let record_text = pdf_text(&record);
+    for expected in ["Protokoll over behandlingsaktiviteter", "Nordisk Inkasso AS"] {
+        assert!(
+            record_text.contains(expected),
+            "the printed record of processing must show {expected:?}; text was:\n{record_text}"
+        );
+    }
+    shot(&app, "settings-compliance", "[data-testid=settings-compliance]").await;
+    std::fs::remove_file(&record).expect("clear the printer for the next document");
+
     // The customer: contact details went to collection.
     open_customer(&app).await;
     app.click("[data-testid=disclosure-add]").await;
