@@ -101,5 +101,16 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "add_breach",
         "update_breach",
         "breach_report",
+        "recipients",
+        "add_recipient",
+        "update_recipient",
+        "set_recipient_active",
+        "record_disclosure",
+        "disclosures",
+        "record_of_processing",
+        "privacy_statement",
+        "privacy_statement_html",
+        "processing_activities",
+        "edit_processing_activity",
     ]
 }

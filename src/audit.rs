@@ -79,6 +79,10 @@ actions! {
     RequestClosed => "request_closed",
     BreachRecorded => "breach_recorded",
     BreachUpdated => "breach_updated",
+    RecipientAdded => "recipient_added",
+    RecipientUpdated => "recipient_updated",
+    DisclosureRecorded => "disclosure_recorded",
+    ProcessingActivityUpdated => "processing_activity_updated",
 }
 
 /// One line of the log as stored.

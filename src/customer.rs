@@ -509,6 +509,7 @@ impl Vault {
         }
         tx.execute("DELETE FROM customer_text WHERE rowid = ?1", [key])?;
         tx.execute("DELETE FROM customer_name WHERE rowid = ?1", [key])?;
+        crate::privacy::recipients::erase_disclosures(&tx, id)?;
         tx.execute("DELETE FROM customer WHERE id = ?1", [id])?;
         audit::append(&tx, now, actor, Action::CustomerDeleted, Some(id), None, None)?;
         tx.commit()?;

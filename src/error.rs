@@ -145,6 +145,8 @@ impl Error {
         "requester_found",
         "requester_restricted",
         "nothing_on_file",
+        "birth_date_recipient",
+        "recipient_inactive",
         "too_early",
         "keystore_unavailable",
         "not_remembered",
@@ -308,6 +310,14 @@ pub enum Refusal {
     NothingOnFile {
         id: i64,
     },
+    /// Birth dates go only to the debt collection agency and the bailiff (the privacy promise).
+    BirthDateRecipient {
+        name: String,
+    },
+    /// A deactivated recipient receives nothing more.
+    RecipientInactive {
+        name: String,
+    },
 }
 
 impl Refusal {
@@ -331,6 +341,8 @@ impl Refusal {
             Refusal::RequesterFound { .. } => "requester_found",
             Refusal::RequesterRestricted { .. } => "requester_restricted",
             Refusal::NothingOnFile { .. } => "nothing_on_file",
+            Refusal::BirthDateRecipient { .. } => "birth_date_recipient",
+            Refusal::RecipientInactive { .. } => "recipient_inactive",
         }
     }
 
@@ -362,6 +374,9 @@ impl Refusal {
             }
             Refusal::ExtensionTooLate { deadline } => {
                 p.insert("date", deadline.to_string());
+            }
+            Refusal::BirthDateRecipient { name } | Refusal::RecipientInactive { name } => {
+                p.insert("name", name.clone());
             }
             Refusal::ToldBeforeReceipt { received_on } => {
                 p.insert("date", received_on.to_string());
@@ -440,6 +455,13 @@ impl std::fmt::Display for Refusal {
                 f,
                 "request {id}: the name given matches records kept for the accounts after an erasure (restricted list), so we do hold data about this person"
             ),
+            Refusal::BirthDateRecipient { name } => write!(
+                f,
+                "{name} may not receive birth dates: only the debt collection agency and the bailiff do"
+            ),
+            Refusal::RecipientInactive { name } => {
+                write!(f, "{name} is deactivated and receives nothing more")
+            }
         }
     }
 }
@@ -570,6 +592,8 @@ mod tests {
             }),
             Error::Refused(Refusal::RequesterRestricted { id: 1 }),
             Error::Refused(Refusal::NothingOnFile { id: 1 }),
+            Error::Refused(Refusal::BirthDateRecipient { name: "x".into() }),
+            Error::Refused(Refusal::RecipientInactive { name: "x".into() }),
             Error::TooEarly(chrono::NaiveDate::MIN),
             Error::KeyStoreUnavailable(String::new()),
             Error::NotRemembered,

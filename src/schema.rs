@@ -51,6 +51,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 10,
         sql: include_str!("schema/0010_breaches.sql"),
     },
+    Migration {
+        version: 11,
+        sql: include_str!("schema/0011_recipients.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

@@ -240,6 +240,23 @@ enum DocumentCommand {
         #[arg(long)]
         language: Option<String>,
     },
+    /// The record of processing activities (GDPR Art. 30) as a PDF, from the shop's settings.
+    RecordOfProcessing {
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// nb, sv or en; the shop's language when not given.
+        #[arg(long)]
+        language: Option<String>,
+    },
+    /// The privacy statement for the counter and the website: a PDF, or a self-contained HTML
+    /// page when --out ends in .html or .htm.
+    PrivacyStatement {
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// nb, sv or en; the shop's language when not given.
+        #[arg(long)]
+        language: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -1276,6 +1293,32 @@ fn document(vault: &mut Vault, command: &DocumentCommand, out: &Out) -> Outcome 
             let pdf =
                 vault.not_found_answer_pdf(*request, &requester, document_language(language.as_deref())?)?;
             write_file(path, &pdf)?;
+            out.written(std::slice::from_ref(path), None);
+        }
+        DocumentCommand::RecordOfProcessing {
+            out: path,
+            language: l,
+        } => {
+            let l = l.as_deref().map(language).transpose()?;
+            let pdf = vault.record_of_processing_pdf(l)?;
+            write_file(path, &pdf)?;
+            out.written(std::slice::from_ref(path), None);
+        }
+        DocumentCommand::PrivacyStatement {
+            out: path,
+            language: l,
+        } => {
+            let l = l.as_deref().map(language).transpose()?;
+            let html = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+            let bytes = if html {
+                vault.privacy_statement_html(l)?
+            } else {
+                vault.privacy_statement_pdf(l)?
+            };
+            write_file(path, &bytes)?;
             out.written(std::slice::from_ref(path), None);
         }
     }

@@ -1711,3 +1711,65 @@ fn the_not_found_answer_is_refused_for_a_customer_and_unverified_requests() {
         "the letter is recorded against the request: {shown}"
     );
 }
+
+/// The record of processing and the privacy statement (PDF, or HTML by the file's ending) are
+/// written in the language asked for; an unknown language is refused as invalid input.
+#[test]
+fn record_of_processing_and_privacy_statement_are_written() {
+    let dir = vault();
+    let record = dir.path().join("protokoll.pdf");
+    let o = cli(
+        dir.path(),
+        &[
+            "document",
+            "record-of-processing",
+            "--out",
+            record.to_str().unwrap(),
+            "--language",
+            "sv",
+        ],
+    );
+    assert_eq!(code(&o), 0, "the record is made: {}", stderr(&o));
+    assert!(
+        std::fs::read(&record).unwrap().starts_with(b"%PDF-"),
+        "the record is a PDF"
+    );
+    let html = dir.path().join("personvern.html");
+    let o = cli(
+        dir.path(),
+        &["document", "privacy-statement", "--out", html.to_str().unwrap()],
+    );
+    assert_eq!(code(&o), 0, "the statement is made: {}", stderr(&o));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.starts_with("<!DOCTYPE html>") && page.contains("Personvernerklæring"),
+        "an .html file gets the HTML page, in the shop's language (nb)"
+    );
+    let pdf = dir.path().join("personvern.pdf");
+    let o = cli(
+        dir.path(),
+        &["document", "privacy-statement", "--out", pdf.to_str().unwrap()],
+    );
+    assert_eq!(code(&o), 0, "the PDF statement is made: {}", stderr(&o));
+    assert!(
+        std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"),
+        "any other ending gets the PDF"
+    );
+    let o = cli(
+        dir.path(),
+        &[
+            "document",
+            "record-of-processing",
+            "--out",
+            record.to_str().unwrap(),
+            "--language",
+            "de",
+        ],
+    );
+    assert_eq!(
+        code(&o),
+        5,
+        "an unknown language is invalid input, as everywhere in the CLI: {}",
+        stderr(&o)
+    );
+}

@@ -7,9 +7,11 @@ use crate::shell::{AppStatus, Restored, Shell};
 use crate::update;
 use skranke::audit::AuditFilter;
 use skranke::backup::{BackupInfo, BackupMade, BackupSettings, BackupStatus};
+use skranke::privacy::processing::{Activity, ActivityText};
 use skranke::privacy::{
-    Breach, BreachInput, DoneByPolicy, Erasure, Extension, IdentityCheck, IntakeEdit, Quarantined, Request,
-    RequestInput, Requester, RestrictedRecord, SweepReport,
+    Breach, BreachInput, DataRecipient, Disclosure, DisclosureInput, DoneByPolicy, Erasure, Extension,
+    IdentityCheck, IntakeEdit, Quarantined, RecipientInput, Request, RequestInput, Requester,
+    RestrictedRecord, SweepReport,
 };
 use skranke::Language;
 use skranke::{
@@ -637,4 +639,82 @@ pub async fn breach_report(
 ) -> Reply<Delivered> {
     let pdf = shell.with(|v| v.breach_report_pdf(breach_id, language))?;
     shell.hand_out(&app, &file_name, "pdf", &pdf, how)
+}
+
+/// Settings → Recipients and processors.
+#[tauri::command]
+pub async fn recipients(shell: Ui<'_>) -> Reply<Vec<DataRecipient>> {
+    shell.with(|v| v.recipients())
+}
+
+#[tauri::command]
+pub async fn add_recipient(shell: Ui<'_>, input: RecipientInput) -> Reply<DataRecipient> {
+    shell.with(|v| v.add_recipient(&input))
+}
+
+#[tauri::command]
+pub async fn update_recipient(shell: Ui<'_>, id: i64, input: RecipientInput) -> Reply<DataRecipient> {
+    shell.with(|v| v.update_recipient(id, &input))
+}
+
+#[tauri::command]
+pub async fn set_recipient_active(shell: Ui<'_>, id: i64, active: bool) -> Reply<DataRecipient> {
+    shell.with(|v| v.set_recipient_active(id, active))
+}
+
+/// The customer screen: what went to whom.
+#[tauri::command]
+pub async fn record_disclosure(shell: Ui<'_>, input: DisclosureInput) -> Reply<Disclosure> {
+    shell.with(|v| v.record_disclosure(&input))
+}
+
+#[tauri::command]
+pub async fn disclosures(shell: Ui<'_>, customer_id: i64) -> Reply<Vec<Disclosure>> {
+    shell.with(|v| v.disclosures(customer_id))
+}
+
+/// Settings → documents: the record of processing activities (Art. 30), in the shop's language.
+#[tauri::command]
+pub async fn record_of_processing(
+    app: AppHandle,
+    shell: Ui<'_>,
+    how: Delivery,
+    file_name: String,
+) -> Reply<Delivered> {
+    let pdf = shell.with(|v| v.record_of_processing_pdf(None))?;
+    shell.hand_out(&app, &file_name, "pdf", &pdf, how)
+}
+
+/// Settings → documents: the privacy statement for the counter (PDF).
+#[tauri::command]
+pub async fn privacy_statement(
+    app: AppHandle,
+    shell: Ui<'_>,
+    how: Delivery,
+    file_name: String,
+) -> Reply<Delivered> {
+    let pdf = shell.with(|v| v.privacy_statement_pdf(None))?;
+    shell.hand_out(&app, &file_name, "pdf", &pdf, how)
+}
+
+/// Settings → documents: the privacy statement for the website, saved as one HTML page.
+#[tauri::command]
+pub async fn privacy_statement_html(app: AppHandle, shell: Ui<'_>, file_name: String) -> Reply<Delivered> {
+    let html = shell.with(|v| v.privacy_statement_html(None))?;
+    delivery::deliver(&app, &shell.temp, &file_name, "html", &html, Delivery::Save)
+}
+
+/// Settings → the record of processing: the shop's own wording per activity.
+#[tauri::command]
+pub async fn processing_activities(shell: Ui<'_>) -> Reply<Vec<(Activity, ActivityText)>> {
+    shell.with(|v| v.processing_activities())
+}
+
+#[tauri::command]
+pub async fn edit_processing_activity(
+    shell: Ui<'_>,
+    activity: Activity,
+    text: ActivityText,
+) -> Reply<ActivityText> {
+    shell.with(|v| v.edit_processing_activity(activity, &text))
 }

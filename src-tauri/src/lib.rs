@@ -232,6 +232,17 @@ pub fn run() {
             commands::add_breach,
             commands::update_breach,
             commands::breach_report,
+            commands::recipients,
+            commands::add_recipient,
+            commands::update_recipient,
+            commands::set_recipient_active,
+            commands::record_disclosure,
+            commands::disclosures,
+            commands::record_of_processing,
+            commands::privacy_statement,
+            commands::privacy_statement_html,
+            commands::processing_activities,
+            commands::edit_processing_activity,
         ])
         .build(tauri::generate_context!())
         .expect("Skranke could not start its window");

@@ -29,6 +29,8 @@ pub(crate) struct Holdings {
     pub certificates: Vec<(String, String, String)>,
     pub documents: Vec<super::IssuedDocument>,
     pub events: Vec<EventLine>,
+    /// What went to whom (privacy::recipients), oldest first.
+    pub disclosures: Vec<crate::privacy::Disclosure>,
 }
 
 pub(crate) fn gather(conn: &Connection, customer_id: i64) -> Result<Holdings> {
@@ -58,6 +60,7 @@ pub(crate) fn gather(conn: &Connection, customer_id: i64) -> Result<Holdings> {
         })?;
         rows.collect::<rusqlite::Result<Vec<_>>>()?
     };
+    let disclosures = crate::privacy::recipients::disclosures_of(conn, customer_id)?;
     Ok(Holdings {
         customer,
         adult_confirmed_by,
@@ -65,6 +68,7 @@ pub(crate) fn gather(conn: &Connection, customer_id: i64) -> Result<Holdings> {
         certificates,
         documents,
         events,
+        disclosures,
     })
 }
 
@@ -524,44 +528,52 @@ pub(crate) fn render(
     // 8. Purposes and legal bases.
     l.heading(t(lang, "access.purposes"));
     let act = t(lang, profile.accounting_act_key);
-    let purposes: Vec<Vec<String>> = [
-        "contact",
-        "devices",
-        "birth_date",
-        "newsletter",
-        "accounting",
-        "log",
-    ]
-    .iter()
-    .map(|p| {
-        vec![
-            t(lang, &format!("access.purpose.{p}.category")).to_string(),
-            t(lang, &format!("access.purpose.{p}.why")).to_string(),
-            tf(lang, &format!("access.purpose.{p}.basis"), &[("act", act)]),
-        ]
-    })
-    .collect();
-    l.table(
-        &[
-            (t(lang, "access.col.category"), 1.2),
-            (t(lang, "access.col.purpose"), 2.2),
-            (t(lang, "access.col.basis"), 1.6),
-        ],
-        &purposes,
-    );
+    l.table(&purpose_columns(lang), &purpose_rows(lang, profile));
 
-    // 9. Recipients.
+    // 9. Recipients: the shop's register, then what went to whom about this person.
     l.heading(t(lang, "access.recipients"));
-    let collector = if ctx.debt_collector.trim().is_empty() {
-        t(lang, "access.recipients_no_collector").to_string()
-    } else {
-        ctx.debt_collector.clone()
-    };
-    l.paragraph(&tf(
+    l.paragraph(&super::recipients::collection_text(
         lang,
-        &format!("access.recipients_text.{}", shop.jurisdiction.as_str()),
-        &[("collector", &collector)],
+        shop.jurisdiction,
+        &ctx.recipients,
     ));
+    let recipients = super::recipients::rows(lang, shop.jurisdiction, &ctx.recipients);
+    if !recipients.is_empty() {
+        l.paragraph(t(lang, "access.recipients_registered"));
+        l.table(&super::recipients::columns(lang), &recipients);
+    }
+    if h.disclosures.is_empty() {
+        l.paragraph(t(lang, "access.disclosures_none"));
+    } else {
+        l.paragraph(t(lang, "access.disclosures"));
+        let rows: Vec<Vec<String>> = h
+            .disclosures
+            .iter()
+            .map(|d| {
+                vec![
+                    date(lang, d.disclosed_on),
+                    join_nonempty(
+                        &[
+                            &d.recipient_name,
+                            &super::recipients::role(lang, shop.jurisdiction, d.recipient_role),
+                        ],
+                        "\n",
+                    ),
+                    super::recipients::categories(lang, &d.categories),
+                    d.reason.clone(),
+                ]
+            })
+            .collect();
+        l.table(
+            &[
+                (t(lang, "access.col.date"), 0.9),
+                (t(lang, "access.col.recipient"), 1.4),
+                (t(lang, "access.col.what"), 1.7),
+                (t(lang, "access.col.why"), 1.6),
+            ],
+            &rows,
+        );
+    }
 
     // 10. Retention with this person's dates: the dates the sweep and Today act on.
     l.heading(t(lang, "access.retention"));
@@ -682,6 +694,38 @@ pub(crate) fn render(
         super::log_head_text(lang, log_head)
     ));
     Ok(l.finish()?)
+}
+
+/// The purposes table's columns: category, purpose, legal basis.
+pub(crate) fn purpose_columns(lang: Language) -> [(&'static str, f32); 3] {
+    [
+        (t(lang, "access.col.category"), 1.2),
+        (t(lang, "access.col.purpose"), 2.2),
+        (t(lang, "access.col.basis"), 1.6),
+    ]
+}
+
+/// Why the shop holds each category of data, and on what legal basis (the privacy statement
+/// prints the same rows).
+pub(crate) fn purpose_rows(lang: Language, profile: &JurisdictionProfile) -> Vec<Vec<String>> {
+    let act = t(lang, profile.accounting_act_key);
+    [
+        "contact",
+        "devices",
+        "birth_date",
+        "newsletter",
+        "accounting",
+        "log",
+    ]
+    .iter()
+    .map(|p| {
+        vec![
+            t(lang, &format!("access.purpose.{p}.category")).to_string(),
+            t(lang, &format!("access.purpose.{p}.why")).to_string(),
+            tf(lang, &format!("access.purpose.{p}.basis"), &[("act", act)]),
+        ]
+    })
+    .collect()
 }
 
 /// The language the report is written in: the customer's.

@@ -166,6 +166,9 @@ mod tests {
             include_str!("certificate.rs"),
             include_str!("access_report.rs"),
             include_str!("recovery_sheet.rs"),
+            include_str!("recipients.rs"),
+            include_str!("record_of_processing.rs"),
+            include_str!("privacy_statement.rs"),
             include_str!("profile.rs"),
             include_str!("../certificate.rs"),
         ];

@@ -13,8 +13,11 @@ pub mod font;
 pub mod i18n;
 pub mod layout;
 pub mod not_found;
+pub mod privacy_statement;
 pub mod profile;
 pub mod receipt;
+pub mod recipients;
+pub mod record_of_processing;
 pub mod recovery_sheet;
 
 use crate::audit::{self, Action};
@@ -54,6 +57,11 @@ pub enum DocumentKind {
     BreachReport,
     /// "We hold no personal data about you", for a request about someone not found.
     NotFoundAnswer,
+    /// The record of processing activities (GDPR Art. 30).
+    RecordOfProcessing,
+    /// The privacy statement for the counter and the website, as PDF or as HTML.
+    PrivacyStatement,
+    PrivacyStatementHtml,
 }
 
 impl DocumentKind {
@@ -70,6 +78,9 @@ impl DocumentKind {
             DocumentKind::RecoverySheet => "recovery_sheet",
             DocumentKind::BreachReport => "breach_report",
             DocumentKind::NotFoundAnswer => "not_found_answer",
+            DocumentKind::RecordOfProcessing => "record_of_processing",
+            DocumentKind::PrivacyStatement => "privacy_statement",
+            DocumentKind::PrivacyStatementHtml => "privacy_statement_html",
         }
     }
 }
@@ -177,20 +188,20 @@ pub(crate) struct ShopContext {
     pub shop: ShopProfile,
     pub copy_retention_days: i64,
     pub destruction_holding_days: i64,
-    pub debt_collector: String,
+    /// The shop's recipients and processors (privacy::recipients), active first.
+    pub recipients: Vec<crate::privacy::DataRecipient>,
     /// Every retention period a document prints comes from here (the sweep reads the same).
     pub policy: crate::privacy::Policy,
 }
 
 pub(crate) fn shop_context(conn: &Connection) -> Result<ShopContext> {
-    let debt_collector: String =
-        conn.query_row("SELECT debt_collector FROM shop WHERE id = 1", [], |r| r.get(0))?;
+    let recipients = crate::privacy::recipients::recipients(conn)?;
     let policy = crate::privacy::Policy::read(conn)?;
     Ok(ShopContext {
         shop: read_shop_profile(conn)?,
         copy_retention_days: policy.copy_retention_days,
         destruction_holding_days: policy.destruction_holding_days,
-        debt_collector,
+        recipients,
         policy,
     })
 }

@@ -280,6 +280,9 @@ pub(crate) fn erase_customer(
     let consents = tx
         .prepare_cached("DELETE FROM consent WHERE customer_id = ?1")?
         .execute([customer_id])? as i64;
+    // Disclosures name the person and no accounting rule keeps them (the invoice an agency
+    // collected is kept as its own accounting record): they go with the customer.
+    super::recipients::erase_disclosures(tx, customer_id)?;
     unindex(tx, customer_id)?;
     tx.prepare_cached("DELETE FROM customer WHERE id = ?1")?
         .execute([customer_id])?;

@@ -9,6 +9,8 @@ pub mod dates;
 pub mod erasure;
 pub mod ledger;
 pub mod policy;
+pub mod processing;
+pub mod recipients;
 pub mod rectification;
 pub mod requests;
 pub mod sweep;
@@ -20,6 +22,9 @@ pub use dates::PersonDates;
 pub use erasure::{Erasure, ErasureReason, Quarantined, RestrictedRecord};
 pub use ledger::LedgerEntry;
 pub use policy::{Policy, RecordKind, Rule};
+pub use recipients::{
+    DataCategory, DataRecipient, Disclosure, DisclosureInput, RecipientInput, RecipientRole,
+};
 pub use rectification::IntakeEdit;
 pub use requests::{
     Extension, IdentityCheck, Request, RequestChannel, RequestInput, RequestKind, Requester,

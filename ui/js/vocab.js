@@ -44,5 +44,17 @@ export const ACTIONS = [
   'exported', 'printed', 'print_copy_not_deleted', 'erased', 'erasure_requested', 'erasure_withdrawn', 'anonymised', 'restricted_viewed',
   'restricted_deleted', 'letter_sent', 'payment_due_set', 'device_disposed', 'marketing_objection', 'backup_created', 'backup_pruned',
   'backup_settings_updated', 'restored', 'erasure_reapplied', 'request_added', 'request_verified', 'request_extended',
-  'request_closed', 'breach_recorded', 'breach_updated',
+  'request_closed', 'breach_recorded', 'breach_updated', 'recipient_added', 'recipient_updated', 'disclosure_recorded', 'processing_activity_updated',
 ];
+
+/** Who the shop passes data to (privacy::RecipientRole). */
+export const RECIPIENT_ROLES = ['debt_collection', 'bailiff', 'accountant', 'accounting_software', 'other'];
+
+/** What a disclosure passed on (privacy::DataCategory). */
+export const DATA_CATEGORIES = ['contact', 'birth_date', 'devices', 'accounting'];
+
+/** The activities of the record of processing (privacy::processing::Activity). */
+export const ACTIVITIES = ['customer_register', 'invoicing', 'repair', 'data_recovery', 'backup_copies', 'destruction', 'information_letters', 'credit_checks'];
+
+/** What the shop may word itself per activity (privacy::processing::ActivityText). */
+export const ACTIVITY_FIELDS = ['purposes', 'legal_basis', 'data_subjects', 'data_categories', 'recipients', 'transfers'];

@@ -5,7 +5,8 @@
 use crate::support::{files, read, ui_dir};
 use regex::Regex;
 use skranke::audit::Action;
-use skranke::privacy::{RequestChannel, RequestKind, VerificationMethod};
+use skranke::privacy::processing::Activity;
+use skranke::privacy::{DataCategory, RecipientRole, RequestChannel, RequestKind, VerificationMethod};
 use skranke::{
     AccessArrangement, CustomerKind, DestructionMethod, DeviceType, DinClass, DocumentKind, Jurisdiction,
     Language, MediaType, SanitizationCategory, ServiceKind, Status,
@@ -47,6 +48,14 @@ fn js_list(file: &str, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// The fields of the shop's own wording for an activity, as the core serialises them.
+fn activity_fields() -> Vec<String> {
+    match serde_json::to_value(skranke::privacy::processing::ActivityText::default()) {
+        Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+        other => panic!("ActivityText serialises as an object, not {other:?}"),
+    }
+}
+
 fn names<T: Copy>(all: &[T], f: impl Fn(T) -> &'static str) -> Vec<String> {
     all.iter().map(|v| f(*v).to_string()).collect()
 }
@@ -76,6 +85,23 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
         "",
         names(VerificationMethod::ALL, VerificationMethod::as_str),
     );
+    put(
+        "recipient_role.",
+        "",
+        names(RecipientRole::ALL, RecipientRole::as_str),
+    );
+    put(
+        "recipients.hint.",
+        "",
+        names(RecipientRole::ALL, RecipientRole::as_str),
+    );
+    put(
+        "data_category.",
+        "",
+        names(DataCategory::ALL, DataCategory::as_str),
+    );
+    put("activity.", "", names(Activity::ALL, Activity::as_str));
+    put("activities.", "", activity_fields());
     put(
         "access.",
         "",
@@ -171,6 +197,9 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
             "file",
             "request",
             "breach",
+            "recipient",
+            "disclosure",
+            "activity",
         ]
         .map(String::from)
         .to_vec(),
@@ -186,6 +215,9 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
         DocumentKind::RecoverySheet,
         DocumentKind::BreachReport,
         DocumentKind::NotFoundAnswer,
+        DocumentKind::RecordOfProcessing,
+        DocumentKind::PrivacyStatement,
+        DocumentKind::PrivacyStatementHtml,
     ];
     put("doc_kind.", "", names(&kinds, DocumentKind::as_str));
     put("paper.", "", js_list("paper.js", "PAPERS"));
@@ -350,7 +382,20 @@ fn the_ui_vocabularies_match_the_core() {
             "VERIFICATION_METHODS",
             names(VerificationMethod::ALL, VerificationMethod::as_str),
         ),
+        (
+            "RECIPIENT_ROLES",
+            names(RecipientRole::ALL, RecipientRole::as_str),
+        ),
+        ("DATA_CATEGORIES", names(DataCategory::ALL, DataCategory::as_str)),
+        ("ACTIVITIES", names(Activity::ALL, Activity::as_str)),
     ];
+    let mut fields = js_list("vocab.js", "ACTIVITY_FIELDS");
+    fields.sort();
+    assert_eq!(
+        fields,
+        activity_fields(),
+        "ui/js/vocab.js ACTIVITY_FIELDS must name exactly the fields of the core's ActivityText"
+    );
     for (list, core) in pairs {
         assert_eq!(
             js_list("vocab.js", list),

@@ -6,6 +6,7 @@ import { formatDate, formatDateTime, formatPhone, postcode, t, tv } from '../i18
 import { badge, dataTable, deviceLabel, emptyState, statusBadge } from '../table.js';
 import { documentRow } from '../documents.js';
 import { requestFor, requestsCard } from './requests.js';
+import { disclosuresCard } from './recipients.js';
 
 export async function render(page, { match }, { navigate }) {
   const id = Number(match[0]);
@@ -69,6 +70,7 @@ export async function render(page, { match }, { navigate }) {
     : emptyState('customer.no_events'));
 
   requestsCard(part(fragment, 'requests'), customer, requests, reload);
+  disclosuresCard(part(fragment, 'disclosures'), customer);
 
   // Each answer goes out against the open request of its kind; the core refuses it until the
   // requester's identity is verified.

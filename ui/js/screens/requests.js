@@ -16,16 +16,16 @@ export function requestFor(requests, kind) {
   return open.find((r) => r.verification) || open[0] || null;
 }
 
-function isoToday() {
+export function isoToday() {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-function field(id, labelKey, input, span = 'span-2') {
+export function field(id, labelKey, input, span = 'span-2') {
   return el('div', { class: `field ${span}` }, el('label', { for: id, key: labelKey }), input);
 }
 
-function selectOf(id, name, values, prefix) {
+export function selectOf(id, name, values, prefix) {
   const node = el('select', { id, name });
   fillOptions(node, values, prefix);
   return node;

@@ -10,6 +10,7 @@ import { DIN_CLASSES, PHYSICAL_METHODS } from '../vocab.js';
 import { privacyCard } from './privacy.js';
 import { backupCard } from './backup.js';
 import { breachesCard } from './breaches.js';
+import { activitiesForm, complianceDocuments, recipientsCard } from './recipients.js';
 
 export async function render(page, params, { refreshChrome, setAutoLockMinutes }) {
   const [fragment, shop, settings, staff, status, dinLevels, updates] = await Promise.all([
@@ -53,6 +54,9 @@ export async function render(page, params, { refreshChrome, setAutoLockMinutes }
 
   part(fragment, 'din-levels').replaceChildren(dinLevelTable(dinLevels));
   privacyCard(part(fragment, 'privacy'));
+  recipientsCard(part(fragment, 'recipients'));
+  complianceDocuments(part(fragment, 'compliance'));
+  activitiesForm(part(fragment, 'compliance'));
   backupCard(part(fragment, 'backup'));
   const breaches = breachesCard(part(fragment, 'breaches'));
 
