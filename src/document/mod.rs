@@ -10,6 +10,7 @@ pub mod certificate;
 pub mod erasure;
 pub mod font;
 pub mod i18n;
+pub mod label;
 pub mod layout;
 pub mod profile;
 pub mod receipt;
@@ -48,6 +49,8 @@ pub enum DocumentKind {
     ExportJson,
     ExportCsv,
     RecoverySheet,
+    /// The short label stuck on a device handed in: number, code, first name, date.
+    DeviceLabel,
 }
 
 impl DocumentKind {
@@ -62,6 +65,7 @@ impl DocumentKind {
             DocumentKind::ExportJson => "export_json",
             DocumentKind::ExportCsv => "export_csv",
             DocumentKind::RecoverySheet => "recovery_sheet",
+            DocumentKind::DeviceLabel => "device_label",
         }
     }
 }

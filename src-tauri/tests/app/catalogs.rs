@@ -176,6 +176,7 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
         DocumentKind::ExportJson,
         DocumentKind::ExportCsv,
         DocumentKind::RecoverySheet,
+        DocumentKind::DeviceLabel,
     ];
     put("doc_kind.", "", names(&kinds, DocumentKind::as_str));
     put("paper.", "", js_list("paper.js", "PAPERS"));
