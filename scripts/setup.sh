@@ -10,7 +10,7 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver xdg-utils imagemagick librsvg2-bin
   fonts-dejavu-core poppler-utils qpdf
   nodejs openssl
-  cups cups-client printer-driver-cups-pdf
+  cups cups-client printer-driver-cups-pdf tesseract-ocr tesseract-ocr-eng
 )
 
 log() { printf 'setup: %s\n' "$*" >&2; }

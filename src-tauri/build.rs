@@ -95,5 +95,7 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "set_update_check",
         "check_for_update",
         "install_update",
+        "printers",
+        "device_label",
     ]
 }

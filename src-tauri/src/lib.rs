@@ -226,6 +226,8 @@ pub fn run() {
             commands::set_update_check,
             commands::check_for_update,
             commands::install_update,
+            commands::printers,
+            commands::device_label,
         ])
         .build(tauri::generate_context!())
         .expect("Skranke could not start its window");

@@ -10,6 +10,7 @@ mod e2e;
 mod erasure;
 mod installed;
 mod keyboard;
+mod printing;
 mod requests;
 mod restore;
 mod single_instance;
