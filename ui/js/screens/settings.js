@@ -9,6 +9,7 @@ import { documentRow } from '../documents.js';
 import { DIN_CLASSES, PHYSICAL_METHODS } from '../vocab.js';
 import { privacyCard } from './privacy.js';
 import { backupCard } from './backup.js';
+import { receiptPrinterCard } from './printer-settings.js';
 
 export async function render(page, _params, { refreshChrome, setAutoLockMinutes }) {
   const [fragment, shop, settings, staff, status, dinLevels, updates] = await Promise.all([
@@ -53,6 +54,7 @@ export async function render(page, _params, { refreshChrome, setAutoLockMinutes 
   part(fragment, 'din-levels').replaceChildren(dinLevelTable(dinLevels));
   privacyCard(part(fragment, 'privacy'));
   backupCard(part(fragment, 'backup'));
+  receiptPrinterCard(part(fragment, 'receipt-printer'));
 
   const staffBody = part(fragment, 'staff');
   const paintStaff = (list) => {
