@@ -200,6 +200,7 @@ fn run(command: &mut Command, input: Option<&[u8]>, printer: &str) -> Result<(bo
 
 /// CUPS's `lpstat -p -d` output: one `printer NAME ...` line per printer (a tab-indented
 /// reason line may follow), and the default's `system default destination: NAME`.
+#[cfg(unix)]
 pub(crate) fn parse_lpstat(out: &str) -> Vec<Printer> {
     let default = out
         .lines()
@@ -219,6 +220,7 @@ pub(crate) fn parse_lpstat(out: &str) -> Vec<Printer> {
 }
 
 /// What `lp` said when it did not take a job, as the problem it is.
+#[cfg(unix)]
 pub(crate) fn lp_problem(stderr: &str) -> PrintProblem {
     let text = stderr.to_lowercase();
     if text.contains("does not exist") || text.contains("unknown printer") || text.contains("not found") {
@@ -235,6 +237,7 @@ pub(crate) fn lp_problem(stderr: &str) -> PrintProblem {
 }
 
 /// The job id in `lp`'s answer, `request id is NAME-12 (1 file(s))`.
+#[cfg(unix)]
 pub(crate) fn lp_job_id(stdout: &str) -> Option<String> {
     stdout
         .lines()
@@ -426,6 +429,7 @@ if ($job) { $job.Id } else { 'printed' }
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
     #[test]
     fn lpstat_output_gives_printers_their_state_and_the_default() {
         let out = "printer Kasse is idle.  enabled since Tue Dec  1 22:43:50 2026\n\
@@ -454,6 +458,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn lp_answers_become_a_job_id_or_the_problem_they_report() {
         assert_eq!(

@@ -90,7 +90,8 @@ pub async fn wait_for_job_pdf(job: &str) -> PathBuf {
 }
 
 /// What a person reads on the printed page: the arrived PDF rendered at 300 dpi, through OCR.
-fn read_printed(pdf: &std::path::Path) -> String {
+/// `sparse`: find text scattered around a large QR code (tesseract's page segmentation 11).
+fn read_printed(pdf: &std::path::Path, sparse: bool) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
     let png = dir.path().join("page");
     let rendered = Command::new("pdftoppm")
@@ -104,6 +105,7 @@ fn read_printed(pdf: &std::path::Path) -> String {
     let ocr = Command::new("tesseract")
         .arg(png.with_extension("png"))
         .arg("-")
+        .args(if sparse { &["--psm", "11"][..] } else { &[][..] })
         .stderr(std::process::Stdio::null())
         .output()
         .expect("tesseract is installed (scripts/setup.sh: tesseract-ocr)");
@@ -216,7 +218,7 @@ async fn save_and_print_sends_the_receipt_to_the_cups_printer_and_a_stopped_one_
         (width - 80.0).abs() < 1.0 && height > 100.0,
         "the roll receipt went out on 80 mm paper of its own length, not {width} x {height} mm"
     );
-    let text = read_printed(&printed);
+    let text = read_printed(&printed, false);
     for (what, want) in [
         ("the title", "Intake receipt"),
         ("the intake number", number.as_str()),
@@ -229,19 +231,77 @@ async fn save_and_print_sends_the_receipt_to_the_cups_printer_and_a_stopped_one_
         );
     }
 
-    // The printer stops (out of paper): printing again says so in the app, and offers the PDF.
-    choose_receipt_printer(&app, STOPPED_PRINTER, "a4").await;
+    // The device label goes to the same printer: number and first name, never the surname.
     goto(&app, &format!("#{intake_screen}")).await;
-    app.click("[data-testid=doc-receipt] [data-testid=doc-print]")
+    app.el("[data-testid=label-width]")
+        .await
+        .select_by_value("62")
+        .await
+        .expect("the 62 mm label");
+    app.click("[data-testid=doc-label-print]").await;
+    let job = sent_job(&app, TEST_PRINTER).await;
+    let label = wait_for_job_pdf(&job).await;
+    let (width, _) =
+        skranke::printer::page_size_mm(&std::fs::read(&label).expect("the label job")).expect("its size");
+    assert!(
+        (width - 62.0).abs() < 1.0,
+        "the label went out 62 mm wide, not {width} mm"
+    );
+    let text = read_printed(&label, true);
+    assert!(
+        text.contains(&number) && text.contains("Anna") && !text.contains("Svensson"),
+        "the printed label shows the number and the first name only; it reads:\n{text}"
+    );
+
+    // The printer stops (out of paper): "Save and print" still saves the intake, and its screen
+    // says what the printer reported, with "Save as PDF" instead; so does Print there.
+    choose_receipt_printer(&app, STOPPED_PRINTER, "a4").await;
+    goto(&app, "#/intake/new").await;
+    app.type_into("[data-testid=intake-customer-search]", "Svensson")
         .await;
-    let problem = app
-        .text_until("[data-testid=print-problem]", "the printer's problem", |t| {
-            t.contains(STOPPED_PRINTER)
+    app.text_until(".picker-results", "the customer found", |t| {
+        t.contains("Anna Svensson")
+    })
+    .await;
+    app.client
+        .active_element()
+        .await
+        .expect("the search has the focus")
+        .send_keys("\u{E007}")
+        .await
+        .expect("Enter picks the customer found");
+    app.text_until("[data-testid=intake-customer-name]", "the chosen customer", |t| {
+        t == "Anna Svensson"
+    })
+    .await;
+    app.click("[data-testid=intake-save-print]").await;
+    let second = app
+        .text_until("[data-testid=intake-number]", "the second intake", |t| {
+            t.len() == 9 && t != number
         })
         .await;
-    assert!(
-        problem.contains("stopped") && problem.contains("Out of paper"),
-        "the message says the printer is stopped and the spooler's reason: {problem}"
-    );
-    app.visible("[data-testid=print-fallback-save]").await;
+    for how in ["Save and print", "Print"] {
+        let problem = app
+            .text_until("[data-testid=print-problem]", "the printer's problem", |t| {
+                t.contains(STOPPED_PRINTER)
+            })
+            .await;
+        assert!(
+            problem.contains("stopped") && problem.contains("Out of paper"),
+            "{how} on {second}: the message says the printer is stopped and why: {problem}"
+        );
+        app.visible("[data-testid=print-fallback-save]").await;
+        if how == "Save and print" {
+            // Gone first, so the message that follows is Print's own.
+            app.client
+                .execute(
+                    "document.querySelector('[data-testid=print-problem]').remove()",
+                    vec![],
+                )
+                .await
+                .expect("remove the first message");
+            app.click("[data-testid=doc-receipt] [data-testid=doc-print]")
+                .await;
+        }
+    }
 }
