@@ -545,6 +545,21 @@ mod tests {
             Error::Io(std::io::Error::other("x")),
             Error::Database(rusqlite::Error::InvalidQuery),
         ]);
+        errors.extend(
+            [
+                crate::printer::PrintProblem::NoSpooler,
+                crate::printer::PrintProblem::UnknownPrinter,
+                crate::printer::PrintProblem::Stopped,
+                crate::printer::PrintProblem::Refused,
+            ]
+            .map(|problem| {
+                Error::Print(crate::printer::PrintFailure {
+                    problem,
+                    printer: String::new(),
+                    detail: String::new(),
+                })
+            }),
+        );
         for e in &errors {
             assert!(
                 Error::CODES.contains(&e.code()),
