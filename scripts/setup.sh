@@ -10,6 +10,7 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver xdg-utils imagemagick librsvg2-bin
   fonts-dejavu-core poppler-utils qpdf
   nodejs openssl
+  cups cups-client printer-driver-cups-pdf tesseract-ocr tesseract-ocr-eng
 )
 
 log() { printf 'setup: %s\n' "$*" >&2; }
@@ -36,6 +37,33 @@ if command -v dpkg-query >/dev/null 2>&1; then
   fi
 else
   log "not a Debian/Ubuntu system: install the equivalents of ${APT_PACKAGES[*]} yourself"
+fi
+
+# --- CUPS with virtual PDF printers (the printing end-to-end test) ----------
+# SkrankeTest (cups-pdf) takes jobs and writes each as a PDF under /var/spool/cups-pdf/<user>/
+# named ...job_<id>...pdf; SkrankeStopped is disabled, as a printer out of paper is. A plain
+# container has no systemd, so cupsd is started directly when it is not running.
+if command -v lpstat >/dev/null 2>&1 && [ -x /usr/sbin/cupsd ]; then
+  if ! lpstat -r 2>/dev/null | grep -q "is running"; then
+    log "starting cupsd"
+    as_root /usr/sbin/cupsd
+    for _ in $(seq 1 50); do lpstat -r 2>/dev/null | grep -q "is running" && break; sleep 0.1; done
+  fi
+  conf=/etc/cups/cups-pdf.conf
+  if [ -f "$conf" ] && ! grep -q '^Out /var/spool/cups-pdf/\${USER}$' "$conf"; then
+    log "cups-pdf writes to /var/spool/cups-pdf/<user>, each file labelled with its job id"
+    as_root sed -i -e 's|^#\?Out .*|Out /var/spool/cups-pdf/${USER}|' -e 's|^#\?Label .*|Label 1|' "$conf"
+  fi
+  ppd=/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd
+  if ! lpstat -v SkrankeTest >/dev/null 2>&1; then
+    log "adding the CUPS test printer SkrankeTest (cups-pdf)"
+    as_root lpadmin -p SkrankeTest -E -v cups-pdf:/ -P "$ppd" 2>/dev/null
+  fi
+  if ! lpstat -v SkrankeStopped >/dev/null 2>&1; then
+    log "adding the stopped CUPS test printer SkrankeStopped"
+    as_root lpadmin -p SkrankeStopped -E -v cups-pdf:/ -P "$ppd" 2>/dev/null
+    as_root cupsdisable -r "Out of paper (Skranke test printer)" SkrankeStopped
+  fi
 fi
 
 # --- Rust toolchain --------------------------------------------------------

@@ -112,5 +112,7 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "privacy_statement_html",
         "processing_activities",
         "edit_processing_activity",
+        "printers",
+        "device_label",
     ]
 }

@@ -64,6 +64,9 @@ pub enum Error {
     LedgerRefused(String),
     #[error("document: {0}")]
     Document(String),
+    /// The printer did not take a job; see [`crate::printer`].
+    #[error("printing: {0}")]
+    Print(crate::printer::PrintFailure),
     #[error("cryptography failed: {0}")]
     Crypto(String),
     #[error("file system: {0}")]
@@ -102,6 +105,7 @@ impl Error {
             Error::BackupFolderUnreachable(_) => "backup_folder_unreachable",
             Error::LedgerRefused(_) => "ledger_refused",
             Error::Document(_) => "document",
+            Error::Print(f) => f.problem.code(),
             Error::Crypto(_) => "crypto",
             Error::Io(_) => "io",
             Error::Database(_) => "database",
@@ -154,6 +158,11 @@ impl Error {
         "backup_folder_unreachable",
         "ledger_refused",
         "document",
+        // Printing (`Error::Print`), one per `PrintProblem::code`.
+        "print_system_missing",
+        "printer_unknown",
+        "printer_stopped",
+        "print_refused",
         "crypto",
         "io",
         "database",
@@ -196,6 +205,10 @@ impl Error {
                 p.insert("date", date.to_string());
             }
             Error::Refused(r) => p = r.params(),
+            Error::Print(f) => {
+                p.insert("printer", f.printer.clone());
+                p.insert("detail", f.detail.clone());
+            }
             Error::NewerSchema { found, supported } => {
                 p.insert("found", found.to_string());
                 p.insert("supported", supported.to_string());
@@ -605,6 +618,21 @@ mod tests {
             Error::Io(std::io::Error::other("x")),
             Error::Database(rusqlite::Error::InvalidQuery),
         ]);
+        errors.extend(
+            [
+                crate::printer::PrintProblem::NoSpooler,
+                crate::printer::PrintProblem::UnknownPrinter,
+                crate::printer::PrintProblem::Stopped,
+                crate::printer::PrintProblem::Refused,
+            ]
+            .map(|problem| {
+                Error::Print(crate::printer::PrintFailure {
+                    problem,
+                    printer: String::new(),
+                    detail: String::new(),
+                })
+            }),
+        );
         for e in &errors {
             assert!(
                 Error::CODES.contains(&e.code()),

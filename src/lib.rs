@@ -18,6 +18,7 @@ pub mod export;
 pub mod import;
 pub mod intake;
 pub mod keyfile;
+pub mod printer;
 pub mod privacy;
 pub mod schema;
 pub mod search;

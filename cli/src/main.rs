@@ -169,6 +169,16 @@ enum DocumentCommand {
         #[arg(long, default_value = "a4")]
         paper: String,
     },
+    /// The device label for an intake (by id or number): number, QR code, the customer's first
+    /// name and the date, for a 62 or 80 mm label roll.
+    Label {
+        intake: String,
+        /// 62 or 80: the label roll's width in millimetres.
+        #[arg(long, default_value = "62")]
+        width: String,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
     /// A signed destruction certificate for one or more destroyed intakes (ids or numbers).
     Certificate {
         #[arg(required = true)]
@@ -1200,6 +1210,18 @@ fn document(vault: &mut Vault, command: &DocumentCommand, out: &Out) -> Outcome 
             };
             let id = find_intake(vault, intake)?.id;
             let pdf = vault.receipt_pdf(id, paper)?;
+            write_file(path, &pdf)?;
+            out.written(std::slice::from_ref(path), None);
+        }
+        DocumentCommand::Label {
+            intake,
+            width,
+            out: path,
+        } => {
+            let width = skranke::document::label::LabelWidth::parse(width)
+                .ok_or_else(|| Failure::Usage(format!("width must be 62 or 80, not {width:?}")))?;
+            let id = find_intake(vault, intake)?.id;
+            let pdf = vault.label_pdf(id, width)?;
             write_file(path, &pdf)?;
             out.written(std::slice::from_ref(path), None);
         }

@@ -625,6 +625,34 @@ fn documents_are_written_and_a_receipt_is_no_certificate() {
         "the receipt is a PDF"
     );
 
+    let label = dir.path().join("etikett.pdf");
+    let label_args = |width: &str| {
+        [
+            "document",
+            "label",
+            &number,
+            "--width",
+            width,
+            "--out",
+            label.to_str().unwrap(),
+        ]
+        .map(String::from)
+    };
+    let o = cli(dir.path(), &label_args("70").each_ref().map(String::as_str));
+    assert_eq!(code(&o), 5, "a label roll is 62 or 80 mm: {}", stderr(&o));
+    let o = cli(dir.path(), &label_args("62").each_ref().map(String::as_str));
+    assert_eq!(code(&o), 0, "the label is made: {}", stderr(&o));
+    let text = std::process::Command::new("pdftotext")
+        .arg(&label)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) reads the label");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains(&number) && text.contains("Kari") && !text.contains("Nordmann"),
+        "the label shows the number and the first name, never the surname: {text}"
+    );
+
     let report = dir.path().join("innsyn.pdf");
     let access = add_request(dir.path(), "access", &customer);
     let report_args = [

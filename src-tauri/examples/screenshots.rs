@@ -199,6 +199,50 @@ async fn main() {
     app.visible("[data-testid=settings-language]").await;
     shoot(&app, "08-settings").await;
 
+    // The receipt printer (with the CUPS test printers scripts/setup.sh adds), and an intake
+    // whose Print met a stopped printer: the message and "Save as PDF".
+    if skranke::printer::printers().is_ok_and(|p| p.iter().any(|p| p.name == "SkrankeStopped")) {
+        let choose = |printer: &'static str| {
+            let app = &app;
+            async move {
+                app.visible("[data-testid=receipt-printer]").await;
+                app.text_until("[data-testid=receipt-printer]", "the printers", |t| {
+                    t.contains(printer)
+                })
+                .await;
+                app.el("[data-testid=receipt-printer]")
+                    .await
+                    .select_by_value(printer)
+                    .await
+                    .expect("a listed printer");
+                app.click("[data-testid=receipt-printer-save]").await;
+            }
+        };
+        choose("SkrankeTest").await;
+        app.client
+            .execute(
+                "document.querySelector('[data-testid=settings-receipt-printer]').scrollIntoView({ block: 'start' });",
+                vec![],
+            )
+            .await
+            .expect("scroll to the receipt printer");
+        shoot(&app, "08b-settings-receipt-printer").await;
+        choose("SkrankeStopped").await;
+        app.click("a[data-route=today]").await;
+        app.click("[data-testid=copies-table] tbody tr a").await;
+        app.click("[data-testid=doc-receipt] [data-testid=doc-print]")
+            .await;
+        app.visible("[data-testid=print-problem]").await;
+        app.client
+            .execute(
+                "document.querySelector('[data-testid=print-problem]').scrollIntoView({ block: 'center' });",
+                vec![],
+            )
+            .await
+            .expect("scroll to the message");
+        shoot(&app, "07c-intake-printer-stopped").await;
+    }
+
     app.click("a[data-route=log]").await;
     app.click("[data-testid=verify-chain]").await;
     app.visible("[data-testid=chain-result]").await;

@@ -718,3 +718,22 @@ pub async fn edit_processing_activity(
 ) -> Reply<ActivityText> {
     shell.with(|v| v.edit_processing_activity(activity, &text))
 }
+/// The printers this computer offers, for the receipt printer setting.
+#[tauri::command]
+pub async fn printers() -> Reply<Vec<skranke::printer::Printer>> {
+    skranke::printer::printers().map_err(ErrorReply::from)
+}
+
+/// The device label (62 or 80 mm), to the receipt printer or saved.
+#[tauri::command]
+pub async fn device_label(
+    app: AppHandle,
+    shell: Ui<'_>,
+    intake_id: i64,
+    width: skranke::document::label::LabelWidth,
+    how: Delivery,
+    file_name: String,
+) -> Reply<Delivered> {
+    let pdf = shell.with(|v| v.label_pdf(intake_id, width))?;
+    shell.hand_out(&app, &file_name, "pdf", &pdf, how)
+}

@@ -1,5 +1,6 @@
-//! How a document leaves the app: "Save…" through the OS save dialog, or "Print" as a temp file
-//! opened in the OS PDF viewer. Temp files are deleted when the vault locks and when the app
+//! How a document leaves the app: "Save…" through the OS save dialog, "Print" as a temp file
+//! opened in the OS PDF viewer, or straight to the receipt printer chosen in Settings (no file,
+//! no viewer: the core hands the PDF to the spooler). Temp files are deleted when the vault locks and when the app
 //! exits; one a viewer holds open is logged and tried again, and what a crashed run left is
 //! removed at the next start. The recovery sheet is never a temp file: it is only saved, where
 //! the owner chooses.
@@ -13,19 +14,31 @@ use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
-#[derive(Debug, Clone, Copy, Deserialize)]
+/// `"save"`, `"print"`, or `{"printer": "NAME"}` for the receipt printer.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Delivery {
     Save,
     Print,
+    Printer(String),
 }
 
 /// What became of a document, for the UI's message.
 #[derive(Debug, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Delivered {
-    Saved { file_name: String },
-    Opened { sha256: String },
+    Saved {
+        file_name: String,
+    },
+    Opened {
+        sha256: String,
+    },
+    /// The spooler took the job: "sent to <printer>".
+    Sent {
+        printer: String,
+        job: String,
+        sha256: String,
+    },
     Cancelled,
 }
 
@@ -197,6 +210,14 @@ pub fn deliver(
                 .open_path(path.to_string_lossy(), None::<&str>)
                 .map_err(|e| failure("print_failed", e))?;
             Ok(Delivered::Opened {
+                sha256: sha256_hex(bytes),
+            })
+        }
+        Delivery::Printer(printer) => {
+            let job = skranke::printer::print_pdf(&printer, &name, bytes)?;
+            Ok(Delivered::Sent {
+                printer: job.printer,
+                job: job.id,
                 sha256: sha256_hex(bytes),
             })
         }

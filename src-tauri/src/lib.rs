@@ -243,6 +243,8 @@ pub fn run() {
             commands::privacy_statement_html,
             commands::processing_activities,
             commands::edit_processing_activity,
+            commands::printers,
+            commands::device_label,
         ])
         .build(tauri::generate_context!())
         .expect("Skranke could not start its window");

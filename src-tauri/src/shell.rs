@@ -295,8 +295,9 @@ impl Shell {
         bytes: &[u8],
         how: crate::delivery::Delivery,
     ) -> Reply<crate::delivery::Delivered> {
+        use crate::delivery::Delivered;
         let delivered = crate::delivery::deliver(app, &self.temp, file_name, extension, bytes, how)?;
-        if let crate::delivery::Delivered::Opened { sha256 } = &delivered {
+        if let Delivered::Opened { sha256 } | Delivered::Sent { sha256, .. } = &delivered {
             self.with(|v| v.document_printed(sha256))?;
         }
         Ok(delivered)

@@ -319,6 +319,48 @@ impl Layout {
         }
     }
 
+    /// A short, content-sized sheet `width_mm` wide (a device label on a 62 or 80 mm roll):
+    /// the roll's sizes and centring with narrow margins.
+    pub fn label(width_mm: f32, meta: Meta) -> Layout {
+        let theme = Theme {
+            page_width: mm(width_mm),
+            margin_x: mm(3.0),
+            margin_top: mm(3.0),
+            margin_bottom: mm(3.0),
+            qr_size: mm(22.0),
+            ..Theme::for_paper(Paper::Roll80)
+        };
+        Layout {
+            theme,
+            ..Layout::new(Paper::Roll80, meta)
+        }
+    }
+
+    /// The number a person looks for first (the intake number at the counter and at pickup):
+    /// a small label over the number, large and bold, as wide as it may be up to twice the
+    /// title's size on A4 and the roll.
+    pub fn number(&mut self, label: &str, number: &str) {
+        let t = self.theme;
+        let align = if t.centered { Align::Center } else { Align::Left };
+        if !label.is_empty() {
+            self.lines(
+                label,
+                Font::new(Face::Regular, t.label, t.muted),
+                t.label * 1.4,
+                align,
+            );
+        }
+        let largest = if t.centered { t.title * 2.6 } else { t.title * 2.0 };
+        let measured = Font::new(Face::Bold, largest, 0.0).width(number);
+        let size = if measured > self.width() {
+            largest * self.width() / measured
+        } else {
+            largest
+        };
+        self.lines(number, Font::new(Face::Bold, size, 0.0), size * 1.2, align);
+        self.y += t.block_gap;
+    }
+
     /// Shop name, address, contact lines and organisation number, with a rule underneath.
     /// Empty strings are left out.
     pub fn header(&mut self, shop: &ShopHeader) {
@@ -1137,7 +1179,7 @@ pub(crate) mod tests {
     }
 
     /// Runs a poppler/qpdf tool on `pdf`; these tools are required (poppler-utils, qpdf).
-    fn tool(program: &str, args: &[&str], pdf: &[u8]) -> (bool, String) {
+    pub(crate) fn tool(program: &str, args: &[&str], pdf: &[u8]) -> (bool, String) {
         let dir = tempfile::tempdir().expect("temp dir for the test PDF");
         let path = dir.path().join("test.pdf");
         std::fs::write(&path, pdf).expect("write test PDF");

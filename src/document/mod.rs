@@ -11,6 +11,7 @@ pub mod certificate;
 pub mod erasure;
 pub mod font;
 pub mod i18n;
+pub mod label;
 pub mod layout;
 pub mod not_found;
 pub mod privacy_statement;
@@ -62,6 +63,8 @@ pub enum DocumentKind {
     /// The privacy statement for the counter and the website, as PDF or as HTML.
     PrivacyStatement,
     PrivacyStatementHtml,
+    /// The short label stuck on a device handed in: number, code, first name, date.
+    DeviceLabel,
 }
 
 impl DocumentKind {
@@ -81,6 +84,7 @@ impl DocumentKind {
             DocumentKind::RecordOfProcessing => "record_of_processing",
             DocumentKind::PrivacyStatement => "privacy_statement",
             DocumentKind::PrivacyStatementHtml => "privacy_statement_html",
+            DocumentKind::DeviceLabel => "device_label",
         }
     }
 }

@@ -37,8 +37,9 @@ pub(crate) fn render(
     );
     l.header(&shop_header(shop, lang));
     l.title(title);
+    // Large near the top: what the customer quotes on the phone and the counter finds at pickup.
+    l.number(t(lang, "receipt.number"), &intake.number);
     let mut head: Vec<(&str, String)> = vec![
-        (t(lang, "receipt.number"), intake.number.clone()),
         (t(lang, "receipt.date"), datetime(lang, &intake.received_at)),
         (t(lang, "receipt.received_by"), intake.received_by_name.clone()),
         (t(lang, "receipt.customer"), customer.name.clone()),
@@ -202,6 +203,64 @@ mod tests {
                 scan_qr_codes(&pdf, dpi),
                 vec![intake.number.clone()],
                 "{paper:?}: one code, holding exactly the intake number Today's search opens"
+            );
+        }
+    }
+
+    /// Words of page 1 with their box (x0, y0 from the top, height), from `pdftotext -bbox`.
+    pub(crate) fn word_boxes(pdf: &[u8]) -> Vec<(String, f32, f32)> {
+        let (ok, html) =
+            crate::document::layout::tests::tool("pdftotext", &["-bbox", "-f", "1", "-l", "1"], pdf);
+        assert!(ok, "pdftotext -bbox reads the PDF: {html}");
+        let attr = |line: &str, name: &str| -> f32 {
+            let start = line.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
+            line[start..]
+                .split('"')
+                .next()
+                .and_then(|v| v.parse().ok())
+                .expect("a number")
+        };
+        html.lines()
+            .filter(|l| l.trim_start().starts_with("<word "))
+            .map(|l| {
+                let word = l
+                    .split('>')
+                    .nth(1)
+                    .and_then(|w| w.split('<').next())
+                    .unwrap_or_default();
+                let (y0, y1) = (attr(l, "yMin"), attr(l, "yMax"));
+                (word.to_string(), y0, y1 - y0)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_intake_number_is_large_and_bold_near_the_top() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let mut vault = crate::demo::test_vault(&tmp.path().join("vault"));
+        let customer = crate::demo::bulk(&mut vault, 1, 1, 7).expect("one intake")[0];
+        let intake = vault.intakes_for_customer(customer).expect("intakes")[0].clone();
+        let name = vault.customer(customer).expect("customer").name;
+        let surname = name.split_whitespace().last().expect("a surname").to_string();
+        for paper in [Paper::Roll80, Paper::A4] {
+            let words = word_boxes(&vault.receipt_pdf(intake.id, paper).expect("receipt"));
+            let find = |w: &str| {
+                words
+                    .iter()
+                    .filter(|(word, _, _)| word == w)
+                    .max_by(|a, b| a.2.total_cmp(&b.2))
+                    .unwrap_or_else(|| panic!("{paper:?}: {w} is on the receipt: {words:?}"))
+                    .clone()
+            };
+            let (_, number_top, number_height) = find(&intake.number);
+            let (_, name_top, name_height) = find(&surname);
+            assert!(
+                number_height >= 2.5 * name_height,
+                "{paper:?}: the number ({number_height} pt) is far larger than the text ({name_height} pt)"
+            );
+            assert!(
+                number_top < name_top,
+                "{paper:?}: the number comes before the customer's details, near the top"
             );
         }
     }

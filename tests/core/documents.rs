@@ -1366,6 +1366,16 @@ fn every_document_renders_to_a_page_with_ink() {
             vault.receipt_pdf(i.id, Paper::A4).unwrap(),
         )
         .unwrap();
+        for width in [
+            skranke::document::label::LabelWidth::Mm62,
+            skranke::document::label::LabelWidth::Mm80,
+        ] {
+            std::fs::write(
+                out.join(format!("label-{}-{l}.pdf", width.millimetres())),
+                vault.label_pdf(i.id, width).unwrap(),
+            )
+            .unwrap();
+        }
         std::fs::write(
             out.join(format!("certificate-{l}.pdf")),
             vault.issue_certificate(&[a.id, b.id]).unwrap().pdf,
@@ -1406,8 +1416,8 @@ fn every_document_renders_to_a_page_with_ink() {
         }
     }
     assert_eq!(
-        rendered, 19,
-        "six documents in three languages and the recovery sheet"
+        rendered, 25,
+        "eight documents (two labels) in three languages and the recovery sheet"
     );
 }
 

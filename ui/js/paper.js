@@ -2,6 +2,7 @@
 
 import { el } from './dom.js';
 import { t } from './i18n.js';
+import { printerPaper, receiptPrinter } from './printer.js';
 
 const KEY = 'skranke.receipt-paper';
 export const PAPERS = ['roll80', 'a4'];
@@ -9,7 +10,9 @@ export const PAPERS = ['roll80', 'a4'];
 export function paperSelect() {
   const select = el('select', { 'aria-label': t('doc.paper'), 'data-testid': 'paper' },
     PAPERS.map((p) => el('option', { value: p, key: 'paper.' + p })));
-  select.value = PAPERS.includes(localStorage.getItem(KEY)) ? localStorage.getItem(KEY) : 'roll80';
+  // With a receipt printer chosen, the paper in it (Settings); else the last one picked here.
+  const last = PAPERS.includes(localStorage.getItem(KEY)) ? localStorage.getItem(KEY) : 'roll80';
+  select.value = receiptPrinter() ? printerPaper(receiptPrinter()) : last;
   select.addEventListener('change', () => localStorage.setItem(KEY, select.value));
   return select;
 }

@@ -218,6 +218,7 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
         DocumentKind::RecordOfProcessing,
         DocumentKind::PrivacyStatement,
         DocumentKind::PrivacyStatementHtml,
+        DocumentKind::DeviceLabel,
     ];
     put("doc_kind.", "", names(&kinds, DocumentKind::as_str));
     put("paper.", "", js_list("paper.js", "PAPERS"));

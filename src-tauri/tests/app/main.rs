@@ -11,6 +11,7 @@ mod e2e;
 mod erasure;
 mod installed;
 mod keyboard;
+mod printing;
 mod recipients;
 mod requests;
 mod restore;

@@ -5,7 +5,8 @@ import { el, fillOptions, onSubmit, part, screen, toast } from '../dom.js';
 import { searchList } from '../search-list.js';
 import { formatPhone, t } from '../i18n.js';
 import { paperSelect } from '../paper.js';
-import { handOut } from '../documents.js';
+import { handOut, keepPrintProblem } from '../documents.js';
+import { printHow } from '../printer.js';
 import { ACCESS, DEVICE_TYPES, SERVICES } from '../vocab.js';
 import { keyboardForm } from '../keys.js';
 
@@ -74,10 +75,11 @@ export async function render(page, { query }, { navigate }) {
     const saved = await call('add_intake', { input: intakeInput });
     toast('toast.intake_created', { number: saved.number });
     if (print) {
-      // The intake is saved either way; a printing problem is reported on its screen.
-      await handOut('receipt', {
-        intakeId: saved.id, paper: paper.value, how: 'print', fileName: t('file.receipt', { number: saved.number }),
-      }, null).catch(() => toast('toast.receipt_failed'));
+      // The intake is saved either way; a printing problem is reported on its screen, with
+      // "Save as PDF" there. With a receipt printer chosen the PDF goes straight to it.
+      const receipt = { intakeId: saved.id, paper: paper.value, fileName: t('file.receipt', { number: saved.number }) };
+      await handOut('receipt', { ...receipt, how: printHow() }, null)
+        .catch((error) => keepPrintProblem(saved.id, error, 'receipt', receipt));
     }
     navigate(`#/intake/${saved.id}`);
   });

@@ -6,7 +6,8 @@ import { formatDate, formatDateTime, t, tv } from '../i18n.js';
 import { confirmBox, copyDeletionForm, copyMethodKey, destructionForm, inlineRow } from '../forms.js';
 import { badge, dataTable, emptyState, statusBadge } from '../table.js';
 import { session } from '../session.js';
-import { documentRow } from '../documents.js';
+import { documentRow, handOut, showKeptPrintProblem } from '../documents.js';
+import { printHow } from '../printer.js';
 import { paperSelect } from '../paper.js';
 import { editForm } from './intake-edit.js';
 
@@ -68,7 +69,7 @@ function documents(page, intake) {
     intakeId: intake.id, paper: paper.value, fileName: t('file.receipt', { number: intake.number }),
   }), { errorBox: box, testid: 'doc-receipt' });
   receipt.querySelector('.grow').after(paper);
-  const rows = [receipt];
+  const rows = [receipt, labelRow(intake, box)];
   if (intake.status === 'destroyed') {
     rows.push(documentRow('doc.certificate', 'destruction_certificate', () => ({
       intakeIds: [intake.id], fileName: t('file.certificate', { number: intake.number }),
@@ -81,6 +82,29 @@ function documents(page, intake) {
     }), { errorBox: box, testid: 'doc-deletion' }));
   }
   box.replaceChildren(...rows);
+  showKeptPrintProblem(intake.id, box);
+}
+
+const LABEL_WIDTH_KEY = 'skranke.label-width';
+
+/** "Print label": the device label (62 or 80 mm, remembered on this computer) to the receipt
+ * printer when one is chosen, else saved as a PDF. */
+function labelRow(intake, box) {
+  const width = el('select', { 'aria-label': t('doc.label_width'), 'data-testid': 'label-width' },
+    ['62', '80'].map((w) => el('option', { value: w, text: t('doc.label_mm', { width: w }) })));
+  width.value = localStorage.getItem(LABEL_WIDTH_KEY) === '80' ? '80' : '62';
+  width.addEventListener('change', () => localStorage.setItem(LABEL_WIDTH_KEY, width.value));
+  const print = el('button', {
+    type: 'button', class: 'btn small', key: 'doc.print_label', 'data-testid': 'doc-label-print',
+    onclick: () => {
+      const how = printHow();
+      handOut('device_label', {
+        intakeId: intake.id, width: width.value, how: how === 'print' ? 'save' : how,
+        fileName: t('file.device_label', { number: intake.number }),
+      }, print, box);
+    },
+  });
+  return el('div', { class: 'doc-row', 'data-testid': 'doc-label' }, el('span', { class: 'grow', key: 'doc.device_label' }), width, print);
 }
 
 /** Moves that end an intake for good, with the question asked first (destruction has its own form). */

@@ -11,6 +11,7 @@ import { privacyCard } from './privacy.js';
 import { backupCard } from './backup.js';
 import { breachesCard } from './breaches.js';
 import { activitiesForm, complianceDocuments, recipientsCard } from './recipients.js';
+import { receiptPrinterCard } from './printer-settings.js';
 
 export async function render(page, params, { refreshChrome, setAutoLockMinutes }) {
   const [fragment, shop, settings, staff, status, dinLevels, updates] = await Promise.all([
@@ -59,6 +60,7 @@ export async function render(page, params, { refreshChrome, setAutoLockMinutes }
   activitiesForm(part(fragment, 'compliance'));
   backupCard(part(fragment, 'backup'));
   const breaches = breachesCard(part(fragment, 'breaches'));
+  receiptPrinterCard(part(fragment, 'receipt-printer'));
 
   const staffBody = part(fragment, 'staff');
   const paintStaff = (list) => {
