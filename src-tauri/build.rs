@@ -95,5 +95,9 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "set_update_check",
         "check_for_update",
         "install_update",
+        "counter_state",
+        "confirm_owner",
+        "set_pin",
+        "remove_pin",
     ]
 }

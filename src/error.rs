@@ -9,6 +9,9 @@ pub enum Error {
     WrongPassphrase,
     #[error("the recovery key is not correct")]
     WrongRecoveryKey,
+    /// A staff member's PIN did not match; `tries_left` before the lockout starts.
+    #[error("the PIN is not correct ({tries_left} tries left before a pause)")]
+    WrongPin { tries_left: u32 },
     #[error("the recovery key has a typo: {0}")]
     RecoveryKeyTypo(String),
     #[error("the vault is locked")]
@@ -78,6 +81,7 @@ impl Error {
         match self {
             Error::WrongPassphrase => "wrong_passphrase",
             Error::WrongRecoveryKey => "wrong_recovery_key",
+            Error::WrongPin { .. } => "wrong_pin",
             Error::RecoveryKeyTypo(_) => "recovery_key_typo",
             Error::Locked => "locked",
             Error::NoVault(_) => "no_vault",
@@ -112,6 +116,7 @@ impl Error {
     pub const CODES: &'static [&'static str] = &[
         "wrong_passphrase",
         "wrong_recovery_key",
+        "wrong_pin",
         "recovery_key_typo",
         "locked",
         "no_vault",
@@ -142,6 +147,9 @@ impl Error {
         "request_closed",
         "extension_too_late",
         "told_before_receipt",
+        "pin_required",
+        "pin_locked_out",
+        "owner_only",
         "too_early",
         "keystore_unavailable",
         "not_remembered",
@@ -176,6 +184,7 @@ impl Error {
         "din_only_for_destroy",
         "date_in_future",
         "due_date_out_of_range",
+        "pin_format",
     ];
 
     /// The numbers a translated message needs ("at most {max} characters").
@@ -188,6 +197,9 @@ impl Error {
                 p.insert("date", date.to_string());
             }
             Error::Refused(r) => p = r.params(),
+            Error::WrongPin { tries_left } => {
+                p.insert("tries", tries_left.to_string());
+            }
             Error::NewerSchema { found, supported } => {
                 p.insert("found", found.to_string());
                 p.insert("supported", supported.to_string());
@@ -286,6 +298,17 @@ pub enum Refusal {
     ToldBeforeReceipt {
         received_on: chrono::NaiveDate,
     },
+    /// The staff member has a PIN: switching the counter to them asks for it.
+    PinRequired {
+        staff_id: i64,
+    },
+    /// Too many wrong PINs: no further try is checked for `seconds` (see [`crate::pin`]).
+    PinLockedOut {
+        seconds: i64,
+    },
+    /// Settings, keys, erasure, restricted records and the log's check need the owner's PIN
+    /// or the passphrase first (see [`crate::pin`]).
+    OwnerOnly,
 }
 
 impl Refusal {
@@ -306,6 +329,9 @@ impl Refusal {
             Refusal::RequestClosed { .. } => "request_closed",
             Refusal::ExtensionTooLate { .. } => "extension_too_late",
             Refusal::ToldBeforeReceipt { .. } => "told_before_receipt",
+            Refusal::PinRequired { .. } => "pin_required",
+            Refusal::PinLockedOut { .. } => "pin_locked_out",
+            Refusal::OwnerOnly => "owner_only",
         }
     }
 
@@ -339,7 +365,13 @@ impl Refusal {
             Refusal::ToldBeforeReceipt { received_on } => {
                 p.insert("date", received_on.to_string());
             }
-            Refusal::NotWaitingForErasure | Refusal::DestructionServiceFixed => {}
+            Refusal::PinRequired { staff_id } => {
+                p.insert("id", staff_id.to_string());
+            }
+            Refusal::PinLockedOut { seconds } => {
+                p.insert("seconds", seconds.to_string());
+            }
+            Refusal::NotWaitingForErasure | Refusal::DestructionServiceFixed | Refusal::OwnerOnly => {}
         }
         p
     }
@@ -396,6 +428,17 @@ impl std::fmt::Display for Refusal {
             Refusal::ToldBeforeReceipt { received_on } => write!(
                 f,
                 "the person cannot have been told before the request was received on {received_on}"
+            ),
+            Refusal::PinRequired { staff_id } => {
+                write!(f, "staff member {staff_id} has a PIN; type it to take the counter")
+            }
+            Refusal::PinLockedOut { seconds } => write!(
+                f,
+                "too many wrong PINs; try again in {seconds} seconds"
+            ),
+            Refusal::OwnerOnly => write!(
+                f,
+                "only the owner may do this; confirm with the owner's PIN or the passphrase"
             ),
         }
     }
@@ -480,6 +523,7 @@ mod tests {
         errors.extend([
             Error::WrongPassphrase,
             Error::WrongRecoveryKey,
+            Error::WrongPin { tries_left: 2 },
             Error::RecoveryKeyTypo(String::new()),
             Error::Locked,
             Error::NoVault(String::new()),
@@ -521,6 +565,9 @@ mod tests {
             Error::Refused(Refusal::ToldBeforeReceipt {
                 received_on: chrono::NaiveDate::MIN,
             }),
+            Error::Refused(Refusal::PinRequired { staff_id: 2 }),
+            Error::Refused(Refusal::PinLockedOut { seconds: 30 }),
+            Error::Refused(Refusal::OwnerOnly),
             Error::TooEarly(chrono::NaiveDate::MIN),
             Error::KeyStoreUnavailable(String::new()),
             Error::NotRemembered,

@@ -47,6 +47,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 9,
         sql: include_str!("schema/0009_requests.sql"),
     },
+    Migration {
+        version: 12,
+        sql: include_str!("schema/0012_staff_pins.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

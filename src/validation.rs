@@ -153,12 +153,14 @@ pub enum Rejection {
     DateInFuture,
     /// A payment due date before the work was done, or more than a year after it.
     DueDateOutOfRange,
+    /// A staff PIN that is not 4 to 8 digits.
+    PinFormat,
 }
 
 impl Rejection {
     /// One of each kind, for tests that must cover every code.
     #[cfg(test)]
-    pub(crate) fn examples() -> [Rejection; 23] {
+    pub(crate) fn examples() -> [Rejection; 24] {
         [
             Rejection::Required,
             Rejection::TooLong { max: 3 },
@@ -183,6 +185,7 @@ impl Rejection {
             Rejection::DinOnlyForDestroy,
             Rejection::DateInFuture,
             Rejection::DueDateOutOfRange,
+            Rejection::PinFormat,
         ]
     }
 
@@ -213,6 +216,7 @@ impl Rejection {
             Rejection::DinOnlyForDestroy => "din_only_for_destroy",
             Rejection::DateInFuture => "date_in_future",
             Rejection::DueDateOutOfRange => "due_date_out_of_range",
+            Rejection::PinFormat => "pin_format",
         }
     }
 }
@@ -1649,7 +1653,8 @@ mod tests {
                 "din_level_below_3",
                 "din_only_for_destroy",
                 "date_in_future",
-                "due_date_out_of_range"
+                "due_date_out_of_range",
+                "pin_format"
             ],
             "codes are catalog keys and API contract; changing one breaks translations and the UI"
         );

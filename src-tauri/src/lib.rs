@@ -226,6 +226,10 @@ pub fn run() {
             commands::set_update_check,
             commands::check_for_update,
             commands::install_update,
+            commands::counter_state,
+            commands::confirm_owner,
+            commands::set_pin,
+            commands::remove_pin,
         ])
         .build(tauri::generate_context!())
         .expect("Skranke could not start its window");

@@ -16,6 +16,7 @@ mod intakes;
 mod keys;
 mod lifecycle;
 mod pdfa;
+mod pins;
 mod requests;
 mod revocation;
 mod search;

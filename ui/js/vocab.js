@@ -45,4 +45,5 @@ export const ACTIONS = [
   'restricted_deleted', 'letter_sent', 'payment_due_set', 'device_disposed', 'marketing_objection', 'backup_created', 'backup_pruned',
   'backup_settings_updated', 'restored', 'erasure_reapplied', 'request_added', 'request_verified', 'request_extended',
   'request_closed',
+  'pin_set', 'pin_removed', 'pin_failed', 'pin_paused', 'counter_taken', 'owner_confirmed',
 ];

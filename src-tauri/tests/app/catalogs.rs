@@ -156,6 +156,7 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
             "recovery_key",
             "remembered",
             "recovery_key_replaced",
+            "pin",
         ]
         .map(String::from)
         .to_vec(),
