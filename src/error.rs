@@ -10,7 +10,7 @@ pub enum Error {
     #[error("the recovery key is not correct")]
     WrongRecoveryKey,
     /// A staff member's PIN did not match; `tries_left` before the lockout starts.
-    #[error("the PIN is not correct ({tries_left} tries left before a pause)")]
+    #[error("the PIN is not correct (tries left before a pause: {tries_left})")]
     WrongPin { tries_left: u32 },
     #[error("the recovery key has a typo: {0}")]
     RecoveryKeyTypo(String),
