@@ -137,3 +137,40 @@ fn a_search_is_one_event_with_its_result_count_and_no_text() {
         assert_eq!(e.record, None, "no query text in the record either");
     }
 }
+
+#[test]
+fn a_search_event_waits_for_no_anchor_and_the_next_change_anchors_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, _) = new_vault(tmp.path());
+    vault.add_customer(&kari()).unwrap();
+    let before = vault.verify_audit_log().unwrap();
+    assert_eq!(
+        before.anchored_seq,
+        Some(before.events),
+        "a change's commit anchors the log head: {before:?}"
+    );
+    vault.search_customers("kari", 20).unwrap();
+    vault.search_customers("anna", 20).unwrap();
+    let searched = vault.verify_audit_log().unwrap();
+    assert_eq!(
+        searched.events,
+        before.events + 1,
+        "the finished search 'kari' is in the log once 'anna' starts: {searched:?}"
+    );
+    assert_eq!(
+        (
+            searched.anchored_seq,
+            searched.anchor_problem.as_deref(),
+            searched.first_broken
+        ),
+        (Some(before.events), None, None),
+        "the search's event did not wait for a key-file write, and the log is intact: {searched:?}"
+    );
+    vault.add_customer(&anna()).unwrap();
+    let changed = vault.verify_audit_log().unwrap();
+    assert_eq!(
+        changed.anchored_seq,
+        Some(changed.events),
+        "the next change anchors everything before it, the searches included: {changed:?}"
+    );
+}

@@ -100,6 +100,16 @@ function markError(form, error) {
   return null;
 }
 
+/**
+ * An e-mail address that may break only after its "@" when the column is narrow, never inside
+ * a word or at a dot; copying it still gives the address unchanged (a <wbr> adds no character).
+ */
+export function emailText(address) {
+  const at = address.lastIndexOf('@');
+  if (at < 1) return [address];
+  return [address.slice(0, at + 1), el('wbr'), address.slice(at + 1)];
+}
+
 /** Reads a form's named inputs into an object: checkboxes as booleans, the rest as strings. */
 export function readForm(form) {
   const values = {};
@@ -141,6 +151,46 @@ export async function busy(button, action) {
     if (button) button.disabled = false;
     document.body.classList.remove('busy');
   }
+}
+
+/**
+ * The one way a form submits: no page load, old errors cleared, the pressed button disabled while
+ * `action(values, event)` runs, and a refusal shown at its field. An action refuses the way the
+ * core does, by throwing `{ code, field }`. Assigned, not added, so a screen that repaints a form
+ * never stacks two handlers.
+ */
+export function onSubmit(form, action) {
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const button = event.submitter || form.querySelector('[type="submit"]');
+    return busy(button, async () => {
+      try {
+        await action(readForm(form), event);
+      } catch (error) {
+        showError(form, error);
+      }
+    });
+  };
+  return form;
+}
+
+/** Runs a button's action the way a form submits: errors are shown in `errors` (a form or a box). */
+export function attempt(button, errors, action) {
+  return busy(button, async () => {
+    clearErrors(errors);
+    try {
+      await action();
+    } catch (error) {
+      showError(errors, error);
+    }
+  });
+}
+
+/** Makes `attempt` the button's click action. */
+export function onClick(button, errors, action) {
+  button.onclick = () => attempt(button, errors, action);
+  return button;
 }
 
 let toastTimer = null;

@@ -1,7 +1,7 @@
 // Forms used on more than one screen: destruction record, copy deletion, handover confirm.
 
 import { call } from './api.js';
-import { busy, clearErrors, el, fillOptions, readForm, showError } from './dom.js';
+import { el, fillOptions, onClick, onSubmit } from './dom.js';
 import { CATEGORIES, DIN_CLASSES, MEDIA_TYPES, METHODS, METHODS_OF } from './vocab.js';
 import { session } from './session.js';
 import { t } from './i18n.js';
@@ -117,10 +117,7 @@ export function destructionForm(intake, onDone, { onCancel } = {}) {
   els.destination.value = remembered.destination || '';
   sync();
   form.addEventListener('change', sync);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    const values = readForm(form);
+  onSubmit(form, async (values) => {
     const physical = values.category === 'destroy';
     const media = [...mediaList.querySelectorAll('.medium-row')].map((row) => ({
       media_type: row.querySelector('[name="medium_type"]').value,
@@ -142,16 +139,10 @@ export function destructionForm(intake, onDone, { onCancel } = {}) {
       destination: values.destination,
       media,
     };
-    await busy(form.querySelector('[type="submit"]'), async () => {
-      try {
-        const updated = await call('record_destruction', { id: intake.id, input });
-        const { category, method, tool, verification, destination } = values;
-        localStorage.setItem(EQUIPMENT_KEY, JSON.stringify({ category, method, tool, verification, destination }));
-        onDone(updated);
-      } catch (error) {
-        showError(form, error);
-      }
-    });
+    const updated = await call('record_destruction', { id: intake.id, input });
+    const { category, method, tool, verification, destination } = values;
+    localStorage.setItem(EQUIPMENT_KEY, JSON.stringify({ category, method, tool, verification, destination }));
+    onDone(updated);
   });
   return form;
 }
@@ -167,18 +158,9 @@ export function copyDeletionForm(copy, onDone, { onCancel } = {}) {
     el('div', { class: 'form-actions' },
       el('button', { type: 'submit', class: 'btn primary', key: 'copies.confirm_deleted' }),
       onCancel ? el('button', { type: 'button', class: 'btn ghost', key: 'common.cancel', onclick: onCancel }) : null));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    await busy(form.querySelector('[type="submit"]'), async () => {
-      try {
-        onDone(await call('mark_copy_deleted', { copyId: copy.id, method: form.elements.deletion_method.value }));
-      } catch (error) {
-        showError(form, error);
-      }
-    });
+  return onSubmit(form, async ({ deletion_method: method }) => {
+    onDone(await call('mark_copy_deleted', { copyId: copy.id, method }));
   });
-  return form;
 }
 
 /** Shows a stored deletion method in the user's language when it is one of ours. */
@@ -198,16 +180,9 @@ export function inlineRow(columns, content) {
 export function confirmBox(question, action, onCancel, { testid = 'confirm' } = {}) {
   const box = el('div', { class: 'actions confirm-box', role: 'alertdialog', 'data-testid': testid });
   const text = el('span', { class: 'grow', text: question });
-  const confirm = el('button', {
+  const confirm = onClick(el('button', {
     type: 'button', class: 'btn primary small', key: 'today.confirm', 'data-testid': `${testid}-yes`,
-    onclick: () => busy(confirm, async () => {
-      try {
-        await action();
-      } catch (error) {
-        showError(box, error);
-      }
-    }),
-  });
+  }), box, action);
   const cancel = el('button', { type: 'button', class: 'btn ghost small', key: 'common.cancel', onclick: onCancel });
   box.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') {

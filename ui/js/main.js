@@ -59,7 +59,7 @@ async function render() {
   cleanup = null;
   const page = el('div', { class: 'page' });
   try {
-    cleanup = (await route.screen.render(page, params, { navigate })) || null;
+    cleanup = (await route.screen.render(page, params, screenContext)) || null;
   } catch (error) {
     if (error && error.code === 'locked') return;
     page.replaceChildren(el('p', { class: 'form-error', role: 'alert', text: errorText(error || {}) }));
@@ -181,13 +181,12 @@ const idle = (() => {
   };
 })();
 
-export function setAutoLockMinutes(minutes) {
-  idle.setMinutes(minutes);
-}
-
-export function refreshChrome() {
-  renderChrome();
-}
+/** What a screen may ask of the shell around it; passed in, so no screen imports main.js. */
+const screenContext = {
+  navigate,
+  refreshChrome: () => renderChrome(),
+  setAutoLockMinutes: (minutes) => idle.setMinutes(minutes),
+};
 
 // ------------------------------------------------------------------ keyboard
 

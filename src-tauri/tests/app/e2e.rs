@@ -158,6 +158,10 @@ async fn counter_day_from_first_run_to_language_switch() {
         t == "Anna Svensson"
     })
     .await;
+    assert!(
+        app.source().await.contains("anna.svensson@<wbr>example.com"),
+        "in the narrow details column an e-mail address may break after its @ only, not at a dot"
+    );
 
     // New intake for her, then through the repair path to ready.
     app.click("[data-testid=customer-new-intake]").await;

@@ -14,4 +14,5 @@ mod requests;
 mod restore;
 mod single_instance;
 mod support;
+mod ui_modules;
 mod update;

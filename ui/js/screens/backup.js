@@ -2,7 +2,7 @@
 // are kept, "Back up now" and the last good backup. Today shows the same warning (backupNotice).
 
 import { call } from '../api.js';
-import { busy, clearErrors, el, showError, toast } from '../dom.js';
+import { el, onClick, onSubmit, toast } from '../dom.js';
 import { formatDateTime, t } from '../i18n.js';
 
 export async function backupCard(box) {
@@ -28,54 +28,34 @@ export async function backupCard(box) {
     folder: chosen, keepDaily: Number(daily.value), keepMonthly: Number(monthly.value),
   });
 
-  const choose = el('button', {
+  const choose = onClick(el('button', {
     type: 'button', class: 'btn', key: 'backup.choose_folder', 'data-testid': 'backup-choose',
-    onclick: () => busy(choose, async () => {
-      clearErrors(errors);
-      try {
-        const picked = await call('choose_backup_folder');
-        if (!picked) return;
-        await save(picked);
-        await paint();
-        toast('toast.saved');
-      } catch (error) {
-        showError(errors, error);
-      }
-    }),
+  }), errors, async () => {
+    const picked = await call('choose_backup_folder');
+    if (!picked) return;
+    await save(picked);
+    await paint();
+    toast('toast.saved');
   });
   const keep = el('form', { class: 'form', novalidate: true },
     el('div', { class: 'form-grid' },
       el('div', { class: 'field span-2' }, el('label', { for: 'st-keep-daily', key: 'backup.keep_daily' }), daily),
       el('div', { class: 'field span-2' }, el('label', { for: 'st-keep-monthly', key: 'backup.keep_monthly' }), monthly)),
     el('div', { class: 'form-actions' }, el('button', { type: 'submit', class: 'btn', key: 'common.save' })));
-  keep.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(keep);
-    await busy(keep.querySelector('[type="submit"]'), async () => {
-      try {
-        await save(settings.folder);
-        await paint();
-        toast('toast.saved');
-      } catch (error) {
-        showError(keep, error);
-      }
-    });
+  onSubmit(keep, async () => {
+    await save(settings.folder);
+    await paint();
+    toast('toast.saved');
   });
   const result = el('p', { 'data-testid': 'backup-result' });
-  const now = el('button', {
+  const now = onClick(el('button', {
     type: 'button', class: 'btn primary', key: 'backup.now', 'data-testid': 'backup-now',
-    onclick: () => busy(now, async () => {
-      clearErrors(errors);
-      result.textContent = '';
-      try {
-        const made = await call('back_up_now');
-        const name = made.file.split(/[\\/]/).pop();
-        result.textContent = t('backup.made', { file: name, count: made.check.customers });
-        await paint();
-      } catch (error) {
-        showError(errors, error);
-      }
-    }),
+  }), errors, async () => {
+    result.textContent = '';
+    const made = await call('back_up_now');
+    const name = made.file.split(/[\\/]/).pop();
+    result.textContent = t('backup.made', { file: name, count: made.check.customers });
+    await paint();
   });
   box.append(errors, warning, folder, last, el('div', { class: 'actions' }, choose, now), result, keep);
   await paint();

@@ -1,7 +1,7 @@
 // Create or edit a customer; the core's validation shows next to the field it names.
 
 import { call } from '../api.js';
-import { busy, clearErrors, fillForm, fillOptions, part, readForm, screen, showError, toast } from '../dom.js';
+import { fillForm, fillOptions, onSubmit, part, readForm, screen, toast } from '../dom.js';
 import { LANGUAGES, currentLanguage, formatDate, t } from '../i18n.js';
 import { session } from '../session.js';
 import { CONSENT_CHANNELS } from '../vocab.js';
@@ -54,10 +54,7 @@ export async function render(page, { match, query }, { navigate }) {
   sync();
   keyboardForm(form, form.querySelector('[type="submit"]'));
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    const values = readForm(form);
+  onSubmit(form, async (values) => {
     const input = {
       name: values.name,
       street: values.street,
@@ -75,19 +72,10 @@ export async function render(page, { match, query }, { navigate }) {
       consent_channel: values.newsletter ? values.consent_channel : '',
       notes: values.notes,
     };
-    if (input.birth_date === undefined) {
-      showError(form, { code: 'date_format', field: 'birth_date' });
-      return;
-    }
-    await busy(form.querySelector('[type="submit"]'), async () => {
-      try {
-        const saved = id ? await call('update_customer', { id, input }) : await call('add_customer', { input });
-        toast(id ? 'toast.customer_saved' : 'toast.customer_created');
-        navigate(then === 'intake' ? `#/intake/new?customer=${saved.id}` : `#/customer/${saved.id}`);
-      } catch (error) {
-        showError(form, error);
-      }
-    });
+    if (input.birth_date === undefined) throw { code: 'date_format', field: 'birth_date' };
+    const saved = id ? await call('update_customer', { id, input }) : await call('add_customer', { input });
+    toast(id ? 'toast.customer_saved' : 'toast.customer_created');
+    navigate(then === 'intake' ? `#/intake/new?customer=${saved.id}` : `#/customer/${saved.id}`);
   });
   page.append(fragment);
 }

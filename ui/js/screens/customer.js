@@ -1,7 +1,7 @@
 // Screen 5: one customer, their intakes, consent and the log events about them.
 
 import { call } from '../api.js';
-import { busy, el, part, screen, showError, toast } from '../dom.js';
+import { attempt, el, emailText, part, screen, showError, toast } from '../dom.js';
 import { formatDate, formatDateTime, formatPhone, postcode, t, tv } from '../i18n.js';
 import { badge, dataTable, deviceLabel, emptyState, statusBadge } from '../table.js';
 import { documentRow } from '../documents.js';
@@ -28,7 +28,7 @@ export async function render(page, { match }, { navigate }) {
     .filter(Boolean).join('\n');
   const rows = [
     ['customer.mobile', formatPhone(customer.mobile)],
-    ['customer.email', customer.email],
+    ['customer.email', customer.email && emailText(customer.email)],
     ['customer.address', address],
     ['customer.birth_date', customer.birth_date ? formatDate(customer.birth_date) : ''],
     ['customer.org_number', customer.org_number],
@@ -38,7 +38,7 @@ export async function render(page, { match }, { navigate }) {
   ];
   for (const [key, value] of rows) {
     if (!value) continue;
-    details.append(el('dt', { key }), el('dd', { text: value, 'data-field': key }));
+    details.append(el('dt', { key }), el('dd', { 'data-field': key }, value));
   }
 
   const consent = part(fragment, 'consent');
@@ -102,17 +102,13 @@ function answerRow(request, hintKey, rows) {
  * open erasure request is what the erasure answers (it must be verified); the sweep closes it.
  */
 function erasureCard(box, customer, request, reload) {
-  const act = (button, command, toastKey) => busy(button, async () => {
-    try {
-      const args = command === 'request_erasure' && request
-        ? ['erase_on_request', { requestId: request.id }]
-        : [command, { customerId: customer.id }];
-      await call(...args);
-      toast(toastKey);
-      reload();
-    } catch (error) {
-      showError(box, error);
-    }
+  const act = (button, command, toastKey) => attempt(button, box, async () => {
+    const args = command === 'request_erasure' && request
+      ? ['erase_on_request', { requestId: request.id }]
+      : [command, { customerId: customer.id }];
+    await call(...args);
+    toast(toastKey);
+    reload();
   });
   if (customer.erase_on) {
     box.append(

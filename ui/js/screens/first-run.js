@@ -4,7 +4,7 @@
 
 import { call } from '../api.js';
 import { LANGUAGES, currentLanguage, formatDateTime, setLanguage, t } from '../i18n.js';
-import { busy, clearErrors, el, fillOptions, part, readForm, screen, showError } from '../dom.js';
+import { busy, clearErrors, el, fillOptions, onClick, onSubmit, part, readForm, screen, showError } from '../dom.js';
 import { languagePicker } from './language-picker.js';
 import { strength } from './passphrase.js';
 import { documentRow } from '../documents.js';
@@ -187,7 +187,6 @@ function restoreFlow(fragment, { open, cancel, restored }) {
   const fileLabel = part(restoreForm, 'restore-file');
   const oldLabel = part(restoreForm, 'old-secret-label');
   const choose = part(restoreForm, 'restore-choose');
-  const submit = part(restoreForm, 'restore-submit');
   strengthMeter(restoreForm.querySelector('[name="passphrase"]'),
     part(restoreForm, 'restore-strength'), part(restoreForm, 'restore-strength-text'));
   const clearSecrets = () => {
@@ -212,45 +211,34 @@ function restoreFlow(fragment, { open, cancel, restored }) {
     oldLabel.dataset.i18n = kind === 'recovery_key' ? 'restore.old_recovery_key' : 'restore.old_passphrase';
     oldLabel.textContent = t(oldLabel.dataset.i18n);
   });
-  choose.addEventListener('click', () => busy(choose, async () => {
-    clearErrors(restoreForm);
-    try {
-      const picked = await call('choose_backup_file', { filterName: t('restore.file_filter') });
-      if (!picked) return;
-      fileInput.value = picked;
-      delete fileLabel.dataset.i18n;
-      fileLabel.textContent = picked.split(/[\\/]/).pop();
-      fileLabel.title = picked;
-      restoreForm.querySelector('[name="old_secret"]').focus();
-    } catch (error) {
-      showError(restoreForm, error);
-    }
-  }));
+  onClick(choose, restoreForm, async () => {
+    const picked = await call('choose_backup_file', { filterName: t('restore.file_filter') });
+    if (!picked) return;
+    fileInput.value = picked;
+    delete fileLabel.dataset.i18n;
+    fileLabel.textContent = picked.split(/[\\/]/).pop();
+    fileLabel.title = picked;
+    restoreForm.querySelector('[name="old_secret"]').focus();
+  });
 
-  restoreForm.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(restoreForm);
-    const values = readForm(restoreForm);
-    if (!values.backup_file) return showError(restoreForm, { code: 'restore_no_file' });
-    if (!values.old_secret) return showError(restoreForm, { code: 'required', field: 'old_secret' });
-    if (values.passphrase !== values.passphrase_repeat) {
-      return showError(restoreForm, { code: 'passphrase_mismatch', field: 'passphrase_repeat' });
+  onSubmit(restoreForm, async (values) => {
+    if (!values.backup_file) throw { code: 'restore_no_file' };
+    if (!values.old_secret) throw { code: 'required', field: 'old_secret' };
+    if (values.passphrase !== values.passphrase_repeat) throw { code: 'passphrase_mismatch', field: 'passphrase_repeat' };
+    let result;
+    try {
+      result = await call('restore_backup', {
+        file: values.backup_file,
+        secret: values.old_secret,
+        recoveryKey: values.secret_kind === 'recovery_key',
+        newPassphrase: values.passphrase,
+      });
+    } catch (error) {
+      throw restoreError(error);
     }
-    await busy(submit, async () => {
-      try {
-        const result = await call('restore_backup', {
-          file: values.backup_file,
-          secret: values.old_secret,
-          recoveryKey: values.secret_kind === 'recovery_key',
-          newPassphrase: values.passphrase,
-        });
-        clearSecrets();
-        restoreForm.hidden = true;
-        restored(result);
-      } catch (error) {
-        showError(restoreForm, restoreError(error));
-      }
-    });
+    clearSecrets();
+    restoreForm.hidden = true;
+    restored(result);
   });
 }
 

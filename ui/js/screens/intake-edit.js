@@ -2,7 +2,7 @@
 // the fields that changed, never their values.
 
 import { call } from '../api.js';
-import { busy, clearErrors, fillForm, readForm, showError, toast } from '../dom.js';
+import { fillForm, onSubmit, toast } from '../dom.js';
 
 const FIELDS = ['make', 'model', 'serial', 'accessories', 'condition', 'fault', 'estimate'];
 
@@ -11,18 +11,9 @@ export function editForm(form, intake, repaint) {
   form.hidden = !open;
   if (!open) return;
   fillForm(form, Object.fromEntries(FIELDS.map((f) => [f, intake[f]])));
-  form.onsubmit = async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    const values = readForm(form);
+  onSubmit(form, async (values) => {
     const edit = Object.fromEntries(FIELDS.filter((f) => values[f] !== intake[f]).map((f) => [f, values[f]]));
-    await busy(form.querySelector('[type="submit"]'), async () => {
-      try {
-        repaint(await call('edit_intake', { id: intake.id, edit }));
-        toast('toast.saved');
-      } catch (error) {
-        showError(form, error);
-      }
-    });
-  };
+    repaint(await call('edit_intake', { id: intake.id, edit }));
+    toast('toast.saved');
+  });
 }

@@ -1,7 +1,7 @@
 // Screen 6: the counter flow. Pick or create the customer, describe the device, save.
 
 import { call } from '../api.js';
-import { busy, clearErrors, el, fillOptions, part, readForm, screen, showError, toast } from '../dom.js';
+import { el, fillOptions, onSubmit, part, screen, toast } from '../dom.js';
 import { searchList } from '../search-list.js';
 import { formatPhone, t } from '../i18n.js';
 import { paperSelect } from '../paper.js';
@@ -54,16 +54,9 @@ export async function render(page, { query }, { navigate }) {
   const saveOnly = part(fragment, 'save-only');
   keyboardForm(form, part(fragment, 'save-print'));
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
+  onSubmit(form, async (values, event) => {
     const print = event.submitter !== saveOnly;
-    const values = readForm(form);
-    if (!values.customer_id) {
-      showError(form, { code: 'customer_required', field: 'customer_search' });
-      input.focus();
-      return;
-    }
+    if (!values.customer_id) throw { code: 'customer_required', field: 'customer_search' };
     const intakeInput = {
       customer_id: Number(values.customer_id),
       device_type: values.device_type,
@@ -78,21 +71,15 @@ export async function render(page, { query }, { navigate }) {
       access: values.access,
       immediate_destruction: values.service === 'destruction' && values.immediate_destruction,
     };
-    await busy(event.submitter, async () => {
-      try {
-        const saved = await call('add_intake', { input: intakeInput });
-        toast('toast.intake_created', { number: saved.number });
-        if (print) {
-          // The intake is saved either way; a printing problem is reported on its screen.
-          await handOut('receipt', {
-            intakeId: saved.id, paper: paper.value, how: 'print', fileName: t('file.receipt', { number: saved.number }),
-          }, null).catch(() => toast('toast.receipt_failed'));
-        }
-        navigate(`#/intake/${saved.id}`);
-      } catch (error) {
-        showError(form, error);
-      }
-    });
+    const saved = await call('add_intake', { input: intakeInput });
+    toast('toast.intake_created', { number: saved.number });
+    if (print) {
+      // The intake is saved either way; a printing problem is reported on its screen.
+      await handOut('receipt', {
+        intakeId: saved.id, paper: paper.value, how: 'print', fileName: t('file.receipt', { number: saved.number }),
+      }, null).catch(() => toast('toast.receipt_failed'));
+    }
+    navigate(`#/intake/${saved.id}`);
   });
 
   page.append(fragment);

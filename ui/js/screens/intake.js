@@ -1,7 +1,7 @@
 // Screen 7: one intake. Status along the allowed transitions, handover, copies, destruction.
 
 import { call } from '../api.js';
-import { busy, clearErrors, el, part, readForm, screen, showError, toast } from '../dom.js';
+import { attempt, el, onSubmit, part, screen, toast } from '../dom.js';
 import { formatDate, formatDateTime, t, tv } from '../i18n.js';
 import { confirmBox, copyDeletionForm, copyMethodKey, destructionForm, inlineRow } from '../forms.js';
 import { badge, dataTable, emptyState, statusBadge } from '../table.js';
@@ -123,13 +123,7 @@ function statusActions(page, intake, repaint) {
           }, { testid: `confirm-${status}` }));
           return;
         }
-        await busy(button, async () => {
-          try {
-            await move();
-          } catch (error) {
-            showError(formSlot, error);
-          }
-        });
+        await attempt(button, formSlot, move);
       },
     });
     return button;
@@ -180,20 +174,12 @@ function copies(page, intake, repaint) {
   }
   const form = part(page, 'copy-form');
   form.hidden = !['received', 'in_progress', 'ready', 'held_for_destruction'].includes(intake.status);
-  form.onsubmit = async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    await busy(form.querySelector('[type="submit"]'), async () => {
-      try {
-        await call('add_copy', { intakeId: intake.id, input: readForm(form) });
-        form.reset();
-        toast('toast.copy_added');
-        repaint(await call('intake', { id: intake.id }));
-      } catch (error) {
-        showError(form, error);
-      }
-    });
-  };
+  onSubmit(form, async (input) => {
+    await call('add_copy', { intakeId: intake.id, input });
+    form.reset();
+    toast('toast.copy_added');
+    repaint(await call('intake', { id: intake.id }));
+  });
 }
 
 /** A device ready for pickup: when payment falls due (it moves the Norwegian letter date) and the letter. */
@@ -210,19 +196,11 @@ function pickup(page, intake, repaint) {
   const form = part(page, 'payment-due-form');
   form.hidden = Boolean(intake.letter_sent_at);
   form.elements.due.value = intake.payment_due_on || '';
-  form.onsubmit = async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    await busy(form.querySelector('[type="submit"]'), async () => {
-      try {
-        const fresh = await call('set_payment_due', { id: intake.id, due: form.elements.due.value });
-        toast('toast.payment_due_set');
-        repaint(fresh);
-      } catch (error) {
-        showError(form, error);
-      }
-    });
-  };
+  onSubmit(form, async ({ due }) => {
+    const fresh = await call('set_payment_due', { id: intake.id, due });
+    toast('toast.payment_due_set');
+    repaint(fresh);
+  });
 }
 
 function destruction(page, intake, repaint) {

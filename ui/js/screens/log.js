@@ -1,7 +1,7 @@
 // Screen 9: the audit log with filters, and "verify chain".
 
 import { call } from '../api.js';
-import { busy, clearErrors, el, part, readForm, screen, showError } from '../dom.js';
+import { el, onClick, onSubmit, part, screen } from '../dom.js';
 import { currentLanguage, formatDateTime, formatNumber, t, tv } from '../i18n.js';
 import { dataTable, emptyState, link } from '../table.js';
 import { ACTIONS, STATUSES } from '../vocab.js';
@@ -39,11 +39,11 @@ export async function render(page) {
   };
   filters.addEventListener('change', () => load(false));
   filters.addEventListener('submit', (event) => event.preventDefault());
-  part(fragment, 'more').addEventListener('click', (event) => busy(event.currentTarget, () => load(true)));
+  onClick(part(fragment, 'more'), filters, () => load(true));
 
   const result = part(fragment, 'verify-result');
   const verify = part(fragment, 'verify');
-  verify.addEventListener('click', () => busy(verify, async () => {
+  onClick(verify, result, async () => {
     const report = await call('verify_audit_log');
     const broken = report.first_broken || report.anchor_problem;
     const notice = el('p', { class: `notice ${broken ? 'danger' : 'ok'}`, 'data-testid': 'chain-result' });
@@ -54,7 +54,7 @@ export async function render(page) {
           { anchored: report.anchored_seq, events: formatNumber(report.events) })
         : t('log.chain_intact', { events: formatNumber(report.events) });
     result.replaceChildren(notice);
-  }));
+  });
 
   const verifyForm = part(fragment, 'verify-form');
   const answer = part(fragment, 'verify-answer');
@@ -67,28 +67,14 @@ export async function render(page) {
       ...check.details.flatMap(([label, value]) => [el('dt', { text: label }), el('dd', { text: value })]));
     answer.replaceChildren(notice, details);
   };
-  verifyForm.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(verifyForm);
+  onSubmit(verifyForm, async (values) => {
     answer.replaceChildren();
-    await busy(event.submitter, async () => {
-      try {
-        show(await call('verify_certificate', { ...readForm(verifyForm), language: currentLanguage() }));
-      } catch (error) {
-        showError(verifyForm, error);
-      }
-    });
+    show(await call('verify_certificate', { ...values, language: currentLanguage() }));
   });
-  const fileButton = part(fragment, 'verify-file');
-  fileButton.addEventListener('click', () => busy(fileButton, async () => {
-    clearErrors(verifyForm);
+  onClick(part(fragment, 'verify-file'), verifyForm, async () => {
     answer.replaceChildren();
-    try {
-      show(await call('verify_certificate_file', { language: currentLanguage() }));
-    } catch (error) {
-      showError(verifyForm, error);
-    }
-  }));
+    show(await call('verify_certificate_file', { language: currentLanguage() }));
+  });
 
   page.append(fragment);
   await load(false);

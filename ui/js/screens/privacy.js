@@ -3,7 +3,7 @@
 // of e-mails that may receive the next information letter.
 
 import { call } from '../api.js';
-import { busy, el, showError, toast } from '../dom.js';
+import { el, onClick, toast } from '../dom.js';
 import { formatDate, formatDateTime, t } from '../i18n.js';
 import { dataTable, emptyState, link } from '../table.js';
 import { documentRow } from '../documents.js';
@@ -14,15 +14,10 @@ export async function privacyCard(box) {
   const erasures = el('div', { 'data-testid': 'erasures' });
   const done = el('div', { 'data-testid': 'done-by-policy' });
   const restricted = el('div', { 'data-testid': 'restricted-records' });
-  const openRestricted = el('button', {
+  const openRestricted = onClick(el('button', {
     type: 'button', class: 'btn', key: 'privacy.open_restricted', 'data-testid': 'open-restricted',
-    onclick: () => busy(openRestricted, async () => {
-      try {
-        restricted.replaceChildren(restrictedTable(await call('restricted_records')));
-      } catch (error) {
-        showError(errors, error);
-      }
-    }),
+  }), errors, async () => {
+    restricted.replaceChildren(restrictedTable(await call('restricted_records')));
   });
   const letters = documentRow('privacy.letter_list', 'letter_recipients_csv', () => ({
     fileName: t('file.letter_list'),
@@ -51,17 +46,10 @@ function quarantineTable(items, errors, repaint) {
     { key: 'privacy.col_customer' }, { key: 'privacy.col_reference' }, { key: 'privacy.col_erase_on' },
     { key: 'today.col_action', class: 'row-actions' },
   ], items.map((q) => {
-    const restore = el('button', {
-      type: 'button', class: 'btn small', key: 'erasure.restore',
-      onclick: () => busy(restore, async () => {
-        try {
-          await call('withdraw_erasure', { customerId: q.customer_id });
-          toast('toast.restored');
-          await repaint();
-        } catch (error) {
-          showError(errors, error);
-        }
-      }),
+    const restore = onClick(el('button', { type: 'button', class: 'btn small', key: 'erasure.restore' }), errors, async () => {
+      await call('withdraw_erasure', { customerId: q.customer_id });
+      toast('toast.restored');
+      await repaint();
     });
     return el('tr', {},
       el('td', {}, link(`#/customer/${q.customer_id}`, q.name)),

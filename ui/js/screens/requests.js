@@ -3,7 +3,7 @@
 // screen answer the open request of their kind; the core refuses one that is not verified.
 
 import { call } from '../api.js';
-import { busy, clearErrors, el, fillOptions, readForm, showError, toast } from '../dom.js';
+import { el, fillOptions, onClick, onSubmit, toast } from '../dom.js';
 import { formatDate, formatDateTime, t } from '../i18n.js';
 import { badge, emptyState } from '../table.js';
 import { REQUEST_CHANNELS, REQUEST_KINDS, VERIFICATION_METHODS } from '../vocab.js';
@@ -29,22 +29,6 @@ function selectOf(id, name, values, prefix) {
   const node = el('select', { id, name });
   fillOptions(node, values, prefix);
   return node;
-}
-
-/** Submits `form` through `action(values)`; errors appear in the form. */
-function onSubmit(form, action) {
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    await busy(form.querySelector('[type="submit"]'), async () => {
-      try {
-        await action(readForm(form));
-      } catch (error) {
-        showError(form, error);
-      }
-    });
-  });
-  return form;
 }
 
 function deadlineBadge(r) {
@@ -112,17 +96,12 @@ function requestItem(r, errors, reload) {
       type: 'button', class: 'btn small', key: 'requests.extend', 'data-testid': 'request-extend',
       onclick: () => toggle(extendForm),
     }),
-    el('button', {
+    onClick(el('button', {
       type: 'button', class: 'btn small', key: 'requests.close', 'data-testid': 'request-close',
-      onclick: (e) => busy(e.currentTarget, async () => {
-        try {
-          await call('close_request', { requestId: r.id });
-          toast('toast.request_closed');
-          reload();
-        } catch (error) {
-          showError(errors, error);
-        }
-      }),
+    }), errors, async () => {
+      await call('close_request', { requestId: r.id });
+      toast('toast.request_closed');
+      reload();
     }));
   return el('div', { class: 'request-item', 'data-testid': 'request-item', 'data-request': String(r.id), 'data-kind': r.kind },
     el('div', {}, el('strong', { key: 'request_kind.' + r.kind }), ' ', deadlineBadge(r)),

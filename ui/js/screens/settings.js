@@ -1,17 +1,16 @@
 // Screen 8: language, shop profile, policy, staff and security.
 
 import { call } from '../api.js';
-import { busy, clearErrors, el, errorText, fillForm, fillOptions, part, readForm, screen, showError, toast } from '../dom.js';
+import { el, errorText, fillForm, fillOptions, onClick, onSubmit, part, screen, showError, toast } from '../dom.js';
 import { LANGUAGES, currentLanguage, setLanguage, t } from '../i18n.js';
 import { session } from '../session.js';
-import { refreshChrome, setAutoLockMinutes } from '../main.js';
 import { badge, dataTable } from '../table.js';
 import { documentRow } from '../documents.js';
 import { DIN_CLASSES, PHYSICAL_METHODS } from '../vocab.js';
 import { privacyCard } from './privacy.js';
 import { backupCard } from './backup.js';
 
-export async function render(page) {
+export async function render(page, _params, { refreshChrome, setAutoLockMinutes }) {
   const [fragment, shop, settings, staff, status, dinLevels, updates] = await Promise.all([
     screen('settings'), call('shop'), call('settings'), call('staff'), call('app_status'), call('din_level_settings'),
     call('update_status'),
@@ -31,8 +30,7 @@ export async function render(page) {
   };
   shopForm.elements.jurisdiction.addEventListener('change', syncRegister);
   syncRegister();
-  onSave(shopForm, async () => {
-    const values = readForm(shopForm);
+  onSave(shopForm, async (values) => {
     session.shop = await call('update_shop', { profile: values });
     fillForm(shopForm, session.shop);
     refreshChrome();
@@ -44,8 +42,7 @@ export async function render(page) {
   part(fragment, 'holding-hint').textContent = t('settings.range_hint', { min: 14, max: 28 });
   part(fragment, 'order-slip-hint').textContent =
     t(session.shop?.jurisdiction === 'SE' ? 'settings.order_slip_hint_se' : 'settings.order_slip_hint');
-  onSave(policy, async () => {
-    const values = readForm(policy);
+  onSave(policy, async (values) => {
     // An empty order-slip period means the accounting act's own.
     const input = Object.fromEntries(Object.entries(values).map(([k, v]) =>
       [k, k === 'order_slip_months' && v === '' ? null : Number(v)]));
@@ -63,17 +60,12 @@ export async function render(page) {
     staffBody.replaceChildren(dataTable([
       { key: 'staff.name' }, { key: 'staff.title' }, { key: 'staff.state' }, { key: 'today.col_action', class: 'row-actions' },
     ], list.map((member) => {
-      const toggle = el('button', {
+      const toggle = onClick(el('button', {
         type: 'button', class: 'btn small', key: member.active ? 'settings.deactivate' : 'settings.activate',
-        onclick: () => busy(toggle, async () => {
-          try {
-            await call('update_staff', { id: member.id, input: { name: member.name, title: member.title }, active: !member.active });
-            paintStaff(await call('staff'));
-            refreshChrome();
-          } catch (error) {
-            showError(staffBody, error);
-          }
-        }),
+      }), staffBody, async () => {
+        await call('update_staff', { id: member.id, input: { name: member.name, title: member.title }, active: !member.active });
+        paintStaff(await call('staff'));
+        refreshChrome();
       });
       return el('tr', {},
         el('td', { text: member.name }),
@@ -84,8 +76,7 @@ export async function render(page) {
   };
   paintStaff(staff);
   const staffForm = part(fragment, 'staff-form');
-  onSave(staffForm, async () => {
-    const values = readForm(staffForm);
+  onSave(staffForm, async (values) => {
     await call('add_staff', { input: { name: values.staff_name, title: values.staff_title } });
     staffForm.reset();
     paintStaff(await call('staff'));
@@ -108,8 +99,7 @@ export async function render(page) {
   };
 
   const passForm = part(fragment, 'passphrase-form');
-  onSave(passForm, async () => {
-    const values = readForm(passForm);
+  onSave(passForm, async (values) => {
     if (values.passphrase !== values.passphrase_repeat) {
       throw { code: 'passphrase_mismatch', field: 'passphrase_repeat' };
     }
@@ -167,14 +157,10 @@ export async function render(page) {
     part(page, 'forget-form').hidden = !remembered;
   };
   const rememberButton = part(fragment, 'remember');
-  rememberButton.addEventListener('click', () => busy(rememberButton, async () => {
-    try {
-      await call('remember_on_this_computer');
-      paintRemember((await call('app_status')).remembered);
-    } catch (error) {
-      showError(rememberState.parentElement, error);
-    }
-  }));
+  onClick(rememberButton, rememberState.parentElement, async () => {
+    await call('remember_on_this_computer');
+    paintRemember((await call('app_status')).remembered);
+  });
   // Forgetting rotates the data key (a copied remembered key must open nothing), which
   // needs the passphrase to wrap the new key.
   const forgetForm = part(fragment, 'forget-form');
@@ -229,22 +215,12 @@ function about(fragment, updates) {
       showError(box, error);
     }
   });
-  checkButton.addEventListener('click', () => busy(checkButton, async () => {
-    try {
-      const available = await call('check_for_update');
-      paint(available);
-      if (!available) state.textContent = t('settings.updates_none');
-    } catch (error) {
-      showError(box, error);
-    }
-  }));
-  install.addEventListener('click', () => busy(install, async () => {
-    try {
-      await call('install_update');
-    } catch (error) {
-      showError(box, error);
-    }
-  }));
+  onClick(checkButton, box, async () => {
+    const available = await call('check_for_update');
+    paint(available);
+    if (!available) state.textContent = t('settings.updates_none');
+  });
+  onClick(install, box, () => call('install_update'));
 }
 
 /**
@@ -275,16 +251,8 @@ function dinLevelTable(levels) {
 
 /** Submits a settings form: errors next to their field, a toast when saved. */
 function onSave(form, action, toastKey = 'toast.saved') {
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    await busy(form.querySelector('[type="submit"]'), async () => {
-      try {
-        await action();
-        toast(toastKey);
-      } catch (error) {
-        showError(form, error);
-      }
-    });
+  onSubmit(form, async (values) => {
+    await action(values);
+    toast(toastKey);
   });
 }

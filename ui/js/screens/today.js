@@ -1,7 +1,7 @@
 // Screen 3: what needs doing today. Every row acts in place.
 
 import { call } from '../api.js';
-import { busy, el, part, screen, showError, toast } from '../dom.js';
+import { attempt, el, onClick, part, screen, showError, toast } from '../dom.js';
 import { formatDate, formatLongDate, t } from '../i18n.js';
 import { badge, dataTable, deviceLabel, emptyState, link } from '../table.js';
 import { confirmBox, copyDeletionForm, destructionForm, inlineRow } from '../forms.js';
@@ -211,13 +211,9 @@ function pickup(items, rerender) {
 
 /** Runs one action from a row; an error shows under the row's table. */
 function act(button, row, action, rerender) {
-  return busy(button, async () => {
-    try {
-      await action();
-      await rerender();
-    } catch (error) {
-      showError(row.closest('table').parentElement, error);
-    }
+  return attempt(button, row.closest('table').parentElement, async () => {
+    await action();
+    await rerender();
   });
 }
 
@@ -243,17 +239,10 @@ function disposeForm(intake, rerender, close) {
   const box = el('div', { class: 'actions' });
   const media = el('input', { type: 'text', name: 'media_sanitized', maxlength: '200', class: 'grow', 'aria-label': t('today.dispose_media') });
   media.placeholder = t('today.dispose_media');
-  const confirm = el('button', {
-    type: 'button', class: 'btn primary small', key: 'today.confirm_dispose',
-    onclick: () => busy(confirm, async () => {
-      try {
-        await call('dispose_uncollected', { id: intake.id, media: media.value });
-        toast('toast.disposed');
-        await rerender();
-      } catch (error) {
-        showError(box, error);
-      }
-    }),
+  const confirm = onClick(el('button', { type: 'button', class: 'btn primary small', key: 'today.confirm_dispose' }), box, async () => {
+    await call('dispose_uncollected', { id: intake.id, media: media.value });
+    toast('toast.disposed');
+    await rerender();
   });
   box.append(media, confirm, el('button', { type: 'button', class: 'btn ghost small', key: 'common.cancel', onclick: close }));
   return box;

@@ -2,7 +2,7 @@
 // at the counter.
 
 import { call } from '../api.js';
-import { busy, clearErrors, el, part, readForm, screen, showError } from '../dom.js';
+import { busy, el, onClick, onSubmit, part, screen } from '../dom.js';
 import { languagePicker } from './language-picker.js';
 
 export async function show(gate, { status, enterWorkspace }) {
@@ -35,36 +35,26 @@ export async function show(gate, { status, enterWorkspace }) {
     await chooseStaff(unlockCard, whoCard, enterWorkspace);
   };
 
-  const attempt = (form, command, args, field) => async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    const button = form.querySelector('[type="submit"]');
-    await busy(button, async () => {
-      try {
-        await call(command, args());
-        await unlocked();
-      } catch (error) {
-        showError(form, { ...error, field: error.field || field });
-        form.querySelector('input').select();
-      }
-    });
-  };
-  forms.passphrase.addEventListener('submit', attempt(forms.passphrase, 'unlock_with_passphrase',
-    () => ({ passphrase: readForm(forms.passphrase).passphrase }), 'passphrase'));
-  forms.recovery.addEventListener('submit', attempt(forms.recovery, 'unlock_with_recovery_key',
-    () => ({ recoveryKey: readForm(forms.recovery).recovery_key }), 'recovery_key'));
+  const attempt = (form, command, args, field) => onSubmit(form, async (values) => {
+    try {
+      await call(command, args(values));
+    } catch (error) {
+      // Selected, so the next try replaces what was typed.
+      setTimeout(() => form.querySelector('input').select());
+      throw { ...error, field: error.field || field };
+    }
+    await unlocked();
+  });
+  attempt(forms.passphrase, 'unlock_with_passphrase', ({ passphrase }) => ({ passphrase }), 'passphrase');
+  attempt(forms.recovery, 'unlock_with_recovery_key', ({ recovery_key: recoveryKey }) => ({ recoveryKey }), 'recovery_key');
 
   if (status.remembered) {
     part(fragment, 'remembered').hidden = false;
     const button = part(fragment, 'remembered-button');
-    button.addEventListener('click', () => busy(button, async () => {
-      try {
-        await call('unlock_remembered');
-        await unlocked();
-      } catch (error) {
-        showError(forms.passphrase, error);
-      }
-    }));
+    onClick(button, forms.passphrase, async () => {
+      await call('unlock_remembered');
+      await unlocked();
+    });
   }
 
   gate.replaceChildren(fragment);
