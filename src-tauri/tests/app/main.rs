@@ -10,6 +10,8 @@ mod e2e;
 mod erasure;
 mod installed;
 mod keyboard;
+mod pins;
+mod polish;
 mod requests;
 mod restore;
 mod single_instance;
