@@ -223,8 +223,14 @@ async fn main() {
     shoot(&app, "08b-staff-pin").await;
     app.click("[data-testid=pin-dialog-ok]").await;
     no_dialog(&app).await;
-    app.click("#actor-select").await;
-    app.click("#actor-select option[value='2']").await;
+    // Locked and opened again: taking the counter as Ola now asks for his PIN.
+    app.el("[data-testid=pin-button-2]:enabled").await;
+    app.click("[data-testid=lock]").await;
+    app.type_into("[data-testid=unlock-passphrase]", passphrase).await;
+    app.click("[data-testid=unlock-submit]").await;
+    app.click("[data-testid=who] .staff-choice[data-staff-id='2']")
+        .await;
+    app.visible("dialog[data-testid=pin-prompt]").await;
     app.type_into("[data-testid=pin-prompt-input]", "25").await;
     shoot(&app, "08c-pin-prompt").await;
     app.type_into("[data-testid=pin-prompt-input]", "2580\u{E007}")
