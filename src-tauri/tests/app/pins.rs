@@ -116,6 +116,24 @@ async fn pins_guard_the_counter_and_owner_only_actions() {
         .await
         .expect("value");
     assert_eq!(typed.as_deref(), Some("2580"), "the PIN field takes digits only");
+    // Caps Lock does not change digits: the PIN field never warns about it (WebDriver has no
+    // Caps Lock key, so the page gets the key event a keyboard sends with it on).
+    let warned = app
+        .client
+        .execute(
+            "const f = document.querySelector('[data-testid=pin-prompt-input]');
+             f.dispatchEvent(new KeyboardEvent('keyup', { key: '2', bubbles: true, modifierCapsLock: true }));
+             const w = f.parentElement.querySelector('.caps-warning');
+             return w !== null && !w.hidden;",
+            vec![],
+        )
+        .await
+        .expect("script");
+    assert_eq!(
+        warned.as_bool(),
+        Some(false),
+        "no Caps Lock warning on a PIN field"
+    );
     app.el("[data-testid=pin-prompt-input]")
         .await
         .send_keys(ENTER)
