@@ -114,5 +114,9 @@ fn skranke_app_commands() -> &'static [&'static str] {
         "edit_processing_activity",
         "printers",
         "device_label",
+        "counter_state",
+        "confirm_owner",
+        "set_pin",
+        "remove_pin",
     ]
 }

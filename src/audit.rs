@@ -83,6 +83,12 @@ actions! {
     RecipientUpdated => "recipient_updated",
     DisclosureRecorded => "disclosure_recorded",
     ProcessingActivityUpdated => "processing_activity_updated",
+    PinSet => "pin_set",
+    PinRemoved => "pin_removed",
+    PinFailed => "pin_failed",
+    PinPaused => "pin_paused",
+    CounterTaken => "counter_taken",
+    OwnerConfirmed => "owner_confirmed",
 }
 
 /// One line of the log as stored.
@@ -312,7 +318,14 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
 impl Vault {
     /// Walks the chain and compares it with the anchor in the key file, so deleting the newest
     /// events or putting back an older database is named, not only edits inside the chain.
+    /// Owner-only while PINs are on (see [`crate::pin`]).
     pub fn verify_audit_log(&mut self) -> Result<ChainReport> {
+        self.require_owner()?;
+        self.check_audit_log()
+    }
+
+    /// [`Vault::verify_audit_log`] for the core's own checks (a restore), with no owner gate.
+    pub(crate) fn check_audit_log(&mut self) -> Result<ChainReport> {
         let conn = self.conn()?;
         let mut report = verify(conn)?;
         if let Some(anchor) = conn.stored_anchor()? {

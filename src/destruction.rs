@@ -348,6 +348,7 @@ impl Vault {
         class: DinClass,
         level: Option<u8>,
     ) -> Result<()> {
+        self.require_owner()?;
         if !methods_of(SanitizationCategory::Destroy).contains(&method) {
             return Err(Error::invalid("method", Rejection::DinOnlyForDestroy));
         }

@@ -9,6 +9,9 @@ pub enum Error {
     WrongPassphrase,
     #[error("the recovery key is not correct")]
     WrongRecoveryKey,
+    /// A staff member's PIN did not match; `tries_left` before the lockout starts.
+    #[error("the PIN is not correct (tries left before a pause: {tries_left})")]
+    WrongPin { tries_left: u32 },
     #[error("the recovery key has a typo: {0}")]
     RecoveryKeyTypo(String),
     #[error("the vault is locked")]
@@ -81,6 +84,7 @@ impl Error {
         match self {
             Error::WrongPassphrase => "wrong_passphrase",
             Error::WrongRecoveryKey => "wrong_recovery_key",
+            Error::WrongPin { .. } => "wrong_pin",
             Error::RecoveryKeyTypo(_) => "recovery_key_typo",
             Error::Locked => "locked",
             Error::NoVault(_) => "no_vault",
@@ -116,6 +120,7 @@ impl Error {
     pub const CODES: &'static [&'static str] = &[
         "wrong_passphrase",
         "wrong_recovery_key",
+        "wrong_pin",
         "recovery_key_typo",
         "locked",
         "no_vault",
@@ -151,6 +156,9 @@ impl Error {
         "nothing_on_file",
         "birth_date_recipient",
         "recipient_inactive",
+        "pin_required",
+        "pin_locked_out",
+        "owner_only",
         "too_early",
         "keystore_unavailable",
         "not_remembered",
@@ -193,6 +201,7 @@ impl Error {
         "time_order",
         "late_reason_required",
         "reason_with_time",
+        "pin_format",
     ];
 
     /// The numbers a translated message needs ("at most {max} characters").
@@ -208,6 +217,9 @@ impl Error {
             Error::Print(f) => {
                 p.insert("printer", f.printer.clone());
                 p.insert("detail", f.detail.clone());
+            }
+            Error::WrongPin { tries_left } => {
+                p.insert("tries", tries_left.to_string());
             }
             Error::NewerSchema { found, supported } => {
                 p.insert("found", found.to_string());
@@ -331,6 +343,17 @@ pub enum Refusal {
     RecipientInactive {
         name: String,
     },
+    /// The staff member has a PIN: switching the counter to them asks for it.
+    PinRequired {
+        staff_id: i64,
+    },
+    /// Too many wrong PINs: no further try is checked for `seconds` (see [`crate::pin`]).
+    PinLockedOut {
+        seconds: i64,
+    },
+    /// Settings, keys, erasure, restricted records and the log's check need the owner's PIN
+    /// or the passphrase first (see [`crate::pin`]).
+    OwnerOnly,
 }
 
 impl Refusal {
@@ -356,6 +379,9 @@ impl Refusal {
             Refusal::NothingOnFile { .. } => "nothing_on_file",
             Refusal::BirthDateRecipient { .. } => "birth_date_recipient",
             Refusal::RecipientInactive { .. } => "recipient_inactive",
+            Refusal::PinRequired { .. } => "pin_required",
+            Refusal::PinLockedOut { .. } => "pin_locked_out",
+            Refusal::OwnerOnly => "owner_only",
         }
     }
 
@@ -398,7 +424,13 @@ impl Refusal {
                 p.insert("id", id.to_string());
                 p.insert("customer", customer_id.to_string());
             }
-            Refusal::NotWaitingForErasure | Refusal::DestructionServiceFixed => {}
+            Refusal::PinRequired { staff_id } => {
+                p.insert("id", staff_id.to_string());
+            }
+            Refusal::PinLockedOut { seconds } => {
+                p.insert("seconds", seconds.to_string());
+            }
+            Refusal::NotWaitingForErasure | Refusal::DestructionServiceFixed | Refusal::OwnerOnly => {}
         }
         p
     }
@@ -475,6 +507,17 @@ impl std::fmt::Display for Refusal {
             Refusal::RecipientInactive { name } => {
                 write!(f, "{name} is deactivated and receives nothing more")
             }
+            Refusal::PinRequired { staff_id } => {
+                write!(f, "staff member {staff_id} has a PIN; type it to take the counter")
+            }
+            Refusal::PinLockedOut { seconds } => write!(
+                f,
+                "too many wrong PINs; try again in {seconds} seconds"
+            ),
+            Refusal::OwnerOnly => write!(
+                f,
+                "only the owner may do this; confirm with the owner's PIN or the passphrase"
+            ),
         }
     }
 }
@@ -558,6 +601,7 @@ mod tests {
         errors.extend([
             Error::WrongPassphrase,
             Error::WrongRecoveryKey,
+            Error::WrongPin { tries_left: 2 },
             Error::RecoveryKeyTypo(String::new()),
             Error::Locked,
             Error::NoVault(String::new()),
@@ -607,6 +651,9 @@ mod tests {
             Error::Refused(Refusal::NothingOnFile { id: 1 }),
             Error::Refused(Refusal::BirthDateRecipient { name: "x".into() }),
             Error::Refused(Refusal::RecipientInactive { name: "x".into() }),
+            Error::Refused(Refusal::PinRequired { staff_id: 2 }),
+            Error::Refused(Refusal::PinLockedOut { seconds: 30 }),
+            Error::Refused(Refusal::OwnerOnly),
             Error::TooEarly(chrono::NaiveDate::MIN),
             Error::KeyStoreUnavailable(String::new()),
             Error::NotRemembered,

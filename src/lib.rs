@@ -18,6 +18,7 @@ pub mod export;
 pub mod import;
 pub mod intake;
 pub mod keyfile;
+pub mod pin;
 pub mod printer;
 pub mod privacy;
 pub mod schema;
@@ -42,7 +43,8 @@ pub use intake::{
     IntakeInput, IntakeSummary, MediaType, PickupAction, SanitizationCategory, ServiceKind, Status, Today,
 };
 pub use keyfile::KdfParams;
-pub use secret::{Passphrase, RecoveryKey};
+pub use pin::{CounterState, OwnerProof};
+pub use secret::{Passphrase, Pin, RecoveryKey};
 pub use shop::{Jurisdiction, Language, Settings, Setup, ShopProfile, Staff, StaffInput};
 pub use validation::{Country, Rejection};
 pub use vault::{keystore_available, Vault};

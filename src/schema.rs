@@ -55,6 +55,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 11,
         sql: include_str!("schema/0011_recipients.sql"),
     },
+    Migration {
+        version: 12,
+        sql: include_str!("schema/0012_staff_pins.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

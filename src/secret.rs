@@ -66,6 +66,23 @@ impl RecoveryKey {
     }
 }
 
+/// A staff member's counter PIN as typed: 4 to 8 digits (see [`crate::pin`]).
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct Pin(String);
+
+impl Pin {
+    pub fn new(s: impl Into<String>) -> Self {
+        Pin(s.into())
+    }
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+    /// 4 to 8 ASCII digits, nothing else (a space or a letter is a typo, not part of the PIN).
+    pub(crate) fn is_well_formed(&self) -> bool {
+        (4..=8).contains(&self.0.len()) && self.0.bytes().all(|b| b.is_ascii_digit())
+    }
+}
+
 macro_rules! redacted_debug {
     ($($t:ty),*) => {$(
         impl fmt::Debug for $t {
@@ -75,7 +92,7 @@ macro_rules! redacted_debug {
         }
     )*};
 }
-redacted_debug!(DataKey, WrapKey, Passphrase, RecoveryKey);
+redacted_debug!(DataKey, WrapKey, Passphrase, RecoveryKey, Pin);
 
 #[cfg(test)]
 mod tests {
@@ -87,7 +104,9 @@ mod tests {
         let pass = Passphrase::new("Kari sin hemmelige frase");
         let rec = RecoveryKey::from_display("ABCD-EFGH".into());
         let wrap = WrapKey([0xCD; 32]);
+        let pin = Pin::new("482916");
         for (text, secret) in [
+            (format!("{pin:?}"), "482916".to_string()),
             (format!("{key:?}"), "abab".to_string()),
             (format!("{pass:?}"), "hemmelige".to_string()),
             (format!("{rec:?}"), "ABCD".to_string()),

@@ -163,6 +163,12 @@ pub struct Staff {
     pub name: String,
     pub title: String,
     pub active: bool,
+    /// Whether taking the counter as this person asks for their PIN (never the PIN itself).
+    #[serde(default)]
+    pub has_pin: bool,
+    /// The staff member created at first run: owner-only actions ask for their PIN.
+    #[serde(default)]
+    pub owner: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -297,15 +303,20 @@ pub(crate) fn insert_setup(conn: &mut Connection, setup: &Setup, now: DateTime<U
         )?;
         first.get_or_insert(tx.last_insert_rowid());
     }
+    if let Some(owner) = first {
+        tx.execute("UPDATE staff SET owner = 1 WHERE id = ?1", [owner])?;
+    }
     tx.commit()?;
     first.ok_or(Error::invalid("staff_name", Rejection::Required))
 }
 
-/// The default counter person (first active staff) and the auto-lock minutes.
+/// The default counter person and the auto-lock minutes. The counter person is the first active
+/// staff member without a PIN: nobody takes the counter as someone with a PIN without typing it,
+/// so when everyone has one, nobody is at the counter until someone does.
 pub(crate) fn session_defaults(conn: &Connection) -> Result<(Option<i64>, i64)> {
     let actor = conn
         .query_row(
-            "SELECT id FROM staff WHERE active = 1 ORDER BY id LIMIT 1",
+            "SELECT id FROM staff WHERE active = 1 AND pin_hash IS NULL ORDER BY id LIMIT 1",
             [],
             |r| r.get(0),
         )
@@ -373,6 +384,7 @@ impl Vault {
     }
 
     pub fn update_shop(&mut self, profile: &ShopProfile) -> Result<ShopProfile> {
+        self.require_owner()?;
         let shop = profile.validated()?;
         self.conn()?.execute(
             "UPDATE shop SET name = ?1, org_number = ?2, street = ?3, postcode = ?4, city = ?5,
@@ -396,6 +408,7 @@ impl Vault {
     }
 
     pub fn update_settings(&mut self, settings: &Settings) -> Result<Settings> {
+        self.require_owner()?;
         settings.validate()?;
         let jurisdiction = read_shop(self.conn()?)?.0.jurisdiction;
         crate::privacy::policy::check_order_slip_months(jurisdiction, settings.order_slip_months)?;
@@ -419,19 +432,22 @@ impl Vault {
     pub fn staff(&mut self) -> Result<Vec<Staff>> {
         let conn = self.conn()?;
         let mut stmt =
-            conn.prepare("SELECT id, name, title, active FROM staff ORDER BY active DESC, name")?;
+            conn.prepare("SELECT id, name, title, active, pin_hash IS NOT NULL, owner FROM staff ORDER BY active DESC, name")?;
         let rows = stmt.query_map([], |r| {
             Ok(Staff {
                 id: r.get(0)?,
                 name: r.get(1)?,
                 title: r.get(2)?,
                 active: r.get(3)?,
+                has_pin: r.get(4)?,
+                owner: r.get(5)?,
             })
         })?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from)
     }
 
     pub fn add_staff(&mut self, input: &StaffInput) -> Result<Staff> {
+        self.require_owner()?;
         let st = input.validated()?;
         let conn = self.conn()?;
         conn.execute(
@@ -445,11 +461,14 @@ impl Vault {
             name: st.name,
             title: st.title,
             active: true,
+            has_pin: false,
+            owner: false,
         })
     }
 
     /// Renames or deactivates; staff are never deleted, because the log and certificates name them.
     pub fn update_staff(&mut self, id: i64, input: &StaffInput, active: bool) -> Result<Staff> {
+        self.require_owner()?;
         let st = input.validated()?;
         let conn = self.conn()?;
         if !active {
@@ -472,11 +491,18 @@ impl Vault {
             return Err(Error::not_found("staff", id));
         }
         self.record(Action::StaffUpdated, None, Some(&format!("staff:{id}")), None)?;
+        let (has_pin, owner) = self.conn()?.query_row(
+            "SELECT pin_hash IS NOT NULL, owner FROM staff WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         Ok(Staff {
             id,
             name: st.name,
             title: st.title,
             active,
+            has_pin,
+            owner,
         })
     }
 

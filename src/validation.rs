@@ -161,12 +161,14 @@ pub enum Rejection {
     LateReasonRequired,
     /// A reason why something was not done, given together with the time it was done.
     ReasonWithTime,
+    /// A staff PIN that is not 4 to 8 digits.
+    PinFormat,
 }
 
 impl Rejection {
     /// One of each kind, for tests that must cover every code.
     #[cfg(test)]
-    pub(crate) fn examples() -> [Rejection; 26] {
+    pub(crate) fn examples() -> [Rejection; 27] {
         [
             Rejection::Required,
             Rejection::TooLong { max: 3 },
@@ -194,6 +196,7 @@ impl Rejection {
             Rejection::TimeOrder,
             Rejection::LateReasonRequired,
             Rejection::ReasonWithTime,
+            Rejection::PinFormat,
         ]
     }
 
@@ -227,6 +230,7 @@ impl Rejection {
             Rejection::TimeOrder => "time_order",
             Rejection::LateReasonRequired => "late_reason_required",
             Rejection::ReasonWithTime => "reason_with_time",
+            Rejection::PinFormat => "pin_format",
         }
     }
 }
@@ -1666,7 +1670,8 @@ mod tests {
                 "due_date_out_of_range",
                 "time_order",
                 "late_reason_required",
-                "reason_with_time"
+                "reason_with_time",
+                "pin_format"
             ],
             "codes are catalog keys and API contract; changing one breaks translations and the UI"
         );

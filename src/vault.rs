@@ -36,6 +36,8 @@ pub struct Vault {
 pub(crate) struct Unlocked {
     pub(crate) conn: Db,
     pub(crate) actor: Option<i64>,
+    /// When the owner last confirmed with their PIN or the passphrase (see [`crate::pin`]).
+    pub(crate) owner_confirmed_at: Option<chrono::DateTime<chrono::Utc>>,
     idle: IdleTimer,
     lock: OpenLock,
 }
@@ -93,6 +95,7 @@ impl Vault {
             open: Some(Unlocked {
                 conn: Db::new(conn, key, dir, None),
                 actor: Some(first_staff),
+                owner_confirmed_at: None,
                 idle: IdleTimer::new(now, Duration::minutes(setup.settings.auto_lock_minutes)),
                 lock: OpenLock::acquire(dir)?,
             }),
@@ -133,6 +136,7 @@ impl Vault {
             open: Some(Unlocked {
                 conn: Db::new(conn, key, dir, None),
                 actor: Some(first_staff),
+                owner_confirmed_at: None,
                 idle: IdleTimer::new(now, Duration::days(365 * 100)),
                 lock: OpenLock::acquire(dir)?,
             }),
@@ -190,6 +194,15 @@ impl Vault {
         if self.unlock_with(|keys| keys.unwrap_with_passphrase(passphrase))? {
             self.record(Action::Unlocked, None, None, Some("passphrase"))?;
         }
+        Ok(())
+    }
+
+    /// Unlocks with the passphrase and confirms the owner with it (see [`crate::pin`]): for a
+    /// shell where the one who types the passphrase acts as the owner (the command line).
+    pub fn unlock_as_owner(&mut self, passphrase: &Passphrase) -> Result<()> {
+        self.unlock_with_passphrase(passphrase)?;
+        let now = self.clock.now();
+        self.session()?.owner_confirmed_at = Some(now);
         Ok(())
     }
 
@@ -338,6 +351,7 @@ impl Vault {
         self.open = Some(Unlocked {
             conn: Db::new(conn, key, &self.dir, self.keys.anchor().cloned()),
             actor,
+            owner_confirmed_at: None,
             idle: IdleTimer::new(now, Duration::minutes(minutes)),
             lock: OpenLock::acquire(&self.dir)?,
         });
@@ -435,10 +449,9 @@ impl Vault {
     }
 
     /// The staff member at the counter; their id goes into the log, receipts and certificates.
+    /// Refused for someone with a PIN: that takes [`Vault::set_counter_person`] with the PIN.
     pub fn set_actor(&mut self, staff_id: i64) -> Result<()> {
-        crate::shop::ensure_active_staff(self.conn()?, staff_id)?;
-        self.session()?.actor = Some(staff_id);
-        Ok(())
+        self.set_counter_person(staff_id, None)
     }
 
     pub fn actor(&mut self) -> Result<Option<i64>> {
@@ -561,6 +574,7 @@ impl Vault {
 
     /// Keeps the data key in the OS credential store so this computer unlocks without typing.
     pub fn remember_on_this_computer(&mut self) -> Result<()> {
+        self.require_owner()?;
         let key = self.session()?.conn.key().clone();
         store_in_keyring(self.vault_id(), &key)?;
         self.record(Action::Remembered, None, None, None)

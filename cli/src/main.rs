@@ -714,7 +714,7 @@ pub(crate) fn with_vault<T>(
 /// Passphrase from stdin when asked; else the remembered key; else a terminal prompt.
 fn unlock(vault: &mut Vault, from_stdin: bool) -> Outcome {
     if from_stdin {
-        return Ok(vault.unlock_with_passphrase(&read_stdin_passphrase()?)?);
+        return Ok(vault.unlock_as_owner(&read_stdin_passphrase()?)?);
     }
     match vault.unlock_remembered() {
         Ok(()) => return Ok(()),
@@ -729,7 +729,7 @@ fn unlock(vault: &mut Vault, from_stdin: bool) -> Outcome {
         ));
     }
     let typed = rpassword::prompt_password("Passphrase: ").map_err(Error::Io)?;
-    Ok(vault.unlock_with_passphrase(&Passphrase::new(typed))?)
+    Ok(vault.unlock_as_owner(&Passphrase::new(typed))?)
 }
 
 /// Key changes always take the typed passphrase (never the remembered key): it re-wraps the

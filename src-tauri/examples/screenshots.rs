@@ -48,6 +48,23 @@ async fn shoot(app: &App, name: &str) {
     }
 }
 
+/// Waits until no dialog is open (the PIN was taken, the form saved).
+async fn no_dialog(app: &App) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let open = app
+            .client
+            .execute("return document.querySelectorAll('dialog[open]').length", vec![])
+            .await
+            .expect("script");
+        if open.as_u64() == Some(0) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "a dialog stayed open");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let locale = std::env::var("SHOT_LOCALE").unwrap_or_else(|_| "nb_NO".into());
@@ -242,9 +259,36 @@ async fn main() {
             .expect("scroll to the message");
         shoot(&app, "07c-intake-printer-stopped").await;
     }
+    // Who is at the counter: Ola sets a PIN in Settings → staff; taking the counter as him asks
+    // for it; with PINs on, the log's check asks for the owner.
+    app.click("[data-testid=pin-button-2]").await;
+    app.type_into("[data-testid=pin-new]", "2580").await;
+    shoot(&app, "08b-staff-pin").await;
+    app.click("[data-testid=pin-dialog-ok]").await;
+    no_dialog(&app).await;
+    // Locked and opened again: taking the counter as Ola now asks for his PIN.
+    app.el("[data-testid=pin-button-2]:enabled").await;
+    app.click("[data-testid=lock]").await;
+    app.type_into("[data-testid=unlock-passphrase]", passphrase).await;
+    app.click("[data-testid=unlock-submit]").await;
+    app.click("[data-testid=who] .staff-choice[data-staff-id='2']")
+        .await;
+    app.visible("dialog[data-testid=pin-prompt]").await;
+    app.type_into("[data-testid=pin-prompt-input]", "25").await;
+    shoot(&app, "08c-pin-prompt").await;
+    app.type_into("[data-testid=pin-prompt-input]", "2580\u{E007}")
+        .await;
+    no_dialog(&app).await;
 
     app.click("a[data-route=log]").await;
     app.click("[data-testid=verify-chain]").await;
+    app.visible("[data-testid=owner-prompt]").await;
+    shoot(&app, "09b-owner-prompt").await;
+    app.type_into(
+        "[data-testid=owner-prompt-input]",
+        &format!("{passphrase}\u{E007}"),
+    )
+    .await;
     app.visible("[data-testid=chain-result]").await;
     shoot(&app, "09-log").await;
 

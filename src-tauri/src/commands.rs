@@ -15,9 +15,9 @@ use skranke::privacy::{
 };
 use skranke::Language;
 use skranke::{
-    ChainReport, CopyInput, Customer, CustomerInput, CustomerSummary, DataCopy, DestructionInput,
-    DestructionMethod, DinClass, DinLevelSetting, Intake, IntakeInput, IntakeSummary, Passphrase, Settings,
-    ShopProfile, Staff, StaffInput, Status, Today,
+    ChainReport, CopyInput, CounterState, Customer, CustomerInput, CustomerSummary, DataCopy,
+    DestructionInput, DestructionMethod, DinClass, DinLevelSetting, Intake, IntakeInput, IntakeSummary,
+    OwnerProof, Passphrase, Pin, Settings, ShopProfile, Staff, StaffInput, Status, Today,
 };
 use std::path::Path;
 use tauri::{AppHandle, State};
@@ -63,9 +63,10 @@ pub async fn lock(shell: Ui<'_>) -> Reply<()> {
     Ok(())
 }
 
+/// Takes the counter; `pin` is needed (and checked by the core) for someone with a PIN.
 #[tauri::command]
-pub async fn set_actor(shell: Ui<'_>, staff_id: i64) -> Reply<()> {
-    shell.with(|v| v.set_actor(staff_id))
+pub async fn set_actor(shell: Ui<'_>, staff_id: i64, pin: Option<String>) -> Reply<()> {
+    shell.with(|v| v.set_counter_person(staff_id, pin.map(Pin::new).as_ref()))
 }
 
 #[tauri::command]
@@ -736,4 +737,34 @@ pub async fn device_label(
 ) -> Reply<Delivered> {
     let pdf = shell.with(|v| v.label_pdf(intake_id, width))?;
     shell.hand_out(&app, &file_name, "pdf", &pdf, how)
+}
+
+// ---- who is at the counter (issue 14) -------------------------------------------------------
+
+#[tauri::command]
+pub async fn counter_state(shell: Ui<'_>) -> Reply<CounterState> {
+    shell.with(|v| v.counter_state())
+}
+
+/// `passphrase`: whether `secret` is the passphrase (else the owner's PIN).
+#[tauri::command]
+pub async fn confirm_owner(shell: Ui<'_>, secret: String, passphrase: bool) -> Reply<()> {
+    let (pin, pass) = (Pin::new(secret.clone()), Passphrase::new(secret));
+    shell.with(|v| {
+        v.confirm_owner(if passphrase {
+            OwnerProof::Passphrase(&pass)
+        } else {
+            OwnerProof::Pin(&pin)
+        })
+    })
+}
+
+#[tauri::command]
+pub async fn set_pin(shell: Ui<'_>, staff_id: i64, old: Option<String>, new: String) -> Reply<()> {
+    shell.with(|v| v.set_pin(staff_id, old.map(Pin::new).as_ref(), &Pin::new(new)))
+}
+
+#[tauri::command]
+pub async fn remove_pin(shell: Ui<'_>, staff_id: i64, pin: Option<String>) -> Reply<()> {
+    shell.with(|v| v.remove_pin(staff_id, pin.map(Pin::new).as_ref()))
 }

@@ -245,6 +245,10 @@ pub fn run() {
             commands::edit_processing_activity,
             commands::printers,
             commands::device_label,
+            commands::counter_state,
+            commands::confirm_owner,
+            commands::set_pin,
+            commands::remove_pin,
         ])
         .build(tauri::generate_context!())
         .expect("Skranke could not start its window");

@@ -516,6 +516,7 @@ impl Vault {
         keep_daily: u32,
         keep_monthly: u32,
     ) -> Result<()> {
+        self.require_owner()?;
         use crate::validation::Rejection;
         let mut problems = crate::error::Problems::default();
         if !(1..=366).contains(&keep_daily) {

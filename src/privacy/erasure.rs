@@ -370,12 +370,14 @@ impl Vault {
     /// restorable) and the sweep erases them when it ends. Refused while an intake is open:
     /// the device has to go back first.
     pub fn request_erasure(&mut self, customer_id: i64) -> Result<Erasure> {
+        self.require_owner()?;
         self.start_erasure(customer_id, None)
     }
 
     /// [`Vault::request_erasure`] answering a verified, open erasure request of the register:
     /// the request is linked to the erasure, and the sweep closes it when the erasure is done.
     pub fn erase_on_request(&mut self, request_id: i64) -> Result<Erasure> {
+        self.require_owner()?;
         let today = self.clock().today();
         let request = super::requests::load(self.conn()?, request_id, today)?;
         let customer_id = request
@@ -517,6 +519,7 @@ impl Vault {
     /// The restricted-records view (Art. 18): only for the accounts or a legal claim; every
     /// opening is logged.
     pub fn restricted_records(&mut self) -> Result<Vec<RestrictedRecord>> {
+        self.require_owner()?;
         let now = self.clock().now();
         let session = self.session()?;
         let actor = session.actor;

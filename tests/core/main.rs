@@ -17,6 +17,7 @@ mod intakes;
 mod keys;
 mod lifecycle;
 mod pdfa;
+mod pins;
 mod recipients;
 mod requests;
 mod revocation;

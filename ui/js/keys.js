@@ -85,6 +85,8 @@ export function watchCapsLock(root) {
   const check = (event) => {
     const field = event.target;
     if (!(field instanceof HTMLInputElement) || field.type !== 'password' || !event.getModifierState) return;
+    // A PIN is digits, which Caps Lock does not change.
+    if ('pin' in field.dataset) return;
     const on = event.getModifierState('CapsLock');
     let note = field.nextElementSibling;
     if (!note || !note.classList.contains('caps-warning')) {

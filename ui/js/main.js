@@ -1,10 +1,11 @@
 // Boot, routing, the counter person, auto-lock and the Lock button.
 
-import { call, whenLocked } from './api.js';
+import { call, whenLocked, whenOwnerNeeded } from './api.js';
 import { applyI18n, onLanguageChange, preferredLanguage, setLanguage, t } from './i18n.js';
 import { el, errorText } from './dom.js';
 import { session, wipe, activeStaff } from './session.js';
 import { showShortcuts, watchCapsLock } from './keys.js';
+import { confirmOwner, takeCounter } from './pin.js';
 import * as firstRun from './screens/first-run.js';
 import * as unlock from './screens/unlock.js';
 import * as today from './screens/today.js';
@@ -104,15 +105,22 @@ export async function enterWorkspace() {
   await render();
 }
 
+// Taking the counter as someone with a PIN asks for it (the core checks it); a cancelled or
+// refused switch leaves the list showing who is still at the counter.
 document.getElementById('actor-select').addEventListener('change', async (event) => {
   const id = Number(event.target.value);
+  const member = session.staff.find((s) => s.id === id);
+  // Until the core says otherwise, the list shows who is still at the counter.
+  event.target.value = String(session.actor ?? '');
   try {
-    await call('set_actor', { staffId: id });
-    session.actor = id;
+    if (member && await takeCounter(member)) session.actor = id;
   } catch {
-    event.target.value = String(session.actor ?? '');
+    // Refused (a staff member deactivated meanwhile): the list goes back.
   }
+  event.target.value = String(session.actor ?? '');
 });
+
+whenOwnerNeeded(() => confirmOwner());
 
 // ------------------------------------------------------------------ lock
 

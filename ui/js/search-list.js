@@ -6,6 +6,7 @@ import { formatPhone, postcode, t } from './i18n.js';
 import { dataTable, emptyState } from './table.js';
 
 const LIMIT = 25;
+let lists = 0;
 
 /**
  * Wires `input` to fill `results` with matching customers. `onOpen(summary)` runs on Enter or
@@ -14,19 +15,40 @@ const LIMIT = 25;
  * the search again.
  */
 export function searchList(input, results, onOpen, { compact = false, onEnterText = null } = {}) {
+  // A combobox over a listbox (WAI-ARIA 1.2): the focus stays in the box, and the active
+  // descendant and aria-selected follow the arrow keys, so a screen reader reads the hit chosen.
+  const listId = `${results.id || 'search'}-list-${++lists}`;
+  input.setAttribute('role', 'combobox');
+  input.setAttribute('aria-autocomplete', 'list');
+  input.setAttribute('aria-expanded', 'false');
   let selected = 0;
   let hits = [];
   let sequence = 0;
   // The text the shown hits answer: Enter never opens a hit of an older query.
   let shownFor = null;
 
+  /** Points the box at the selected option, or at nothing when there are no hits. */
+  const announce = () => {
+    input.setAttribute('aria-expanded', String(hits.length > 0));
+    if (hits.length) {
+      input.setAttribute('aria-controls', listId);
+      input.setAttribute('aria-activedescendant', `${listId}-${selected}`);
+    } else {
+      input.removeAttribute('aria-controls');
+      input.removeAttribute('aria-activedescendant');
+    }
+  };
+
   const paint = () => {
     if (!hits.length) {
       results.replaceChildren(emptyState(input.value.trim() ? 'customers.no_match' : 'customers.none_yet'));
+      announce();
       return;
     }
     const rows = hits.map((hit, index) => el('tr', {
       class: 'clickable',
+      role: 'option',
+      id: `${listId}-${index}`,
       'aria-selected': String(index === selected),
       'data-customer-id': String(hit.id),
       onclick: () => onOpen(hit),
@@ -40,7 +62,16 @@ export function searchList(input, results, onOpen, { compact = false, onEnterTex
     if (!compact) columns.push({ key: 'customer.email' });
     columns.push({ key: 'customers.col_place' });
     if (!compact) columns.push({ key: 'customer.kind' });
-    results.replaceChildren(dataTable(columns, rows, { testid: 'customer-results' }));
+    const table = dataTable(columns, rows, { testid: 'customer-results' });
+    // The table is drawn for the eye; to a screen reader it is one list of options.
+    table.id = listId;
+    table.setAttribute('role', 'listbox');
+    table.setAttribute('aria-label', t('customers.results_label'));
+    table.tHead.setAttribute('aria-hidden', 'true');
+    table.tHead.setAttribute('role', 'presentation');
+    table.tBodies[0].setAttribute('role', 'presentation');
+    results.replaceChildren(table);
+    announce();
   };
 
   const run = async () => {
@@ -67,6 +98,7 @@ export function searchList(input, results, onOpen, { compact = false, onEnterTex
       row.setAttribute('aria-selected', String(index === selected));
       if (index === selected) row.scrollIntoView({ block: 'nearest' });
     }
+    announce();
   };
 
   input.addEventListener('input', () => run());

@@ -45,6 +45,7 @@ export const ACTIONS = [
   'restricted_deleted', 'letter_sent', 'payment_due_set', 'device_disposed', 'marketing_objection', 'backup_created', 'backup_pruned',
   'backup_settings_updated', 'restored', 'erasure_reapplied', 'request_added', 'request_verified', 'request_extended',
   'request_closed', 'breach_recorded', 'breach_updated', 'recipient_added', 'recipient_updated', 'disclosure_recorded', 'processing_activity_updated',
+  'pin_set', 'pin_removed', 'pin_failed', 'pin_paused', 'counter_taken', 'owner_confirmed',
 ];
 
 /** Who the shop passes data to (privacy::RecipientRole). */

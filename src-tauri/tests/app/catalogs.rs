@@ -182,6 +182,7 @@ fn vocabularies() -> BTreeMap<(String, String), Vec<String>> {
             "recovery_key",
             "remembered",
             "recovery_key_replaced",
+            "pin",
         ]
         .map(String::from)
         .to_vec(),

@@ -9,7 +9,7 @@ use skranke::{Country, CustomerInput, CustomerKind, KdfParams, Language, Passphr
 use std::path::Path;
 use std::sync::Arc;
 
-const PASSPHRASE: &str = "korrekt hest batteri stift";
+pub(crate) const PASSPHRASE: &str = "korrekt hest batteri stift";
 const NAME: &str = "Anna Svensson";
 
 /// A shop with one customer, made through the core; the caller adds what else it needs and
@@ -29,26 +29,29 @@ pub(crate) fn prepared_vault_with_recovery_key(dir: &Path) -> (Vault, i64, skran
         Arc::new(SystemClock),
     )
     .expect("vault");
-    let customer = vault
-        .add_customer(&CustomerInput {
-            name: NAME.into(),
-            street: "Storgata 1".into(),
-            postcode: "0155".into(),
-            city: "Oslo".into(),
-            country: Country::No,
-            mobile: "915 73 248".into(),
-            email: "anna.svensson@example.se".into(),
-            birth_date: None,
-            kind: CustomerKind::Private,
-            org_number: String::new(),
-            language: Language::En,
-            newsletter: false,
-            consent_channel: String::new(),
-            notes: String::new(),
-            adult_confirmed: true,
-        })
-        .expect("customer");
+    let customer = vault.add_customer(&customer_input()).expect("customer");
     (vault, customer.id, recovery)
+}
+
+/// Anna Svensson, the customer of [`prepared_vault`].
+pub(crate) fn customer_input() -> CustomerInput {
+    CustomerInput {
+        name: NAME.into(),
+        street: "Storgata 1".into(),
+        postcode: "0155".into(),
+        city: "Oslo".into(),
+        country: Country::No,
+        mobile: "915 73 248".into(),
+        email: "anna.svensson@example.se".into(),
+        birth_date: None,
+        kind: CustomerKind::Private,
+        org_number: String::new(),
+        language: Language::En,
+        newsletter: false,
+        consent_channel: String::new(),
+        notes: String::new(),
+        adult_confirmed: true,
+    }
 }
 
 pub(crate) async fn unlock(app: &App) {

@@ -159,6 +159,10 @@ async fn installed_deb_shows_the_unlock_screen_and_removal_keeps_the_register() 
     let session = App::connect_to(&driver, port, &app, &[]).await;
     session.visible("[data-testid=unlock]").await;
     session.visible("[data-testid=unlock-passphrase]").await;
+    assert!(
+        crate::polish::ui_font_loaded(&session).await,
+        "the installed app carries its UI font and sets the screens in it"
+    );
     session.client.close().await.expect("close the session");
     drop(driver);
 

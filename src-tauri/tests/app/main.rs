@@ -11,6 +11,8 @@ mod e2e;
 mod erasure;
 mod installed;
 mod keyboard;
+mod pins;
+mod polish;
 mod printing;
 mod recipients;
 mod requests;

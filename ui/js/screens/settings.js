@@ -12,6 +12,7 @@ import { backupCard } from './backup.js';
 import { breachesCard } from './breaches.js';
 import { activitiesForm, complianceDocuments, recipientsCard } from './recipients.js';
 import { receiptPrinterCard } from './printer-settings.js';
+import { editPin } from '../pin.js';
 
 export async function render(page, params, { refreshChrome, setAutoLockMinutes }) {
   const [fragment, shop, settings, staff, status, dinLevels, updates] = await Promise.all([
@@ -66,7 +67,8 @@ export async function render(page, params, { refreshChrome, setAutoLockMinutes }
   const paintStaff = (list) => {
     session.staff = list;
     staffBody.replaceChildren(dataTable([
-      { key: 'staff.name' }, { key: 'staff.title' }, { key: 'staff.state' }, { key: 'today.col_action', class: 'row-actions' },
+      { key: 'staff.name' }, { key: 'staff.title' }, { key: 'staff.state' }, { key: 'staff.pin' },
+      { key: 'today.col_action', class: 'row-actions' },
     ], list.map((member) => {
       const toggle = onClick(el('button', {
         type: 'button', class: 'btn small', key: member.active ? 'settings.deactivate' : 'settings.activate',
@@ -75,11 +77,22 @@ export async function render(page, params, { refreshChrome, setAutoLockMinutes }
         paintStaff(await call('staff'));
         refreshChrome();
       });
+      const pin = onClick(el('button', {
+        type: 'button', class: 'btn small', key: 'pin.button', 'data-testid': `pin-button-${member.id}`,
+      }), staffBody, async () => {
+        if (!await editPin(member)) return;
+        paintStaff(await call('staff'));
+        refreshChrome();
+        toast('toast.saved');
+      });
+      const pinState = member.has_pin ? badge('ok', 'staff.has_pin') : badge('neutral', 'staff.no_pin');
+      pinState.setAttribute('data-testid', `pin-state-${member.id}`);
       return el('tr', {},
         el('td', { text: member.name }),
         el('td', { text: member.title }),
         el('td', {}, member.active ? badge('ok', 'staff.active') : badge('neutral', 'staff.inactive')),
-        el('td', { class: 'row-actions' }, toggle));
+        el('td', {}, pinState),
+        el('td', { class: 'row-actions' }, pin, toggle));
     })));
   };
   paintStaff(staff);

@@ -4,6 +4,7 @@
 import { call } from '../api.js';
 import { busy, el, onClick, onSubmit, part, screen } from '../dom.js';
 import { languagePicker } from './language-picker.js';
+import { takeCounter } from '../pin.js';
 
 export async function show(gate, { status, enterWorkspace }) {
   const fragment = await screen('unlock');
@@ -66,7 +67,8 @@ export async function show(gate, { status, enterWorkspace }) {
 async function chooseStaff(unlockCard, whoCard, enterWorkspace) {
   const [staff, actor] = await Promise.all([call('staff'), call('actor')]);
   const active = staff.filter((s) => s.active);
-  if (active.length <= 1) {
+  // One person without a PIN is at the counter already; one with a PIN types it first.
+  if (active.length <= 1 && !active.some((s) => s.has_pin)) {
     unlockCard.remove();
     return enterWorkspace();
   }
@@ -77,8 +79,7 @@ async function chooseStaff(unlockCard, whoCard, enterWorkspace) {
     'aria-pressed': String(member.id === actor),
     dataset: { staffId: String(member.id) },
     onclick: async (event) => {
-      await busy(event.currentTarget, () => call('set_actor', { staffId: member.id }));
-      await enterWorkspace();
+      if (await busy(event.currentTarget, () => takeCounter(member))) await enterWorkspace();
     },
   }, el('span', { class: 'who', text: member.name }), el('span', { class: 'muted small', text: member.title }))));
   unlockCard.hidden = true;
