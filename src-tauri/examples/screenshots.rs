@@ -236,13 +236,17 @@ async fn main() {
             }
         };
         choose("SkrankeTest").await;
-        app.client
-            .execute(
-                "document.querySelector('[data-testid=settings-receipt-printer]').scrollIntoView({ block: 'start' });",
-                vec![],
-            )
-            .await
-            .expect("scroll to the receipt printer");
+        // Twice: the cards above fill in as their lists arrive and push this one down.
+        for _ in 0..2 {
+            tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+            app.client
+                .execute(
+                    "document.querySelector('[data-testid=settings-receipt-printer]').scrollIntoView({ block: 'start' });",
+                    vec![],
+                )
+                .await
+                .expect("scroll to the receipt printer");
+        }
         shoot(&app, "08b-settings-receipt-printer").await;
         choose("SkrankeStopped").await;
         app.click("a[data-route=today]").await;
@@ -261,6 +265,7 @@ async fn main() {
     }
     // Who is at the counter: Ola sets a PIN in Settings → staff; taking the counter as him asks
     // for it; with PINs on, the log's check asks for the owner.
+    app.click("a[data-route=settings]").await;
     app.click("[data-testid=pin-button-2]").await;
     app.type_into("[data-testid=pin-new]", "2580").await;
     shoot(&app, "08b-staff-pin").await;
